@@ -1,0 +1,79 @@
+"""Starts a real Bridge server process (server/target/bridge.jar) on 127.0.0.1 with a free port."""
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+
+import pyarrow.flight as flight
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+JAR = ROOT / "server" / "target" / "bridge.jar"
+READY = re.compile(r"Bridge ready: Flight SQL on grpc://([\d.]+):(\d+)")
+
+
+class BridgeProcess:
+    def __init__(self, database: str, extra_args=()):
+        if not JAR.exists():
+            raise RuntimeError(f"{JAR} is missing: run 'mvn -B package' first (scripts/test does)")
+        self.log_lines = []
+        self.proc = subprocess.Popen(
+            ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", str(JAR), "serve",
+             "--database", database, "--host", "127.0.0.1", "--port", "0", *extra_args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tempfile.gettempdir())
+        self.port = None
+        for line in self.proc.stdout:
+            self.log_lines.append(line)
+            match = READY.search(line)
+            if match:
+                self.port = int(match.group(2))
+                break
+        if self.port is None:
+            raise RuntimeError("server did not start:\n" + "".join(self.log_lines))
+        self._drain = threading.Thread(target=self._read_log, daemon=True)
+        self._drain.start()
+
+    def _read_log(self):
+        for line in self.proc.stdout:
+            self.log_lines.append(line)
+
+    @property
+    def uri(self):
+        return f"grpc://127.0.0.1:{self.port}"
+
+    def client(self):
+        return flight.connect(self.uri)
+
+    def stop(self, timeout=30):
+        """SIGTERM, as an operator would; returns the exit code."""
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=timeout)
+        self._drain.join(timeout=5)
+        return code
+
+    def log(self):
+        return "".join(self.log_lines)
+
+
+@pytest.fixture(scope="session")
+def bridge():
+    server = BridgeProcess(":memory:")
+    yield server
+    code = server.stop()
+    assert code in (0, 143), server.log()
+    assert "Arrow allocator released every buffer" in server.log(), server.log()
+
+
+@pytest.fixture()
+def client(bridge):
+    c = bridge.client()
+    yield c
+    c.close()
+
+
+@pytest.fixture()
+def database_dir(tmp_path):
+    return tmp_path

@@ -1,0 +1,61 @@
+package dev.bridge.protocol;
+
+import dev.bridge.config.BridgeConfig;
+import dev.bridge.config.DatabaseConfig;
+import dev.bridge.config.FlightConfig;
+import dev.bridge.server.BridgeServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** A real Bridge server on 127.0.0.1 with a free port, for one test class. */
+public final class TestServer implements AutoCloseable {
+  private final BridgeServer server;
+
+  private TestServer(BridgeServer server) {
+    this.server = server;
+  }
+
+  /** A server on an in-memory database. */
+  public static TestServer start() {
+    return start(DatabaseConfig.IN_MEMORY);
+  }
+
+  /** A server on the database file {@code path}. */
+  public static TestServer start(Path path) {
+    return start(path.toString());
+  }
+
+  private static TestServer start(String databasePath) {
+    BridgeConfig config = BridgeConfig.defaults()
+        .withFlight(FlightConfig.DEFAULT.withHost("127.0.0.1").withPort(0))
+        .withDatabase(DatabaseConfig.DEFAULT.withPath(databasePath));
+    try {
+      return new TestServer(BridgeServer.start(config));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return server.flightPort();
+  }
+
+  public String grpcUri() {
+    return "grpc://127.0.0.1:" + port();
+  }
+
+  /** The URL the Flight SQL JDBC driver takes. */
+  public String jdbcUrl() {
+    return "jdbc:arrow-flight-sql://127.0.0.1:" + port() + "/?useEncryption=false";
+  }
+
+  public BridgeServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.bridge.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The whole server configuration: one immutable, typed tree. Every key and its default is documented in
+ * {@code conf/bridge.yaml}; {@link ConfigLoader} is the only place that builds one.
+ */
+public record BridgeConfig(
+    @JsonProperty("flight") FlightConfig flight,
+    @JsonProperty("database") DatabaseConfig database,
+    @JsonProperty("sessions") SessionConfig sessions) {
+
+  public BridgeConfig {
+    flight = flight == null ? FlightConfig.DEFAULT : flight;
+    database = database == null ? DatabaseConfig.DEFAULT : database;
+    sessions = sessions == null ? SessionConfig.DEFAULT : sessions;
+  }
+
+  public static BridgeConfig defaults() {
+    return new BridgeConfig(null, null, null);
+  }
+
+  public BridgeConfig withFlight(FlightConfig newFlight) {
+    return new BridgeConfig(newFlight, database, sessions);
+  }
+
+  public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
+    return new BridgeConfig(flight, newDatabase, sessions);
+  }
+
+  /** Checks every value; the first bad one is reported with its key. */
+  public void validate() {
+    flight.validate();
+    database.validate();
+    sessions.validate();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.bridge.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The embedded DuckDB database. */
+public record DatabaseConfig(
+    @JsonProperty("path") String path,
+    @JsonProperty("threads") Integer threads,
+    @JsonProperty("memory_limit") String memoryLimit) {
+
+  /** The path that keeps the database in memory only. */
+  public static final String IN_MEMORY = ":memory:";
+
+  public static final DatabaseConfig DEFAULT = new DatabaseConfig(null, null, null);
+
+  public DatabaseConfig {
+    path = path == null ? "data/bridge.duckdb" : path;
+    threads = threads == null ? 0 : threads;
+    memoryLimit = memoryLimit == null ? "" : memoryLimit;
+  }
+
+  public DatabaseConfig withPath(String newPath) {
+    return new DatabaseConfig(newPath, threads, memoryLimit);
+  }
+
+  public boolean inMemory() {
+    return IN_MEMORY.equals(path);
+  }
+
+  void validate() {
+    Validation.require(!path.isBlank(), "database.path", "must not be empty");
+    Validation.requireRange(threads, 0, 4096, "database.threads");
+    Validation.require(memoryLimit.isEmpty() || memoryLimit.matches("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib|%)"),
+        "database.memory_limit", "must be a size such as 4GB or 512MiB, got '" + memoryLimit + "'");
+  }
+}

@@ -1,0 +1,25 @@
+package dev.bridge.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+
+/** Client sessions and the server-side state they hold (tickets, prepared statements). */
+public record SessionConfig(
+    @JsonProperty("idle_timeout") Duration idleTimeout,
+    @JsonProperty("ticket_ttl") Duration ticketTtl,
+    @JsonProperty("busy_wait") Duration busyWait) {
+
+  public static final SessionConfig DEFAULT = new SessionConfig(null, null, null);
+
+  public SessionConfig {
+    idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
+    ticketTtl = ticketTtl == null ? Duration.ofMinutes(5) : ticketTtl;
+    busyWait = busyWait == null ? Duration.ofSeconds(30) : busyWait;
+  }
+
+  void validate() {
+    Validation.requirePositive(idleTimeout, "sessions.idle_timeout");
+    Validation.requirePositive(ticketTtl, "sessions.ticket_ttl");
+    Validation.require(!busyWait.isNegative(), "sessions.busy_wait", "must not be negative");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.bridge.engine;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.DuckDBResultSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running query's result as DuckDB exports it through the Arrow C Data interface: each {@link #next()} pulls the
+ * next record batch from DuckDB into {@link #root()} without copying. DuckDB computes as the stream is read, so a
+ * slow reader slows the query. The stream owns its statement and connection lease until {@link #close()}.
+ */
+public final class ResultStream implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ResultStream.class);
+  private static final String C_DATA_MESSAGE = "message=";
+
+  private final ConnectionLease lease;
+  private final DuckDBPreparedStatement statement;
+  private final DuckDBResultSet results;
+  private final ArrowReader reader;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private long rows;
+
+  ResultStream(ConnectionLease lease, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader) {
+    this.lease = lease;
+    this.statement = statement;
+    this.results = results;
+    this.reader = reader;
+  }
+
+  public Schema schema() {
+    return root().getSchema();
+  }
+
+  public VectorSchemaRoot root() {
+    try {
+      return reader.getVectorSchemaRoot();
+    } catch (IOException e) {
+      throw new EngineException(ErrorKind.INTERNAL, "cannot read the result schema: " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads the next batch into {@link #root()}; false at the end of the result. */
+  public boolean next() {
+    try {
+      boolean loaded = reader.loadNextBatch();
+      if (loaded) {
+        rows += root().getRowCount();
+      }
+      return loaded;
+    } catch (IOException | RuntimeException e) {
+      if (cancelled.get()) {
+        throw new EngineException(ErrorKind.CANCELLED, "the query was cancelled", e);
+      }
+      throw DuckDbErrors.translate(streamErrorMessage(e), e);
+    }
+  }
+
+  /** Rows loaded so far. */
+  public long rows() {
+    return rows;
+  }
+
+  /** Interrupts the query inside DuckDB; safe to call from any thread, while another is in {@link #next()}. */
+  public void cancel() {
+    if (cancelled.compareAndSet(false, true) && !closed.get()) {
+      try {
+        statement.cancel();
+      } catch (SQLException e) {
+        log.debug("cancelling a DuckDB query failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  public boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  /** Releases the Arrow stream (it belongs to us, its consumer), the DuckDB result and the connection lease. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      reader.close();
+    } catch (IOException | RuntimeException e) {
+      log.debug("closing an Arrow stream failed: {}", e.getMessage());
+    }
+    try {
+      results.close();
+      statement.close();
+    } catch (SQLException e) {
+      log.debug("closing a DuckDB result failed: {}", e.getMessage());
+    } finally {
+      lease.close();
+    }
+  }
+
+  /**
+   * The C Data importer wraps DuckDB's message ({@code [errno -1] CDataJniException{errno=-1, message=...}});
+   * the message is what the client needs.
+   */
+  private static String streamErrorMessage(Exception e) {
+    String text = e.getMessage() == null ? e.toString() : e.getMessage();
+    int start = text.indexOf(C_DATA_MESSAGE);
+    if (start < 0) {
+      return text;
+    }
+    String message = text.substring(start + C_DATA_MESSAGE.length());
+    return message.endsWith("}") ? message.substring(0, message.length() - 1) : message;
+  }
+}

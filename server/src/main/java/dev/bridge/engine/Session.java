@@ -1,0 +1,163 @@
+package dev.bridge.engine;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's session: its own DuckDB connection (so its temporary tables, settings, current schema and
+ * transaction are its own) and the prepared statements it created.
+ *
+ * <p>A DuckDB connection runs one statement at a time, and a streaming result is lost when the connection starts
+ * another. A statement therefore leases the connection until its stream ends. A client that starts a second
+ * statement while the first still streams (a JDBC program reading two result sets at once) gets a spare connection
+ * set to the session's current schema, unless the session is inside a transaction: then the statement waits for
+ * the connection, because a spare would not see the transaction's writes.
+ */
+public final class Session implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  private final String id;
+  private final DuckDbEngine engine;
+  private final DuckDBConnection connection;
+  private final Semaphore connectionFree = new Semaphore(1, true);
+  private final Map<String, PreparedQuery> preparedQueries = new ConcurrentHashMap<>();
+  private volatile boolean inTransaction;
+  private volatile String currentSchema;
+  private volatile long lastUsedNanos = System.nanoTime();
+  private volatile boolean closed;
+
+  Session(String id, DuckDbEngine engine) {
+    this.id = id;
+    this.engine = engine;
+    this.connection = engine.connect();
+    this.currentSchema = readCurrentSchema(connection);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Leases a connection for one statement; waits at most {@code busyWait} when the session is in a transaction. */
+  public ConnectionLease lease(Duration busyWait) {
+    ensureOpen();
+    touch();
+    if (connectionFree.tryAcquire()) {
+      return new ConnectionLease(connection, this::releasePrimary);
+    }
+    if (!inTransaction) {
+      DuckDBConnection spare = engine.connect();
+      useSchema(spare, currentSchema);
+      return new ConnectionLease(spare, () -> closeQuietly(spare));
+    }
+    try {
+      if (connectionFree.tryAcquire(busyWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        ensureOpen();
+        return new ConnectionLease(connection, this::releasePrimary);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new EngineException(ErrorKind.FAILED_PRECONDITION, "session " + id + " is busy: another statement of its"
+        + " open transaction is still streaming; read or close that result first");
+  }
+
+  /** Marks whether a transaction is open on this session's connection. */
+  public void setInTransaction(boolean value) {
+    this.inTransaction = value;
+  }
+
+  public boolean inTransaction() {
+    return inTransaction;
+  }
+
+  /** Remembers the connection's current catalog and schema after a statement that may have changed them. */
+  void refreshCurrentSchema(DuckDBConnection used) {
+    if (used == connection) {
+      currentSchema = readCurrentSchema(connection);
+    }
+  }
+
+  public void addPreparedQuery(PreparedQuery query) {
+    ensureOpen();
+    preparedQueries.put(query.handle(), query);
+  }
+
+  public Optional<PreparedQuery> preparedQuery(String handle) {
+    return Optional.ofNullable(preparedQueries.get(handle));
+  }
+
+  public boolean removePreparedQuery(String handle) {
+    return preparedQueries.remove(handle) != null;
+  }
+
+  public void touch() {
+    lastUsedNanos = System.nanoTime();
+  }
+
+  public boolean idleLongerThan(Duration idle) {
+    return System.nanoTime() - lastUsedNanos > idle.toNanos() && connectionFree.availablePermits() == 1;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new EngineException(ErrorKind.NOT_FOUND, "session " + id + " is closed");
+    }
+  }
+
+  private void releasePrimary() {
+    connectionFree.release();
+  }
+
+  /** Rolls back an open transaction and closes the connection; statements still streaming are interrupted. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    preparedQueries.clear();
+    closeQuietly(connection);
+    log.debug("session {} closed", id);
+  }
+
+  private static String readCurrentSchema(DuckDBConnection connection) {
+    try (Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT current_database(), current_schema()")) {
+      rs.next();
+      return SqlIdentifiers.quote(rs.getString(1)) + "." + SqlIdentifiers.quote(rs.getString(2));
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+  }
+
+  private static void useSchema(DuckDBConnection connection, String qualifiedSchema) {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("USE " + qualifiedSchema);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw DuckDbErrors.translate(e);
+    }
+  }
+
+  private static void closeQuietly(DuckDBConnection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing a DuckDB connection failed: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.bridge.engine;
+
+import dev.bridge.config.SessionConfig;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions of all clients, by session key (a bearer token, or the client's connection when there is no
+ * authentication). A session is created on first use, and closed when its client disconnects, closes it, or leaves
+ * it idle past {@code sessions.idle_timeout}.
+ */
+public final class SessionManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+
+  private final DuckDbEngine engine;
+  private final SessionConfig config;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "bridge-session-evictor");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public SessionManager(DuckDbEngine engine, SessionConfig config) {
+    this.engine = engine;
+    this.config = config;
+    long periodMillis = Math.max(1_000, config.idleTimeout().toMillis() / 4);
+    evictor.scheduleWithFixedDelay(this::evictIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The session for {@code key}, created when it has none. */
+  public Session session(String key) {
+    Session session = sessions.computeIfAbsent(key, k -> new Session(k, engine));
+    session.touch();
+    return session;
+  }
+
+  /** Closes the session of {@code key}, if there is one; returns whether there was. */
+  public boolean close(String key) {
+    Session session = sessions.remove(key);
+    if (session == null) {
+      return false;
+    }
+    session.close();
+    return true;
+  }
+
+  public int size() {
+    return sessions.size();
+  }
+
+  public SessionConfig config() {
+    return config;
+  }
+
+  private void evictIdle() {
+    sessions.forEach((key, session) -> {
+      if (session.idleLongerThan(config.idleTimeout()) && sessions.remove(key, session)) {
+        log.info("closing session {} after {} idle", key, config.idleTimeout());
+        session.close();
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    evictor.shutdownNow();
+    sessions.keySet().forEach(this::close);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.bridge.engine;
+
+import java.io.IOException;
+import java.sql.ParameterMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.DuckDBResultSet;
+import org.duckdb.DuckDBResultSetMetaData;
+import org.duckdb.StatementReturnType;
+
+/**
+ * Prepares a statement with DuckDB and describes it without running it: its kind, its parameters, and the exact
+ * Arrow schema its stream will have.
+ *
+ * <p>The schema comes from DuckDB's own Arrow exporter, run on the query wrapped in a {@code LIMIT 0} projection,
+ * so it is identical to the one the real execution streams (field names, types, nullability, metadata). Statements
+ * that cannot be wrapped in a subquery (PRAGMA, EXPLAIN, CALL, INSERT ... RETURNING) are run once inside a
+ * transaction that is rolled back.
+ */
+public final class StatementPlanner {
+  private final BufferAllocator allocator;
+
+  public StatementPlanner(BufferAllocator allocator) {
+    this.allocator = allocator;
+  }
+
+  public StatementPlan plan(DuckDbEngine engine, ConnectionLease lease, String sql) {
+    if (sql == null || sql.isBlank()) {
+      throw EngineException.invalidArgument("the SQL statement is empty");
+    }
+    DuckDBConnection connection = lease.connection();
+    try (DuckDBPreparedStatement prepared = connection.prepare(sql)) {
+      DuckDBResultSetMetaData metadata = (DuckDBResultSetMetaData) prepared.getMetaData();
+      List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
+      StatementKind kind = kindOf(metadata.getReturnType());
+      if (!kind.returnsRows()) {
+        return new StatementPlan(sql, sql, kind, parameterTypes, null);
+      }
+      List<String> names = new ArrayList<>();
+      List<String> types = new ArrayList<>();
+      for (int i = 1; i <= metadata.getColumnCount(); i++) {
+        names.add(metadata.getColumnName(i));
+        types.add(metadata.getColumnTypeName(i));
+      }
+      String projection = ResultShaper.project(sql, names, types);
+      Schema schema = schemaOfProjection(connection, projection, parameterTypes.size());
+      if (schema != null) {
+        String executable = ResultShaper.needsConversion(types) ? projection : sql;
+        return new StatementPlan(sql, executable, kind, parameterTypes, schema);
+      }
+      return new StatementPlan(sql, sql, kind, parameterTypes,
+          schemaByRolledBackRun(engine, connection, sql, parameterTypes.size()));
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+  }
+
+  private static StatementKind kindOf(StatementReturnType returnType) {
+    return switch (returnType) {
+      case QUERY_RESULT -> StatementKind.QUERY;
+      case CHANGED_ROWS -> StatementKind.UPDATE;
+      case NOTHING -> StatementKind.COMMAND;
+    };
+  }
+
+  private static List<String> parameterTypes(ParameterMetaData metadata) throws SQLException {
+    List<String> types = new ArrayList<>(metadata.getParameterCount());
+    for (int i = 1; i <= metadata.getParameterCount(); i++) {
+      types.add(metadata.getParameterTypeName(i));
+    }
+    return types;
+  }
+
+  /** The schema of the wrapped query, or null when DuckDB cannot wrap this statement in a subquery. */
+  private Schema schemaOfProjection(DuckDBConnection connection, String projection, int parameterCount) {
+    DuckDBPreparedStatement probe;
+    try {
+      probe = connection.prepare(projection + " LIMIT 0");
+    } catch (SQLException notWrappable) {
+      return null;
+    }
+    try (probe) {
+      return exportedSchema(probe, parameterCount);
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+  }
+
+  private Schema schemaByRolledBackRun(DuckDbEngine engine, DuckDBConnection connection, String sql,
+      int parameterCount) throws SQLException {
+    if (tryBegin(connection)) {
+      try {
+        return schemaOfRun(connection, sql, parameterCount);
+      } finally {
+        execute(connection, "ROLLBACK");
+      }
+    }
+    // The session is inside its own transaction: run the probe on a connection of its own.
+    try (DuckDBConnection spare = engine.connect()) {
+      execute(spare, "BEGIN TRANSACTION");
+      try {
+        return schemaOfRun(spare, sql, parameterCount);
+      } finally {
+        execute(spare, "ROLLBACK");
+      }
+    }
+  }
+
+  private Schema schemaOfRun(DuckDBConnection connection, String sql, int parameterCount) throws SQLException {
+    try (DuckDBPreparedStatement statement = connection.prepare(sql)) {
+      return exportedSchema(statement, parameterCount);
+    }
+  }
+
+  private Schema exportedSchema(DuckDBPreparedStatement statement, int parameterCount) throws SQLException {
+    for (int i = 1; i <= parameterCount; i++) {
+      statement.setObject(i, null);
+    }
+    try (DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
+         ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, 1)) {
+      return reader.getVectorSchemaRoot().getSchema();
+    } catch (IOException e) {
+      throw new EngineException(ErrorKind.INTERNAL, "cannot read the result schema: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean tryBegin(DuckDBConnection connection) {
+    try {
+      execute(connection, "BEGIN TRANSACTION");
+      return true;
+    } catch (SQLException alreadyInTransaction) {
+      return false;
+    }
+  }
+
+  private static void execute(DuckDBConnection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}

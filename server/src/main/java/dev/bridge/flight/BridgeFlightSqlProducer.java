@@ -1,0 +1,507 @@
+package dev.bridge.flight;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.bridge.engine.ArrowParameters;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.ErrorKind;
+import dev.bridge.engine.PreparedQuery;
+import dev.bridge.engine.ResultStream;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.SessionManager;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.StatementPlan;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.flight.CancelStatus;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.FlightSqlProducer;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetExportedKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetImportedKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetSqlInfo;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTableTypes;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The Flight SQL door: translates Flight SQL commands into calls on the engine. Statements run in the caller's
+ * session; GetFlightInfo plans a query and hands out a ticket, DoGet runs it and streams DuckDB's batches.
+ */
+public final class BridgeFlightSqlProducer implements FlightSqlProducer {
+  private final SessionManager sessions;
+  private final StatementExecutor executor;
+  private final TicketStore tickets;
+  private final BufferAllocator allocator;
+  private final int batchRows;
+
+  public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, BufferAllocator allocator,
+      int batchRows) {
+    this.sessions = sessions;
+    this.executor = executor;
+    this.tickets = new TicketStore(sessions.config().ticketTtl());
+    this.allocator = allocator;
+    this.batchRows = batchRows;
+  }
+
+  // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------
+
+  @Override
+  public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    return DescriptorCommands.plainSql(descriptor)
+        .map(query -> getFlightInfoStatement(query, context, descriptor))
+        .orElseGet(() -> FlightSqlProducer.super.getFlightInfo(context, descriptor));
+  }
+
+  @Override
+  public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    return DescriptorCommands.plainSql(descriptor)
+        .map(query -> getSchemaStatement(query, context, descriptor))
+        .orElseGet(() -> FlightSqlProducer.super.getSchema(context, descriptor));
+  }
+
+  @Override
+  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+    if (!isAny(ticket.getBytes())) {
+      listener.error(FlightStatuses.toGrpc(EngineException.invalidArgument(
+          "the ticket is not a Flight SQL ticket (a packed protobuf Any); use a ticket from GetFlightInfo")));
+      return;
+    }
+    FlightSqlProducer.super.getStream(context, ticket, listener);
+  }
+
+  // ---- Statements ----------------------------------------------------------------------------------------------
+
+  @Override
+  public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context,
+      FlightDescriptor descriptor) {
+    return call(() -> {
+      Session session = session(context);
+      StatementPlan plan = executor.plan(session, command.getQuery());
+      return flightInfo(session, plan, List.of(), descriptor);
+    });
+  }
+
+  @Override
+  public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context,
+      FlightDescriptor descriptor) {
+    return call(() -> new SchemaResult(resultSchema(executor.plan(session(context), command.getQuery()))));
+  }
+
+  @Override
+  public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
+    String id = ticket.getStatementHandle().toStringUtf8();
+    try {
+      TicketStore.Payload payload = tickets.redeem(id);
+      if (payload instanceof TicketStore.UpdateCountTicket update) {
+        UpdateCounts.stream(update.count(), allocator, listener);
+      } else if (payload instanceof TicketStore.QueryTicket query) {
+        ResultStream stream = executor.openQuery(session(context), query.plan(), query.parameters(), batchRows);
+        tickets.running(id, stream);
+        ResultStreamer.start(stream, listener, () -> tickets.finished(id, stream));
+      }
+    } catch (EngineException e) {
+      listener.error(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  @Override
+  public Runnable acceptPutStatement(CommandStatementUpdate command, CallContext context, FlightStream flightStream,
+      StreamListener<PutResult> ackStream) {
+    return () -> respond(ackStream, () -> {
+      Session session = session(context);
+      StatementPlan plan = executor.plan(session, command.getQuery());
+      return updateResult(execute(session, plan, List.of()));
+    });
+  }
+
+  // ---- Prepared statements -------------------------------------------------------------------------------------
+
+  @Override
+  public void createPreparedStatement(ActionCreatePreparedStatementRequest request, CallContext context,
+      StreamListener<Result> listener) {
+    try {
+      Session session = session(context);
+      StatementPlan plan = executor.plan(session, request.getQuery());
+      PreparedQuery prepared = new PreparedQuery(UUID.randomUUID().toString(), plan);
+      session.addPreparedQuery(prepared);
+      ActionCreatePreparedStatementResult.Builder result = ActionCreatePreparedStatementResult.newBuilder()
+          .setPreparedStatementHandle(ByteString.copyFromUtf8(prepared.handle()))
+          .setParameterSchema(serialize(ParameterSchemas.of(plan.parameterTypes())));
+      // An empty dataset schema is how Flight SQL 18 clients (the JDBC driver, ADBC) tell a statement that
+      // returns no rows: they then execute it as an update, exactly once.
+      if (plan.kind().returnsRows()) {
+        result.setDatasetSchema(serialize(plan.resultSchema()));
+      }
+      listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
+      listener.onCompleted();
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  @Override
+  public void closePreparedStatement(ActionClosePreparedStatementRequest request, CallContext context,
+      StreamListener<Result> listener) {
+    String handle = request.getPreparedStatementHandle().toStringUtf8();
+    if (session(context).removePreparedQuery(handle)) {
+      listener.onCompleted();
+    } else {
+      listener.onError(FlightStatuses.toGrpc(unknownHandle(handle)));
+    }
+  }
+
+  @Override
+  public FlightInfo getFlightInfoPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
+      FlightDescriptor descriptor) {
+    return call(() -> {
+      Session session = session(context);
+      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
+      return flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor);
+    });
+  }
+
+  @Override
+  public SchemaResult getSchemaPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
+      FlightDescriptor descriptor) {
+    return call(() -> new SchemaResult(resultSchema(
+        prepared(session(context), command.getPreparedStatementHandle()).plan())));
+  }
+
+  /** Older clients redeem the prepared statement command itself as the ticket. */
+  @Override
+  public void getStreamPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
+      ServerStreamListener listener) {
+    try {
+      Session session = session(context);
+      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
+      ResultStream stream = executor.openQuery(session, prepared.plan(), singleRow(prepared.boundRows()), batchRows);
+      ResultStreamer.start(stream, listener, () -> { });
+    } catch (EngineException e) {
+      listener.error(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  @Override
+  public Runnable acceptPutPreparedStatementQuery(CommandPreparedStatementQuery command, CallContext context,
+      FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    return () -> respond(ackStream, () -> {
+      PreparedQuery prepared = prepared(session(context), command.getPreparedStatementHandle());
+      prepared.bind(readParameterRows(flightStream));
+      return DoPutPreparedStatementResult.newBuilder()
+          .setPreparedStatementHandle(command.getPreparedStatementHandle()).build();
+    });
+  }
+
+  @Override
+  public Runnable acceptPutPreparedStatementUpdate(CommandPreparedStatementUpdate command, CallContext context,
+      FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    return () -> respond(ackStream, () -> {
+      Session session = session(context);
+      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
+      List<List<Object>> rows = readParameterRows(flightStream);
+      return updateResult(execute(session, prepared.plan(), rows.isEmpty() ? prepared.boundRows() : rows));
+    });
+  }
+
+  // ---- Cancellation --------------------------------------------------------------------------------------------
+
+  @Override
+  public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
+      StreamListener<CancelStatus> listener) {
+    boolean cancelledAny = false;
+    for (FlightEndpoint endpoint : request.getInfo().getEndpoints()) {
+      cancelledAny |= ticketId(endpoint.getTicket()).map(tickets::cancel).orElse(false);
+    }
+    if (cancelledAny) {
+      listener.onNext(CancelStatus.CANCELLED);
+      listener.onCompleted();
+    } else {
+      listener.onError(FlightStatuses.toGrpc(EngineException.notFound(
+          "none of the FlightInfo's tickets is known to this server; it may have expired")));
+    }
+  }
+
+  // ---- Catalog metadata ----------------------------------------------------------------------------------------
+
+  @Override
+  public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetSqlInfo");
+  }
+
+  @Override
+  public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetSqlInfo"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoTypeInfo(CommandGetXdbcTypeInfo request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetXdbcTypeInfo");
+  }
+
+  @Override
+  public void getStreamTypeInfo(CommandGetXdbcTypeInfo request, CallContext context, ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetXdbcTypeInfo"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetCatalogs");
+  }
+
+  @Override
+  public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetCatalogs"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetDbSchemas");
+  }
+
+  @Override
+  public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetDbSchemas"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
+    throw unsupported("CommandGetTables");
+  }
+
+  @Override
+  public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetTables"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetTableTypes");
+  }
+
+  @Override
+  public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetTableTypes"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetPrimaryKeys");
+  }
+
+  @Override
+  public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context,
+      ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetPrimaryKeys"));
+  }
+
+  @Override
+  public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetExportedKeys");
+  }
+
+  @Override
+  public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetImportedKeys");
+  }
+
+  @Override
+  public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
+      FlightDescriptor descriptor) {
+    throw unsupported("CommandGetCrossReference");
+  }
+
+  @Override
+  public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context,
+      ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetExportedKeys"));
+  }
+
+  @Override
+  public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context,
+      ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetImportedKeys"));
+  }
+
+  @Override
+  public void getStreamCrossReference(CommandGetCrossReference command, CallContext context,
+      ServerStreamListener listener) {
+    listener.error(unsupported("CommandGetCrossReference"));
+  }
+
+  @Override
+  public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+    listener.onError(unsupported("ListFlights"));
+  }
+
+  @Override
+  public void close() {
+    tickets.close();
+  }
+
+  // ---- Helpers -------------------------------------------------------------------------------------------------
+
+  private Session session(CallContext context) {
+    return sessions.session(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
+  }
+
+  /**
+   * The FlightInfo of a planned statement. A query gets a ticket that runs it when redeemed; a statement that
+   * returns no rows runs now, exactly once, and its ticket streams the count.
+   */
+  private FlightInfo flightInfo(Session session, StatementPlan plan, List<List<Object>> parameterRows,
+      FlightDescriptor descriptor) {
+    String id;
+    if (plan.kind().returnsRows()) {
+      id = tickets.add(new TicketStore.QueryTicket(plan, singleRow(parameterRows)));
+    } else {
+      id = tickets.add(new TicketStore.UpdateCountTicket(executor.executeUpdate(session, plan, parameterRows)));
+    }
+    TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
+        .setStatementHandle(ByteString.copyFromUtf8(id)).build();
+    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
+    return new FlightInfo(resultSchema(plan), descriptor, List.of(endpoint), -1, -1);
+  }
+
+  private static Schema resultSchema(StatementPlan plan) {
+    return plan.kind().returnsRows() ? plan.resultSchema() : UpdateCounts.SCHEMA;
+  }
+
+  /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */
+  private long execute(Session session, StatementPlan plan, List<List<Object>> parameterRows) {
+    if (!plan.kind().returnsRows()) {
+      return executor.executeUpdate(session, plan, parameterRows);
+    }
+    try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows)) {
+      while (stream.next()) {
+        // Reading the stream is what runs the query.
+      }
+      return stream.rows();
+    }
+  }
+
+  private static List<Object> singleRow(List<List<Object>> parameterRows) {
+    if (parameterRows.size() > 1) {
+      throw EngineException.invalidArgument("a query takes one row of parameters, but " + parameterRows.size()
+          + " rows were bound");
+    }
+    return parameterRows.isEmpty() ? List.of() : parameterRows.get(0);
+  }
+
+  private static PreparedQuery prepared(Session session, ByteString handle) {
+    return session.preparedQuery(handle.toStringUtf8()).orElseThrow(() -> unknownHandle(handle.toStringUtf8()));
+  }
+
+  private static EngineException unknownHandle(String handle) {
+    return EngineException.notFound("unknown prepared statement handle '" + handle + "' in this session");
+  }
+
+  private static List<List<Object>> readParameterRows(FlightStream stream) {
+    List<List<Object>> rows = new ArrayList<>();
+    while (stream.next()) {
+      rows.addAll(ArrowParameters.rows(stream.getRoot()));
+    }
+    return rows;
+  }
+
+  private static Optional<String> ticketId(Ticket ticket) {
+    try {
+      Any any = Any.parseFrom(ticket.getBytes());
+      return any.is(TicketStatementQuery.class)
+          ? Optional.of(any.unpack(TicketStatementQuery.class).getStatementHandle().toStringUtf8())
+          : Optional.empty();
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isAny(byte[] bytes) {
+    try {
+      return !Any.parseFrom(bytes).getTypeUrl().isEmpty();
+    } catch (InvalidProtocolBufferException e) {
+      return false;
+    }
+  }
+
+  private static DoPutUpdateResult updateResult(long count) {
+    return DoPutUpdateResult.newBuilder().setRecordCount(count).build();
+  }
+
+  private void respond(StreamListener<PutResult> ackStream, Supplier<Message> work) {
+    try {
+      byte[] bytes = work.get().toByteArray();
+      try (ArrowBuf buffer = allocator.buffer(bytes.length)) {
+        buffer.writeBytes(bytes);
+        ackStream.onNext(PutResult.metadata(buffer));
+      }
+      ackStream.onCompleted();
+    } catch (EngineException e) {
+      ackStream.onError(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  private static <T> T call(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (EngineException e) {
+      throw FlightStatuses.toGrpc(e);
+    }
+  }
+
+  private static RuntimeException unsupported(String what) {
+    return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED, what + " is not supported yet"));
+  }
+
+  private static ByteString serialize(Schema schema) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), schema);
+      return ByteString.copyFrom(out.toByteArray());
+    } catch (IOException e) {
+      throw new EngineException(ErrorKind.INTERNAL, "cannot serialize a schema", e);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.bridge.flight;
+
+import dev.bridge.config.FlightConfig;
+import dev.bridge.engine.SessionManager;
+import io.grpc.Attributes;
+import io.grpc.Grpc;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerTransportFilter;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightGrpcUtils;
+import org.apache.arrow.flight.auth.ServerAuthHandler;
+import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The gRPC server the Flight SQL service listens on: grpc-netty-shaded, carrying Flight (through
+ * {@link FlightGrpcUtils}) and the standard {@code grpc.health.v1} service on one port.
+ *
+ * <p>Flight's zero-copy write path cannot be used on this transport (it hands unshaded Netty buffers to gRPC; with
+ * the shaded transport the client sees RST_STREAM), so batches are copied once into the transport's buffers.
+ */
+public final class FlightTransport implements AutoCloseable {
+  private final Server server;
+  private final HealthStatusManager health;
+
+  private FlightTransport(Server server, HealthStatusManager health) {
+    this.server = server;
+    this.health = health;
+  }
+
+  public static FlightTransport start(FlightConfig config, BufferAllocator allocator,
+      BridgeFlightSqlProducer producer, SessionManager sessions, ExecutorService executor) throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    List<ServerInterceptorAdapter.KeyFactory<?>> middleware = List.of(
+        new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
+    // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        .executor(executor)
+        .maxInboundMessageSize(config.maxInboundMessageBytes())
+        .maxInboundMetadataSize(config.maxHeaderListBytes())
+        .addService(ServerInterceptors.intercept(
+            FlightGrpcUtils.createFlightService(allocator, producer, ServerAuthHandler.NO_OP, executor),
+            new ServerInterceptorAdapter(middleware),
+            new PeerAddressInterceptor()))
+        .addService(health.getHealthService())
+        .addTransportFilter(new ClosePeerSessionOnDisconnect(sessions))
+        .build()
+        .start();
+    health.setStatus("", ServingStatus.SERVING);
+    return new FlightTransport(server, health);
+  }
+
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** Stops taking calls and lets running ones finish for up to {@code graceMillis}, then cancels the rest. */
+  public void shutdown(long graceMillis) throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    shutdown(0);
+  }
+
+  /** Without authentication a session is a client connection: it ends when the connection does. */
+  private static final class ClosePeerSessionOnDisconnect extends ServerTransportFilter {
+    private final SessionManager sessions;
+
+    ClosePeerSessionOnDisconnect(SessionManager sessions) {
+      this.sessions = sessions;
+    }
+
+    @Override
+    public void transportTerminated(Attributes transportAttrs) {
+      SocketAddress remote = transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      if (remote != null) {
+        sessions.close(SessionKeyMiddleware.forPeer(remote.toString()));
+      }
+    }
+  }
+}

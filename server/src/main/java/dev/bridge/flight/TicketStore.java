@@ -1,0 +1,96 @@
+package dev.bridge.flight;
+
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.ErrorKind;
+import dev.bridge.engine.ResultStream;
+import dev.bridge.engine.StatementPlan;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The tickets GetFlightInfo hands out, each redeemable by DoGet until it expires. A query ticket holds the plan
+ * and parameters (the query runs when the ticket is redeemed, as often as it is); an update ticket holds the count
+ * of a statement that already ran (so DDL and DML run exactly once, however the client reads the answer).
+ */
+final class TicketStore implements AutoCloseable {
+  sealed interface Payload permits QueryTicket, UpdateCountTicket {}
+
+  record QueryTicket(StatementPlan plan, List<Object> parameters) implements Payload {}
+
+  record UpdateCountTicket(long count) implements Payload {}
+
+  private record Entry(Payload payload, long expiresAtNanos, Set<ResultStream> running, AtomicBoolean cancelled) {}
+
+  private final Duration ttl;
+  private final Map<String, Entry> tickets = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "bridge-ticket-reaper");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  TicketStore(Duration ttl) {
+    this.ttl = ttl;
+    long periodMillis = Math.max(1_000, ttl.toMillis() / 4);
+    reaper.scheduleWithFixedDelay(this::expire, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  String add(Payload payload) {
+    String id = UUID.randomUUID().toString();
+    tickets.put(id, new Entry(payload, System.nanoTime() + ttl.toNanos(), ConcurrentHashMap.newKeySet(),
+        new AtomicBoolean()));
+    return id;
+  }
+
+  Payload redeem(String id) {
+    Entry entry = tickets.get(id);
+    if (entry == null || entry.expiresAtNanos() < System.nanoTime()) {
+      throw EngineException.notFound("unknown or expired ticket '" + id + "'; call GetFlightInfo again");
+    }
+    if (entry.cancelled().get()) {
+      throw new EngineException(ErrorKind.CANCELLED, "the query of ticket " + id + " was cancelled");
+    }
+    return entry.payload();
+  }
+
+  /** Tracks a stream started from ticket {@code id}, so that CancelFlightInfo can stop it. */
+  void running(String id, ResultStream stream) {
+    Optional.ofNullable(tickets.get(id)).ifPresent(entry -> entry.running().add(stream));
+  }
+
+  void finished(String id, ResultStream stream) {
+    Optional.ofNullable(tickets.get(id)).ifPresent(entry -> entry.running().remove(stream));
+  }
+
+  /** Cancels the ticket's running streams and refuses it from now on; false when the ticket is unknown. */
+  boolean cancel(String id) {
+    Entry entry = tickets.get(id);
+    if (entry == null) {
+      return false;
+    }
+    entry.cancelled().set(true);
+    entry.running().forEach(ResultStream::cancel);
+    return true;
+  }
+
+  private void expire() {
+    long now = System.nanoTime();
+    tickets.entrySet().removeIf(e -> e.getValue().expiresAtNanos() < now && e.getValue().running().isEmpty());
+  }
+
+  @Override
+  public void close() {
+    reaper.shutdownNow();
+    tickets.values().forEach(entry -> entry.running().forEach(ResultStream::cancel));
+    tickets.clear();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.bridge.server;
+
+import dev.bridge.config.BridgeConfig;
+import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.SessionManager;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.flight.BridgeFlightSqlProducer;
+import dev.bridge.flight.FlightTransport;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Bridge: the DuckDB engine, the sessions, and the doors in front of them. Built from one validated
+ * configuration; {@link #close()} ends streams, checkpoints and closes DuckDB, and checks the Arrow allocator.
+ */
+public final class BridgeServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BridgeServer.class);
+  private static final long SHUTDOWN_GRACE_MILLIS = 10_000;
+
+  private final BridgeConfig config;
+  private final BufferAllocator allocator;
+  private final DuckDbEngine engine;
+  private final SessionManager sessions;
+  private final ExecutorService executor;
+  private final BridgeFlightSqlProducer producer;
+  private final FlightTransport flight;
+  private boolean closed;
+
+  private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
+      ExecutorService executor, BridgeFlightSqlProducer producer, FlightTransport flight) {
+    this.config = config;
+    this.allocator = allocator;
+    this.engine = engine;
+    this.sessions = sessions;
+    this.executor = executor;
+    this.producer = producer;
+    this.flight = flight;
+  }
+
+  public static BridgeServer start(BridgeConfig config) throws IOException {
+    config.validate();
+    BufferAllocator allocator = new RootAllocator();
+    DuckDbEngine engine = DuckDbEngine.open(config.database());
+    SessionManager sessions = new SessionManager(engine, config.sessions());
+    ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("bridge-flight-"));
+    StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
+    BridgeFlightSqlProducer producer =
+        new BridgeFlightSqlProducer(sessions, statements, allocator, config.flight().batchRows());
+    try {
+      FlightTransport flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
+      return new BridgeServer(config, allocator, engine, sessions, executor, producer, flight);
+    } catch (IOException | RuntimeException e) {
+      producer.close();
+      sessions.close();
+      engine.close();
+      executor.shutdownNow();
+      allocator.close();
+      throw e;
+    }
+  }
+
+  public int flightPort() {
+    return flight.port();
+  }
+
+  public BridgeConfig config() {
+    return config;
+  }
+
+  /** Bytes of Arrow memory held right now (batches in flight, parameter buffers). */
+  public long allocatedBytes() {
+    return allocator.getAllocatedMemory();
+  }
+
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      flight.shutdown(SHUTDOWN_GRACE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close();
+    sessions.close();
+    engine.close();
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    long leaked = allocator.getAllocatedMemory();
+    try {
+      allocator.close();
+      log.info("stopped; Arrow allocator released every buffer");
+    } catch (IllegalStateException e) {
+      log.error("stopped; Arrow allocator still holds {} bytes: {}", leaked, e.getMessage());
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
