@@ -2,22 +2,33 @@ package dev.bridge.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Writes the projection a query result is read through. DuckDB's Arrow export carries some types lossily or in a
- * form clients misread: ENUM becomes a dictionary (the JDBC driver shows its index), UHUGEINT is squeezed into a
- * DECIMAL(38,0), TIME WITH TIME ZONE loses its offset, BIT and BIGNUM become opaque bytes. Each of those, also
- * nested inside LIST, ARRAY, STRUCT and MAP, is cast to VARCHAR: its exact text.
+ * Writes the projection a query result is read through, so that every client reads every value exactly.
+ *
+ * <p>DuckDB's Arrow export carries some types lossily or in a form clients misread: ENUM becomes a dictionary (the
+ * JDBC driver shows its index), UHUGEINT is squeezed into a DECIMAL(38,0), TIME WITH TIME ZONE loses its offset,
+ * BIT and BIGNUM become opaque bytes: each becomes VARCHAR, its exact text. Unsigned integers are exported
+ * correctly, but JDBC has no unsigned types and the Flight SQL JDBC driver reads them as signed (255 as -1), so they
+ * are widened to the next signed type that holds every value. The rules apply inside LIST, ARRAY, STRUCT and MAP too.
  *
  * <p>The projection also names every column explicitly, because a plain subquery would rename duplicate column
  * names ({@code a, a} becomes {@code a, a_1}) and the schema must be the client's own.
  */
 final class ResultShaper {
-  private static final Pattern ENUM_TYPE = Pattern.compile("ENUM\\((?:'(?:[^']|'')*'(?:,\\s*)?)*\\)|\\bENUM\\b");
-  private static final Pattern LOSSY_SCALAR = Pattern.compile(
-      "\\bUHUGEINT\\b|\\bTIME WITH TIME ZONE\\b|\\bTIMETZ\\b|\\bBIT\\b|\\bBITSTRING\\b|\\bBIGNUM\\b|\\bVARINT\\b");
+  private record Conversion(Pattern from, String to) {}
+
+  /** Applied in order to a DuckDB type name; ENUM first, since its labels may contain any text. */
+  private static final List<Conversion> CONVERSIONS = List.of(
+      new Conversion(Pattern.compile("ENUM\\((?:'(?:[^']|'')*'(?:,\\s*)?)*\\)|\\bENUM\\b"), "VARCHAR"),
+      new Conversion(Pattern.compile("\\bUHUGEINT\\b|\\bBIGNUM\\b|\\bVARINT\\b"), "VARCHAR"),
+      new Conversion(Pattern.compile("\\bTIME WITH TIME ZONE\\b|\\bTIMETZ\\b"), "VARCHAR"),
+      new Conversion(Pattern.compile("\\bBIT\\b|\\bBITSTRING\\b"), "VARCHAR"),
+      new Conversion(Pattern.compile("\\bUBIGINT\\b"), "DECIMAL(20,0)"),
+      new Conversion(Pattern.compile("\\bUINTEGER\\b"), "BIGINT"),
+      new Conversion(Pattern.compile("\\bUSMALLINT\\b"), "INTEGER"),
+      new Conversion(Pattern.compile("\\bUTINYINT\\b"), "SMALLINT"));
 
   private ResultShaper() {}
 
@@ -47,13 +58,17 @@ final class ResultShaper {
         + String.join(", ", aliases) + ")";
   }
 
+  /** The query as a subquery that returns no rows: DuckDB still describes (and exports) its full schema. */
+  static String limitZero(String sql) {
+    return "SELECT * FROM (\n" + withoutTrailingSemicolons(sql) + "\n) LIMIT 0";
+  }
+
   static String converted(String duckDbType) {
-    String upper = duckDbType.toUpperCase(Locale.ROOT);
-    if (!upper.contains("ENUM") && !LOSSY_SCALAR.matcher(upper).find()) {
-      return duckDbType;
+    String type = duckDbType;
+    for (Conversion conversion : CONVERSIONS) {
+      type = conversion.from().matcher(type).replaceAll(conversion.to());
     }
-    String withoutEnums = ENUM_TYPE.matcher(duckDbType).replaceAll("VARCHAR");
-    return LOSSY_SCALAR.matcher(withoutEnums).replaceAll("VARCHAR");
+    return type;
   }
 
   static String withoutTrailingSemicolons(String sql) {

@@ -49,6 +49,9 @@ public final class ResultStream implements AutoCloseable {
 
   /** Loads the next batch into {@link #root()}; false at the end of the result. */
   public boolean next() {
+    if (cancelled.get()) {
+      throw new EngineException(ErrorKind.CANCELLED, "the query was cancelled");
+    }
     try {
       boolean loaded = reader.loadNextBatch();
       if (loaded) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.DuckDBResultSet;
@@ -27,6 +28,17 @@ public final class StatementExecutor {
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
       return planner.plan(engine, lease, sql);
+    }
+  }
+
+  /** The exact schema the query's stream will have with these parameter values; checks they are all bound. */
+  public Schema describe(Session session, StatementPlan plan, List<Object> parameters) {
+    requireParameters(plan, parameters);
+    if (!plan.schemaDependsOnParameters()) {
+      return plan.resultSchema();
+    }
+    try (ConnectionLease lease = session.lease(busyWait)) {
+      return planner.describe(engine, lease, plan, parameters);
     }
   }
 

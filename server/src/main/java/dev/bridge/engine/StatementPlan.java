@@ -7,13 +7,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * A statement DuckDB has prepared and described: what kind it is, the SQL that is really executed (the client's,
  * or a projection over it that converts types Arrow cannot carry faithfully), its parameters' DuckDB types, and
  * the exact Arrow schema its result stream will have (null when it returns no rows).
+ *
+ * <p>When DuckDB cannot type a parameter until it sees its value ({@code SELECT ? || '!'}), the result's types
+ * depend on the bound values: {@code resultSchema} is then the schema with every parameter NULL, and
+ * {@link StatementExecutor#describe} gives the exact one for the values bound.
  */
 public record StatementPlan(
     String sql,
     String executableSql,
     StatementKind kind,
     List<String> parameterTypes,
-    Schema resultSchema) {
+    Schema resultSchema,
+    boolean schemaDependsOnParameters) {
 
   public StatementPlan {
     parameterTypes = List.copyOf(parameterTypes);

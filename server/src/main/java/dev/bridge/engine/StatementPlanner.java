@@ -5,6 +5,7 @@ import java.sql.ParameterMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -25,6 +26,9 @@ import org.duckdb.StatementReturnType;
  * transaction that is rolled back.
  */
 public final class StatementPlanner {
+  /** The result type DuckDB reports when it can only bind a statement once it sees its parameter values. */
+  private static final String UNRESOLVED_TYPE = "UNKNOWN";
+
   private final BufferAllocator allocator;
 
   public StatementPlanner(BufferAllocator allocator) {
@@ -41,7 +45,7 @@ public final class StatementPlanner {
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
       StatementKind kind = kindOf(metadata.getReturnType());
       if (!kind.returnsRows()) {
-        return new StatementPlan(sql, sql, kind, parameterTypes, null);
+        return new StatementPlan(sql, sql, kind, parameterTypes, null, false);
       }
       List<String> names = new ArrayList<>();
       List<String> types = new ArrayList<>();
@@ -49,14 +53,33 @@ public final class StatementPlanner {
         names.add(metadata.getColumnName(i));
         types.add(metadata.getColumnTypeName(i));
       }
+      List<Object> nullParameters = Collections.nCopies(parameterTypes.size(), null);
+      if (types.contains(UNRESOLVED_TYPE)) {
+        Schema schema = schemaOfWrapped(connection, ResultShaper.limitZero(sql), nullParameters);
+        return new StatementPlan(sql, sql, kind, parameterTypes,
+            schema != null ? schema : schemaByRolledBackRun(engine, connection, sql, nullParameters), true);
+      }
       String projection = ResultShaper.project(sql, names, types);
-      Schema schema = schemaOfProjection(connection, projection, parameterTypes.size());
+      Schema schema = schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
       if (schema != null) {
         String executable = ResultShaper.needsConversion(types) ? projection : sql;
-        return new StatementPlan(sql, executable, kind, parameterTypes, schema);
+        return new StatementPlan(sql, executable, kind, parameterTypes, schema, false);
       }
       return new StatementPlan(sql, sql, kind, parameterTypes,
-          schemaByRolledBackRun(engine, connection, sql, parameterTypes.size()));
+          schemaByRolledBackRun(engine, connection, sql, nullParameters), false);
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+  }
+
+  /** The schema of {@code plan}'s result for these parameter values. */
+  public Schema describe(DuckDbEngine engine, ConnectionLease lease, StatementPlan plan, List<Object> parameters) {
+    if (!plan.schemaDependsOnParameters()) {
+      return plan.resultSchema();
+    }
+    try {
+      Schema schema = schemaOfWrapped(lease.connection(), ResultShaper.limitZero(plan.sql()), parameters);
+      return schema != null ? schema : schemaByRolledBackRun(engine, lease.connection(), plan.sql(), parameters);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
@@ -78,26 +101,26 @@ public final class StatementPlanner {
     return types;
   }
 
-  /** The schema of the wrapped query, or null when DuckDB cannot wrap this statement in a subquery. */
-  private Schema schemaOfProjection(DuckDBConnection connection, String projection, int parameterCount) {
+  /** The schema of a query wrapped in a LIMIT 0 subquery, or null when DuckDB cannot wrap the statement. */
+  private Schema schemaOfWrapped(DuckDBConnection connection, String wrapped, List<Object> parameters) {
     DuckDBPreparedStatement probe;
     try {
-      probe = connection.prepare(projection + " LIMIT 0");
+      probe = connection.prepare(wrapped);
     } catch (SQLException notWrappable) {
       return null;
     }
     try (probe) {
-      return exportedSchema(probe, parameterCount);
+      return exportedSchema(probe, parameters);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
   }
 
   private Schema schemaByRolledBackRun(DuckDbEngine engine, DuckDBConnection connection, String sql,
-      int parameterCount) throws SQLException {
+      List<Object> parameters) throws SQLException {
     if (tryBegin(connection)) {
       try {
-        return schemaOfRun(connection, sql, parameterCount);
+        return schemaOfRun(connection, sql, parameters);
       } finally {
         execute(connection, "ROLLBACK");
       }
@@ -106,23 +129,22 @@ public final class StatementPlanner {
     try (DuckDBConnection spare = engine.connect()) {
       execute(spare, "BEGIN TRANSACTION");
       try {
-        return schemaOfRun(spare, sql, parameterCount);
+        return schemaOfRun(spare, sql, parameters);
       } finally {
         execute(spare, "ROLLBACK");
       }
     }
   }
 
-  private Schema schemaOfRun(DuckDBConnection connection, String sql, int parameterCount) throws SQLException {
+  private Schema schemaOfRun(DuckDBConnection connection, String sql, List<Object> parameters)
+      throws SQLException {
     try (DuckDBPreparedStatement statement = connection.prepare(sql)) {
-      return exportedSchema(statement, parameterCount);
+      return exportedSchema(statement, parameters);
     }
   }
 
-  private Schema exportedSchema(DuckDBPreparedStatement statement, int parameterCount) throws SQLException {
-    for (int i = 1; i <= parameterCount; i++) {
-      statement.setObject(i, null);
-    }
+  private Schema exportedSchema(DuckDBPreparedStatement statement, List<Object> parameters) throws SQLException {
+    ParameterBinder.bind(statement, parameters);
     try (DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
          ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, 1)) {
       return reader.getVectorSchemaRoot().getSchema();

@@ -132,8 +132,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
         UpdateCounts.stream(update.count(), allocator, listener);
       } else if (payload instanceof TicketStore.QueryTicket query) {
         ResultStream stream = executor.openQuery(session(context), query.plan(), query.parameters(), batchRows);
-        tickets.running(id, stream);
-        ResultStreamer.start(stream, listener, () -> tickets.finished(id, stream));
+        ResultStreamer streamer = new ResultStreamer(stream, listener);
+        streamer.start(tickets.running(id, streamer));
       }
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
@@ -199,8 +199,17 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public SchemaResult getSchemaPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return call(() -> new SchemaResult(resultSchema(
-        prepared(session(context), command.getPreparedStatementHandle()).plan())));
+    return call(() -> {
+      Session session = session(context);
+      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
+      StatementPlan plan = prepared.plan();
+      if (!plan.kind().returnsRows()) {
+        return new SchemaResult(UpdateCounts.SCHEMA);
+      }
+      // Before parameters are bound, the schema is the one DuckDB gives with every parameter NULL.
+      return new SchemaResult(prepared.boundRows().isEmpty()
+          ? plan.resultSchema() : executor.describe(session, plan, singleRow(prepared.boundRows())));
+    });
   }
 
   /** Older clients redeem the prepared statement command itself as the ticket. */
@@ -211,7 +220,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Session session = session(context);
       PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
       ResultStream stream = executor.openQuery(session, prepared.plan(), singleRow(prepared.boundRows()), batchRows);
-      ResultStreamer.start(stream, listener, () -> { });
+      new ResultStreamer(stream, listener).start(() -> { });
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
     }
@@ -395,15 +404,19 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private FlightInfo flightInfo(Session session, StatementPlan plan, List<List<Object>> parameterRows,
       FlightDescriptor descriptor) {
     String id;
+    Schema schema;
     if (plan.kind().returnsRows()) {
-      id = tickets.add(new TicketStore.QueryTicket(plan, singleRow(parameterRows)));
+      List<Object> parameters = singleRow(parameterRows);
+      schema = executor.describe(session, plan, parameters);
+      id = tickets.add(new TicketStore.QueryTicket(plan, parameters));
     } else {
+      schema = UpdateCounts.SCHEMA;
       id = tickets.add(new TicketStore.UpdateCountTicket(executor.executeUpdate(session, plan, parameterRows)));
     }
     TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
         .setStatementHandle(ByteString.copyFromUtf8(id)).build();
     FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
-    return new FlightInfo(resultSchema(plan), descriptor, List.of(endpoint), -1, -1);
+    return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
   }
 
   private static Schema resultSchema(StatementPlan plan) {

@@ -1,6 +1,7 @@
 package dev.bridge.flight;
 
 import dev.bridge.engine.EngineException;
+import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.ResultStream;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,24 +23,29 @@ final class ResultStreamer {
 
   private final ResultStream result;
   private final ServerStreamListener listener;
-  private final Runnable onFinished;
+  private Runnable onFinished = () -> { };
   private final AtomicInteger pendingSignals = new AtomicInteger();
   private volatile boolean clientGone;
   private boolean finished;
 
-  private ResultStreamer(ResultStream result, ServerStreamListener listener, Runnable onFinished) {
+  ResultStreamer(ResultStream result, ServerStreamListener listener) {
     this.result = result;
     this.listener = listener;
-    this.onFinished = onFinished;
   }
 
-  /** Starts streaming; returns at once. {@code onFinished} runs once the result is closed, however it ended. */
-  static void start(ResultStream result, ServerStreamListener listener, Runnable onFinished) {
-    ResultStreamer streamer = new ResultStreamer(result, listener, onFinished);
-    listener.setOnCancelHandler(streamer::onClientGone);
-    listener.setOnReadyHandler(streamer::signal);
+  /** Starts streaming and returns at once; {@code onFinished} runs once the result is closed, however it ended. */
+  void start(Runnable onFinished) {
+    this.onFinished = onFinished;
+    listener.setOnCancelHandler(this::onClientGone);
+    listener.setOnReadyHandler(this::signal);
     listener.start(result.root());
-    streamer.signal();
+    signal();
+  }
+
+  /** Stops the query on the server's initiative (CancelFlightInfo): the client gets CANCELLED. */
+  void cancel() {
+    result.cancel();
+    signal();
   }
 
   private void onClientGone() {
@@ -62,6 +68,9 @@ final class ResultStreamer {
       return;
     }
     try {
+      if (result.isCancelled() && !clientGone) {
+        throw new EngineException(ErrorKind.CANCELLED, "the query was cancelled");
+      }
       while (!clientGone && listener.isReady()) {
         if (!result.next()) {
           listener.completed();

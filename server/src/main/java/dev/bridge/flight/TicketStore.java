@@ -2,12 +2,10 @@ package dev.bridge.flight;
 
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
-import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.StatementPlan;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +26,7 @@ final class TicketStore implements AutoCloseable {
 
   record UpdateCountTicket(long count) implements Payload {}
 
-  private record Entry(Payload payload, long expiresAtNanos, Set<ResultStream> running, AtomicBoolean cancelled) {}
+  private record Entry(Payload payload, long expiresAtNanos, Set<ResultStreamer> running, AtomicBoolean cancelled) {}
 
   private final Duration ttl;
   private final Map<String, Entry> tickets = new ConcurrentHashMap<>();
@@ -62,13 +60,17 @@ final class TicketStore implements AutoCloseable {
     return entry.payload();
   }
 
-  /** Tracks a stream started from ticket {@code id}, so that CancelFlightInfo can stop it. */
-  void running(String id, ResultStream stream) {
-    Optional.ofNullable(tickets.get(id)).ifPresent(entry -> entry.running().add(stream));
-  }
-
-  void finished(String id, ResultStream stream) {
-    Optional.ofNullable(tickets.get(id)).ifPresent(entry -> entry.running().remove(stream));
+  /**
+   * Tracks a stream started from ticket {@code id}, so that CancelFlightInfo can stop it; the returned callback
+   * forgets it again once the stream has ended.
+   */
+  Runnable running(String id, ResultStreamer streamer) {
+    Entry entry = tickets.get(id);
+    if (entry == null) {
+      return () -> { };
+    }
+    entry.running().add(streamer);
+    return () -> entry.running().remove(streamer);
   }
 
   /** Cancels the ticket's running streams and refuses it from now on; false when the ticket is unknown. */
@@ -78,7 +80,7 @@ final class TicketStore implements AutoCloseable {
       return false;
     }
     entry.cancelled().set(true);
-    entry.running().forEach(ResultStream::cancel);
+    entry.running().forEach(ResultStreamer::cancel);
     return true;
   }
 
@@ -90,7 +92,7 @@ final class TicketStore implements AutoCloseable {
   @Override
   public void close() {
     reaper.shutdownNow();
-    tickets.values().forEach(entry -> entry.running().forEach(ResultStream::cancel));
+    tickets.values().forEach(entry -> entry.running().forEach(ResultStreamer::cancel));
     tickets.clear();
   }
 }
