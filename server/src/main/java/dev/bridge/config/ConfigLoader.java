@@ -1,6 +1,7 @@
 package dev.bridge.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -31,8 +32,12 @@ public final class ConfigLoader {
       throw new ConfigException("configuration file " + file + " does not exist");
     }
     try {
-      BridgeConfig config = mapper.readValue(file.toFile(), BridgeConfig.class);
-      return config == null ? BridgeConfig.defaults() : config;
+      JsonNode tree = mapper.readTree(file.toFile());
+      // A file with only comments is a valid configuration: every key at its default.
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        return BridgeConfig.defaults();
+      }
+      return mapper.treeToValue(tree, BridgeConfig.class);
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(file + ": unknown key '" + keyOf(e) + "'", e);
     } catch (JsonMappingException e) {

@@ -1,0 +1,94 @@
+package dev.bridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path directory;
+
+  private BridgeConfig load(String yaml) throws IOException {
+    Path file = directory.resolve("bridge.yaml");
+    Files.writeString(file, yaml);
+    return new ConfigLoader().load(file);
+  }
+
+  @Test
+  void defaultsWithoutAFile() {
+    BridgeConfig config = new ConfigLoader().load(null);
+    assertThat(config.flight().host()).isEqualTo("127.0.0.1");
+    assertThat(config.flight().port()).isEqualTo(31337);
+    assertThat(config.database().path()).isEqualTo("data/bridge.duckdb");
+    assertThat(config.sessions().idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void theShippedConfigurationIsTheDefaults() {
+    BridgeConfig shipped = new ConfigLoader().load(Path.of("../conf/bridge.yaml"));
+    assertThat(shipped).isEqualTo(BridgeConfig.defaults());
+  }
+
+  @Test
+  void readsValuesAndHumanDurations() throws IOException {
+    BridgeConfig config = load("""
+        flight:
+          port: 4000
+        database:
+          path: ":memory:"
+          memory_limit: 2GB
+        sessions:
+          idle_timeout: 90s
+          ticket_ttl: 250ms
+        """);
+    assertThat(config.flight().port()).isEqualTo(4000);
+    assertThat(config.database().inMemory()).isTrue();
+    assertThat(config.database().memoryLimit()).isEqualTo("2GB");
+    assertThat(config.sessions().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.sessions().ticketTtl()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void anEmptyFileIsTheDefaults() throws IOException {
+    assertThat(load("")).isEqualTo(BridgeConfig.defaults());
+  }
+
+  @Test
+  void anUnknownKeyIsNamed() {
+    assertThatThrownBy(() -> load("flight:\n  prot: 1\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'flight.prot'");
+  }
+
+  @Test
+  void aBadValueIsNamed() {
+    assertThatThrownBy(() -> load("flight:\n  port: 70000\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("flight.port");
+    assertThatThrownBy(() -> load("flight:\n  port: many\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("flight.port");
+    assertThatThrownBy(() -> load("sessions:\n  idle_timeout: soon\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("sessions.idle_timeout");
+    assertThatThrownBy(() -> load("sessions:\n  ticket_ttl: 0s\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("sessions.ticket_ttl");
+    assertThatThrownBy(() -> load("database:\n  memory_limit: lots\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("database.memory_limit");
+    assertThatThrownBy(() -> load("flight:\n  batch_rows: 0\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("flight.batch_rows");
+  }
+
+  @Test
+  void aMissingFileIsAnError() {
+    assertThatThrownBy(() -> new ConfigLoader().load(directory.resolve("nope.yaml")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void malformedYamlIsAnError() {
+    assertThatThrownBy(() -> load("flight: [unclosed\n")).isInstanceOf(ConfigException.class);
+  }
+}
