@@ -78,23 +78,45 @@ def unpack(any_bytes: bytes):
     return parts[1].decode().removeprefix(PREFIX), parts.get(2, b"")
 
 
-# How pyarrow surfaces each gRPC status code a server sends.
-import pyarrow as _pa  # noqa: E402
+# What a server's gRPC status looks like on the pyarrow side. pyarrow maps codes to exception classes
+# ambiguously (ALREADY_EXISTS and NOT_FOUND are both key errors, FAILED_PRECONDITION an ArrowInvalid), but it keeps
+# the gRPC status in the message ("grpc_status:5"), which is what these helpers check.
+import contextlib  # noqa: E402
+import re  # noqa: E402
 
-STATUS_EXCEPTIONS = {
-    "INVALID_ARGUMENT": _pa.ArrowInvalid,
-    "NOT_FOUND": _pa.ArrowKeyError,
-    "ALREADY_EXISTS": _pa.ArrowKeyError,
-    "UNIMPLEMENTED": _pa.ArrowNotImplementedError,
-    "CANCELLED": flight.FlightCancelledError,
-    "UNAUTHENTICATED": flight.FlightUnauthenticatedError,
-    "PERMISSION_DENIED": flight.FlightUnauthorizedError,
-    "INTERNAL": flight.FlightInternalError,
-    "UNAVAILABLE": flight.FlightUnavailableError,
-    "DEADLINE_EXCEEDED": flight.FlightTimedOutError,
+import pyarrow as _pa  # noqa: E402
+import pytest  # noqa: E402
+
+GRPC_CODES = {
+    "CANCELLED": 1, "INVALID_ARGUMENT": 3, "DEADLINE_EXCEEDED": 4, "NOT_FOUND": 5, "ALREADY_EXISTS": 6,
+    "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8, "FAILED_PRECONDITION": 9, "ABORTED": 10,
+    "UNIMPLEMENTED": 12, "INTERNAL": 13, "UNAVAILABLE": 14, "UNAUTHENTICATED": 16,
+}
+
+# For the codes Flight itself defines, pyarrow words the error instead of printing the number.
+FLIGHT_PHRASES = {
+    "CANCELLED": "Flight cancelled call", "INVALID_ARGUMENT": "Flight returned invalid argument error",
+    "DEADLINE_EXCEEDED": "Flight returned timeout error", "NOT_FOUND": "Flight returned not found error",
+    "ALREADY_EXISTS": "Flight returned already exists error",
+    "PERMISSION_DENIED": "Flight returned unauthorized error",
+    "UNIMPLEMENTED": "Flight returned unimplemented error", "INTERNAL": "Flight returned internal error",
+    "UNAVAILABLE": "Flight returned unavailable error",
+    "UNAUTHENTICATED": "Flight returned unauthenticated error",
 }
 
 
+@contextlib.contextmanager
+def expect_status(code: str, match: str = None):
+    """Asserts the block fails with gRPC status `code` (and a message matching `match`)."""
+    with pytest.raises((flight.FlightError, _pa.ArrowException)) as raised:
+        yield raised
+    text = str(raised.value)
+    phrase = FLIGHT_PHRASES.get(code)
+    assert f"grpc_status:{GRPC_CODES[code]}" in text or (phrase and phrase in text), f"expected {code}, got: {text}"
+    if match is not None:
+        assert re.search(match, text), f"{match!r} not in: {text}"
+
+
 def status_error(code: str):
-    """The exception class pyarrow raises for gRPC status `code` (FlightServerError for the rest)."""
-    return STATUS_EXCEPTIONS.get(code, flight.FlightServerError)
+    """The exception classes pyarrow may raise for gRPC status `code`; prefer expect_status, which is exact."""
+    return (flight.FlightError, _pa.ArrowException)

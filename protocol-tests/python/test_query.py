@@ -81,35 +81,35 @@ def test_statement_update_answers_one_put_result(client):
 
 
 def test_syntax_error_is_invalid_argument_with_duckdbs_message(client):
-    with pytest.raises(flightsql.status_error("INVALID_ARGUMENT"), match="syntax error"):
+    with flightsql.expect_status("INVALID_ARGUMENT", match="syntax error"):
         client.get_flight_info(flight.FlightDescriptor.for_command("SELEC 1"))
 
 
 def test_missing_table_is_not_found(client):
-    with pytest.raises(flightsql.status_error("NOT_FOUND"), match="no_such_table"):
+    with flightsql.expect_status("NOT_FOUND", match="no_such_table"):
         client.get_flight_info(flight.FlightDescriptor.for_command("SELECT * FROM no_such_table"))
 
 
 def test_error_during_the_stream_reaches_the_client(client):
     info = client.get_flight_info(flight.FlightDescriptor.for_command(
         "SELECT CASE WHEN range < 300000 THEN range::VARCHAR ELSE 'x' END::INTEGER AS v FROM range(1000000)"))
-    with pytest.raises(flightsql.status_error("INVALID_ARGUMENT"), match="Could not convert string 'x'"):
+    with flightsql.expect_status("INVALID_ARGUMENT", match="Could not convert string 'x'"):
         client.do_get(info.endpoints[0].ticket).read_all()
 
 
 def test_malformed_command_bytes_are_invalid_argument(client):
-    with pytest.raises(flightsql.status_error("INVALID_ARGUMENT")):
+    with flightsql.expect_status("INVALID_ARGUMENT"):
         client.get_flight_info(flight.FlightDescriptor.for_command(b"\xff\xfe\x00garbage"))
 
 
 def test_unknown_ticket_is_not_found(client):
     ticket_body = flightsql.pack("TicketStatementQuery", flightsql.field_bytes(1, b"no-such-ticket"))
-    with pytest.raises(flightsql.status_error("NOT_FOUND"), match="no-such-ticket"):
+    with flightsql.expect_status("NOT_FOUND", match="no-such-ticket"):
         client.do_get(flight.Ticket(ticket_body)).read_all()
 
 
 def test_garbage_ticket_is_invalid_argument(client):
-    with pytest.raises(flightsql.status_error("INVALID_ARGUMENT")):
+    with flightsql.expect_status("INVALID_ARGUMENT"):
         client.do_get(flight.Ticket(b"\x01\x02not a ticket")).read_all()
 
 

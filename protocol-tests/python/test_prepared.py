@@ -1,0 +1,112 @@
+"""The prepared-statement protocol spoken by hand with pyarrow.flight, as the JDBC driver and ADBC speak it."""
+import pyarrow as pa
+import pyarrow.flight as flight
+import pytest
+
+import flightsql as fs
+
+
+def create(client, sql):
+    request = fs.pack("ActionCreatePreparedStatementRequest", fs.field_bytes(1, sql.encode()))
+    results = list(client.do_action(flight.Action("CreatePreparedStatement", request)))
+    assert len(results) == 1
+    name, body = fs.unpack(results[0].body.to_pybytes())
+    assert name == "ActionCreatePreparedStatementResult"
+    fields = fs.fields(body)
+    handle = fields[1]
+    dataset = pa.ipc.read_schema(pa.py_buffer(fields[2])) if fields.get(2) else None
+    parameters = pa.ipc.read_schema(pa.py_buffer(fields[3])) if fields.get(3) else None
+    return handle, dataset, parameters
+
+
+def close(client, handle):
+    request = fs.pack("ActionClosePreparedStatementRequest", fs.field_bytes(1, handle))
+    list(client.do_action(flight.Action("ClosePreparedStatement", request)))
+
+
+def query_descriptor(handle):
+    return flight.FlightDescriptor.for_command(fs.pack("CommandPreparedStatementQuery", fs.field_bytes(1, handle)))
+
+
+def update_descriptor(handle):
+    return flight.FlightDescriptor.for_command(fs.pack("CommandPreparedStatementUpdate", fs.field_bytes(1, handle)))
+
+
+def put(client, descriptor, table):
+    writer, reader = client.do_put(descriptor, table.schema)
+    if table.num_rows:
+        writer.write_table(table)
+    writer.done_writing()
+    answer = reader.read()
+    writer.close()
+    return answer
+
+
+def test_prepared_query_with_bound_parameters(client):
+    handle, dataset, parameters = create(client, "SELECT range AS i FROM range(100) WHERE range < ?")
+    assert dataset.names == ["i"]
+    assert len(parameters) == 1 and parameters.field(0).nullable
+    put(client, query_descriptor(handle), pa.table({"p": pa.array([5], pa.int64())}))
+    info = client.get_flight_info(query_descriptor(handle))
+    table = client.do_get(info.endpoints[0].ticket).read_all()
+    assert table.column("i").to_pylist() == [0, 1, 2, 3, 4]
+    close(client, handle)
+
+
+def test_decimal_parameters_are_128_bit(client):
+    _, _, parameters = create(client, "SELECT ?::DECIMAL(10,2) + 1 AS x")
+    assert parameters.field(0).type == pa.decimal128(10, 2)
+
+
+def test_prepared_ddl_has_no_dataset_schema_and_runs_once_as_an_update(client):
+    handle, dataset, _ = create(client, "CREATE TABLE py_prepared_ddl(i INTEGER)")
+    assert dataset is None
+    answer = put(client, update_descriptor(handle), pa.table({}))
+    name_and_count = fs.fields(answer.to_pybytes())
+    assert name_and_count.get(1, 0) == 0
+    with fs.expect_status("ALREADY_EXISTS", match="already exists"):
+        put(client, update_descriptor(handle), pa.table({}))
+
+
+def test_one_batch_of_n_rows_is_n_executions_in_one_unit(client):
+    client.get_flight_info(flight.FlightDescriptor.for_command("CREATE TABLE py_many(id INTEGER PRIMARY KEY)"))
+    handle, _, _ = create(client, "INSERT INTO py_many VALUES (?)")
+    answer = put(client, update_descriptor(handle), pa.table({"id": pa.array([1, 2, 3], pa.int32())}))
+    assert fs.fields(answer.to_pybytes())[1] == 3
+    with fs.expect_status("FAILED_PRECONDITION", match="Duplicate key"):
+        put(client, update_descriptor(handle), pa.table({"id": pa.array([4, 5, 1], pa.int32())}))
+    info = client.get_flight_info(flight.FlightDescriptor.for_command("SELECT count(*) AS n FROM py_many"))
+    assert client.do_get(info.endpoints[0].ticket).read_all().to_pylist() == [{"n": 3}]
+
+
+def test_a_closed_handle_is_not_found(client):
+    handle, _, _ = create(client, "SELECT 1")
+    close(client, handle)
+    with fs.expect_status("NOT_FOUND", match="prepared statement"):
+        client.get_flight_info(query_descriptor(handle))
+    with fs.expect_status("NOT_FOUND"):
+        close(client, handle)
+
+
+def test_a_handle_from_nowhere_is_not_found(client):
+    with fs.expect_status("NOT_FOUND"):
+        client.get_flight_info(query_descriptor(b"forged-handle"))
+
+
+def test_too_few_parameters_is_invalid_argument(client):
+    handle, _, _ = create(client, "SELECT ?::INTEGER AS x")
+    with fs.expect_status("INVALID_ARGUMENT", match="parameter"):
+        client.get_flight_info(query_descriptor(handle))
+
+
+def test_a_disconnecting_client_frees_its_stream(bridge):
+    first = bridge.client()
+    info = first.get_flight_info(flight.FlightDescriptor.for_command(
+        "SELECT range, md5(range::VARCHAR) FROM range(1000000000)"))
+    reader = first.do_get(info.endpoints[0].ticket)
+    reader.read_chunk()
+    first.close()
+    second = bridge.client()
+    info = second.get_flight_info(flight.FlightDescriptor.for_command("SELECT 1 AS ok"))
+    assert second.do_get(info.endpoints[0].ticket).read_all().to_pylist() == [{"ok": 1}]
+    second.close()
