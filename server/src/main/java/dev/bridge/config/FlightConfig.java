@@ -8,9 +8,10 @@ public record FlightConfig(
     @JsonProperty("port") Integer port,
     @JsonProperty("batch_rows") Integer batchRows,
     @JsonProperty("max_inbound_message_bytes") Integer maxInboundMessageBytes,
-    @JsonProperty("max_header_list_bytes") Integer maxHeaderListBytes) {
+    @JsonProperty("max_header_list_bytes") Integer maxHeaderListBytes,
+    @JsonProperty("backpressure_threshold_bytes") Integer backpressureThresholdBytes) {
 
-  public static final FlightConfig DEFAULT = new FlightConfig(null, null, null, null, null);
+  public static final FlightConfig DEFAULT = new FlightConfig(null, null, null, null, null, null);
 
   public FlightConfig {
     host = host == null ? "127.0.0.1" : host;
@@ -18,14 +19,17 @@ public record FlightConfig(
     batchRows = batchRows == null ? 65_536 : batchRows;
     maxInboundMessageBytes = maxInboundMessageBytes == null ? 256 * 1024 * 1024 : maxInboundMessageBytes;
     maxHeaderListBytes = maxHeaderListBytes == null ? 1024 * 1024 : maxHeaderListBytes;
+    backpressureThresholdBytes = backpressureThresholdBytes == null ? 10 * 1024 * 1024 : backpressureThresholdBytes;
   }
 
   public FlightConfig withHost(String newHost) {
-    return new FlightConfig(newHost, port, batchRows, maxInboundMessageBytes, maxHeaderListBytes);
+    return new FlightConfig(newHost, port, batchRows, maxInboundMessageBytes, maxHeaderListBytes,
+        backpressureThresholdBytes);
   }
 
   public FlightConfig withPort(int newPort) {
-    return new FlightConfig(host, newPort, batchRows, maxInboundMessageBytes, maxHeaderListBytes);
+    return new FlightConfig(host, newPort, batchRows, maxInboundMessageBytes, maxHeaderListBytes,
+        backpressureThresholdBytes);
   }
 
   void validate() {
@@ -34,5 +38,6 @@ public record FlightConfig(
     Validation.requireRange(batchRows, 1, 1 << 24, "flight.batch_rows");
     Validation.requireRange(maxInboundMessageBytes, 1024, Integer.MAX_VALUE, "flight.max_inbound_message_bytes");
     Validation.requireRange(maxHeaderListBytes, 8192, Integer.MAX_VALUE, "flight.max_header_list_bytes");
+    Validation.requireRange(backpressureThresholdBytes, 1, Integer.MAX_VALUE, "flight.backpressure_threshold_bytes");
   }
 }

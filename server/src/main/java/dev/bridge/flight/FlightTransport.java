@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.auth.ServerAuthHandler;
+import org.apache.arrow.flight.grpc.ServerBackpressureThresholdInterceptor;
 import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -50,6 +51,7 @@ public final class FlightTransport implements AutoCloseable {
         .addService(ServerInterceptors.intercept(
             FlightGrpcUtils.createFlightService(allocator, producer, ServerAuthHandler.NO_OP, executor),
             new ServerInterceptorAdapter(middleware),
+            new ServerBackpressureThresholdInterceptor(config.backpressureThresholdBytes()),
             new PeerAddressInterceptor()))
         .addService(health.getHealthService())
         .addTransportFilter(new ClosePeerSessionOnDisconnect(sessions))
