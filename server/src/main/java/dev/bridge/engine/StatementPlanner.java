@@ -41,7 +41,7 @@ public final class StatementPlanner {
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
       StatementKind kind = kindOf(metadata.getReturnType());
       if (!kind.returnsRows()) {
-        return new StatementPlan(sql, sql, kind, parameterTypes, null);
+        return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of());
       }
       List<String> names = new ArrayList<>();
       List<String> types = new ArrayList<>();
@@ -53,10 +53,11 @@ public final class StatementPlanner {
       Schema schema = schemaOfProjection(connection, projection, parameterTypes.size());
       if (schema != null) {
         String executable = ResultShaper.needsConversion(types) ? projection : sql;
-        return new StatementPlan(sql, executable, kind, parameterTypes, schema);
+        List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
+        return new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes);
       }
       return new StatementPlan(sql, sql, kind, parameterTypes,
-          schemaByRolledBackRun(engine, connection, sql, parameterTypes.size()));
+          schemaByRolledBackRun(engine, connection, sql, parameterTypes.size()), types);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }

@@ -5,6 +5,8 @@ import dev.bridge.engine.ResultStream;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,24 +23,34 @@ final class ResultStreamer {
   private static final Logger log = LoggerFactory.getLogger(ResultStreamer.class);
 
   private final ResultStream result;
+  private final VectorSchemaRoot sent;
   private final ServerStreamListener listener;
   private final Runnable onFinished;
   private final AtomicInteger pendingSignals = new AtomicInteger();
   private volatile boolean clientGone;
   private boolean finished;
 
-  private ResultStreamer(ResultStream result, ServerStreamListener listener, Runnable onFinished) {
+  private ResultStreamer(ResultStream result, VectorSchemaRoot sent, ServerStreamListener listener,
+      Runnable onFinished) {
     this.result = result;
+    this.sent = sent;
     this.listener = listener;
     this.onFinished = onFinished;
   }
 
-  /** Starts streaming; returns at once. {@code onFinished} runs once the result is closed, however it ended. */
-  static void start(ResultStream result, ServerStreamListener listener, Runnable onFinished) {
-    ResultStreamer streamer = new ResultStreamer(result, listener, onFinished);
+  /**
+   * Starts streaming; returns at once. {@code onFinished} runs once the result is closed, however it ended.
+   *
+   * <p>The stream is sent with {@code schema}: the result's own schema with the Flight SQL column metadata that
+   * GetFlightInfo announced (clients such as ADBC reject any difference). The batches are DuckDB's own vectors,
+   * seen through a root that carries that schema; nothing is copied.
+   */
+  static void start(ResultStream result, Schema schema, ServerStreamListener listener, Runnable onFinished) {
+    VectorSchemaRoot sent = new VectorSchemaRoot(schema, result.root().getFieldVectors(), 0);
+    ResultStreamer streamer = new ResultStreamer(result, sent, listener, onFinished);
     listener.setOnCancelHandler(streamer::onClientGone);
     listener.setOnReadyHandler(streamer::signal);
-    listener.start(result.root());
+    listener.start(sent);
     streamer.signal();
   }
 
@@ -68,6 +80,7 @@ final class ResultStreamer {
           finish();
           return;
         }
+        sent.setRowCount(result.root().getRowCount());
         listener.putNext();
       }
       if (clientGone) {

@@ -1,0 +1,132 @@
+package dev.bridge.flight.metadata;
+
+import dev.bridge.engine.Session;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.engine.catalog.ColumnInfo;
+import dev.bridge.engine.catalog.KeySide;
+import dev.bridge.engine.catalog.TableRef;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetExportedKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetImportedKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Answers the Flight SQL catalog commands for a session, in the result schemas the specification declares
+ * ({@link Schemas}). Each answer is small and is read from DuckDB's catalog when the ticket is redeemed.
+ */
+public final class CatalogMetadata {
+  private final CatalogReader catalog;
+  private final StatementExecutor executor;
+  private final BufferAllocator allocator;
+
+  public CatalogMetadata(CatalogReader catalog, StatementExecutor executor, BufferAllocator allocator) {
+    this.catalog = catalog;
+    this.executor = executor;
+    this.allocator = allocator;
+  }
+
+  /** A metadata command's FlightInfo: one endpoint whose ticket is the command itself. */
+  public static FlightInfo flightInfo(Schema schema, FlightDescriptor descriptor) {
+    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(descriptor.getCommand()));
+    return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
+  }
+
+  public void catalogs(Session session, ServerStreamListener listener) {
+    MetadataRows.stream(Schemas.GET_CATALOGS_SCHEMA, catalog.catalogs(session), allocator, listener);
+  }
+
+  public void schemas(Session session, CommandGetDbSchemas command, ServerStreamListener listener) {
+    List<List<Object>> rows = catalog.schemas(session, command.hasCatalog() ? command.getCatalog() : null,
+        command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
+    MetadataRows.stream(Schemas.GET_SCHEMAS_SCHEMA, rows, allocator, listener);
+  }
+
+  public static Schema tablesSchema(CommandGetTables command) {
+    return command.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;
+  }
+
+  public void tables(Session session, CommandGetTables command, ServerStreamListener listener) {
+    List<List<Object>> rows = catalog.tables(session, command.hasCatalog() ? command.getCatalog() : null,
+        command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null,
+        command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null,
+        command.getTableTypesList());
+    if (command.getIncludeSchema()) {
+      List<List<Object>> withSchemas = new ArrayList<>(rows.size());
+      for (List<Object> row : rows) {
+        List<Object> withSchema = new ArrayList<>(row);
+        TableRef table = new TableRef((String) row.get(0), (String) row.get(1), (String) row.get(2));
+        withSchema.add(SchemaBytes.of(tableSchema(session, table, "VIEW".equals(row.get(3)))));
+        withSchemas.add(withSchema);
+      }
+      rows = withSchemas;
+    }
+    MetadataRows.stream(tablesSchema(command), rows, allocator, listener);
+  }
+
+  public void tableTypes(ServerStreamListener listener) {
+    List<List<Object>> rows = catalog.tableTypes().stream().map(type -> List.<Object>of(type)).toList();
+    MetadataRows.stream(Schemas.GET_TABLE_TYPES_SCHEMA, rows, allocator, listener);
+  }
+
+  public void primaryKeys(Session session, CommandGetPrimaryKeys command, ServerStreamListener listener) {
+    KeySide table = new KeySide(command.hasCatalog() ? command.getCatalog() : null,
+        command.hasDbSchema() ? command.getDbSchema() : null, command.getTable());
+    MetadataRows.stream(Schemas.GET_PRIMARY_KEYS_SCHEMA, catalog.primaryKeys(session, table), allocator, listener);
+  }
+
+  public void importedKeys(Session session, CommandGetImportedKeys command, ServerStreamListener listener) {
+    KeySide table = new KeySide(command.hasCatalog() ? command.getCatalog() : null,
+        command.hasDbSchema() ? command.getDbSchema() : null, command.getTable());
+    MetadataRows.stream(Schemas.GET_IMPORTED_KEYS_SCHEMA, catalog.importedKeys(session, table), allocator,
+        listener);
+  }
+
+  public void exportedKeys(Session session, CommandGetExportedKeys command, ServerStreamListener listener) {
+    KeySide table = new KeySide(command.hasCatalog() ? command.getCatalog() : null,
+        command.hasDbSchema() ? command.getDbSchema() : null, command.getTable());
+    MetadataRows.stream(Schemas.GET_EXPORTED_KEYS_SCHEMA, catalog.exportedKeys(session, table), allocator,
+        listener);
+  }
+
+  public void crossReference(Session session, CommandGetCrossReference command, ServerStreamListener listener) {
+    KeySide primaryKey = new KeySide(command.hasPkCatalog() ? command.getPkCatalog() : null,
+        command.hasPkDbSchema() ? command.getPkDbSchema() : null, command.getPkTable());
+    KeySide foreignKey = new KeySide(command.hasFkCatalog() ? command.getFkCatalog() : null,
+        command.hasFkDbSchema() ? command.getFkDbSchema() : null, command.getFkTable());
+    MetadataRows.stream(Schemas.GET_CROSS_REFERENCE_SCHEMA,
+        catalog.crossReference(session, primaryKey, foreignKey), allocator, listener);
+  }
+
+  /** Every type a DuckDB column can have, ordered by XDBC data type, then name, as the specification asks. */
+  public void typeInfo(Session session, CommandGetXdbcTypeInfo command, ServerStreamListener listener) {
+    List<List<Object>> rows = catalog.columnTypes(session).stream()
+        .map(XdbcType::of)
+        .filter(type -> !command.hasDataType() || type.dataType() == command.getDataType())
+        .sorted(Comparator.comparingInt(XdbcType::dataType).thenComparing(XdbcType::name))
+        .map(XdbcType::row)
+        .toList();
+    MetadataRows.stream(Schemas.GET_TYPE_INFO_SCHEMA, rows, allocator, listener);
+  }
+
+  /** The schema a {@code SELECT *} of the table streams, with the Flight SQL column metadata of its columns. */
+  private Schema tableSchema(Session session, TableRef table, boolean view) {
+    Schema streamed = executor.plan(session, "SELECT * FROM " + table.qualifiedName()).resultSchema();
+    List<ColumnInfo> columns = catalog.columns(session, table);
+    return ColumnMetadata.forTable(streamed, table, columns, view);
+  }
+}
