@@ -102,9 +102,16 @@ public final class CatalogReader {
     return strings(session, CatalogSql.KEYWORDS);
   }
 
-  /** Built-in scalar functions of a DuckDB function category ({@code numeric}, {@code string}, {@code date}...). */
-  public List<String> functions(Session session, String category) {
-    return strings(session, CatalogSql.FUNCTIONS_IN_CATEGORY, category);
+  public List<String> numericFunctions(Session session) {
+    return strings(session, CatalogSql.NUMERIC_FUNCTIONS);
+  }
+
+  public List<String> stringFunctions(Session session) {
+    return strings(session, CatalogSql.STRING_FUNCTIONS);
+  }
+
+  public List<String> datetimeFunctions(Session session) {
+    return strings(session, CatalogSql.DATETIME_FUNCTIONS);
   }
 
   public List<String> systemFunctions(Session session) {

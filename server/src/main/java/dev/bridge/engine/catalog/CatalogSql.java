@@ -102,13 +102,35 @@ final class CatalogSql {
 
   static final String KEYWORDS = "SELECT keyword_name FROM duckdb_keywords() ORDER BY keyword_name";
 
-  /** Built-in scalar function names of one of DuckDB's function categories. */
-  static final String FUNCTIONS_IN_CATEGORY = """
+  /**
+   * Built-in scalar functions by kind. DuckDB tags only some functions with a category, so a function also counts
+   * as numeric when it takes and returns numbers only, as a string function when it takes a string first and
+   * returns one, and as a date/time function when it takes or returns a date, time, timestamp or interval.
+   */
+  private static final String FUNCTIONS_WHERE = """
       SELECT DISTINCT function_name
       FROM duckdb_functions()
-      WHERE function_type = 'scalar' AND internal AND list_contains(categories, ?)
-        AND function_name NOT LIKE '\\_\\_%' ESCAPE '\\'
+      WHERE function_type = 'scalar' AND internal
+        AND function_name SIMILAR TO '[a-z][a-z0-9_]*'
+        AND (%s)
       ORDER BY function_name""";
+
+  private static final String NUMBER_TYPES = "['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT',"
+      + " 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT', 'FLOAT', 'DOUBLE', 'DECIMAL']";
+
+  private static final String TEMPORAL_TYPES = "['DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE',"
+      + " 'INTERVAL']";
+
+  static final String NUMERIC_FUNCTIONS = String.format(FUNCTIONS_WHERE, "list_contains(categories, 'numeric')"
+      + " OR (len(parameter_types) > 0 AND list_contains(" + NUMBER_TYPES + ", return_type)"
+      + " AND list_has_all(" + NUMBER_TYPES + ", parameter_types))");
+
+  static final String STRING_FUNCTIONS = String.format(FUNCTIONS_WHERE, "list_contains(categories, 'string')"
+      + " OR (parameter_types[1] = 'VARCHAR' AND return_type = 'VARCHAR')");
+
+  static final String DATETIME_FUNCTIONS = String.format(FUNCTIONS_WHERE, "list_contains(categories, 'date')"
+      + " OR list_contains(categories, 'timestamp') OR list_contains(" + TEMPORAL_TYPES + ", return_type)"
+      + " OR list_has_any(" + TEMPORAL_TYPES + ", parameter_types)");
 
   /** Functions that describe the system: the session's catalog, schema, user and DuckDB itself. */
   static final String SYSTEM_FUNCTIONS = """

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.flight.sql.SqlInfoBuilder;
@@ -91,8 +90,6 @@ public final class SqlInfos {
   }
 
   private SqlInfoBuilder build(Session session) {
-    List<String> datetimeFunctions = new ArrayList<>(new TreeSet<>(Stream.concat(
-        catalog.functions(session, "date").stream(), catalog.functions(session, "timestamp").stream()).toList()));
     return new SqlInfoBuilder()
         .withFlightSqlServerName("Bridge")
         .withFlightSqlServerVersion(VersionProvider.version() + " (DuckDB " + catalog.duckDbVersion(session) + ")")
@@ -119,10 +116,10 @@ public final class SqlInfos {
         .withSqlAllTablesAreSelectable(true)
         .withSqlNullOrdering(SqlNullOrdering.SQL_NULLS_SORTED_AT_END)
         .withSqlKeywords(catalog.keywords(session).toArray(String[]::new))
-        .withSqlNumericFunctions(catalog.functions(session, "numeric").toArray(String[]::new))
-        .withSqlStringFunctions(catalog.functions(session, "string").toArray(String[]::new))
+        .withSqlNumericFunctions(catalog.numericFunctions(session).toArray(String[]::new))
+        .withSqlStringFunctions(catalog.stringFunctions(session).toArray(String[]::new))
         .withSqlSystemFunctions(catalog.systemFunctions(session).toArray(String[]::new))
-        .withSqlDatetimeFunctions(datetimeFunctions.toArray(String[]::new))
+        .withSqlDatetimeFunctions(catalog.datetimeFunctions(session).toArray(String[]::new))
         .withSqlSupportsColumnAliasing(true)
         .withSqlNullPlusNullIsNull(true)
         .withSqlSupportsConvert(conversions())

@@ -52,7 +52,10 @@ record XdbcType(String name, int dataType, Integer columnSize, String literalPre
     if (decimal.matches()) {
       return Integer.parseInt(decimal.group(1));
     }
-    return columnType.equalsIgnoreCase("DECIMAL") ? DEFAULT_DECIMAL_PRECISION : ofColumnType(columnType).columnSize();
+    if (columnType.equalsIgnoreCase("DECIMAL")) {
+      return DEFAULT_DECIMAL_PRECISION;
+    }
+    return ofColumnType(columnType).columnSize();
   }
 
   /** The scale of a column of this type: DECIMAL(p, s)'s s, 0 for other exact numbers, null otherwise. */
