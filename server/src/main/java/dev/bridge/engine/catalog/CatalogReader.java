@@ -33,12 +33,15 @@ public final class CatalogReader {
 
   /** Schemas of {@code catalog} (null: all), whose names match {@code schemaPattern} (null: all). */
   public List<List<Object>> schemas(Session session, String catalog, String schemaPattern) {
+    requireValidPattern("schema", schemaPattern);
     return rows(session, CatalogSql.SCHEMAS, catalog, catalog, schemaPattern, schemaPattern);
   }
 
   /** Tables and views matching the filters, whose type is one of {@code tableTypes} (empty: any). */
   public List<List<Object>> tables(Session session, String catalog, String schemaPattern, String tablePattern,
       List<String> tableTypes) {
+    requireValidPattern("schema", schemaPattern);
+    requireValidPattern("table name", tablePattern);
     List<List<Object>> tables = rows(session, CatalogSql.TABLES, catalog, catalog, schemaPattern, schemaPattern,
         tablePattern, tablePattern);
     if (tableTypes.isEmpty()) {
@@ -142,6 +145,24 @@ public final class CatalogReader {
       session.currentSchemaChanged(lease);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
+    }
+  }
+
+  /**
+   * A pattern may escape {@code %}, {@code _} and the escape character itself with a backslash; one that ends in an
+   * unpaired backslash escapes nothing and is refused rather than silently matching nothing.
+   */
+  private static void requireValidPattern(String what, String pattern) {
+    if (pattern == null) {
+      return;
+    }
+    int trailingEscapes = 0;
+    for (int i = pattern.length() - 1; i >= 0 && pattern.charAt(i) == '\\'; i--) {
+      trailingEscapes++;
+    }
+    if (trailingEscapes % 2 == 1) {
+      throw EngineException.invalidArgument("the " + what + " pattern '" + pattern
+          + "' ends in the escape character '\\'; escape it as '\\\\' to match a backslash");
     }
   }
 
