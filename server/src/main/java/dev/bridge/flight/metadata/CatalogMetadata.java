@@ -84,30 +84,30 @@ public final class CatalogMetadata {
   }
 
   public void primaryKeys(Session session, CommandGetPrimaryKeys command, ServerStreamListener listener) {
-    KeySide table = new KeySide(command.hasCatalog() ? command.getCatalog() : null,
-        command.hasDbSchema() ? command.getDbSchema() : null, command.getTable());
+    KeySide table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(), command.getDbSchema(),
+        command.getTable());
     MetadataRows.stream(Schemas.GET_PRIMARY_KEYS_SCHEMA, catalog.primaryKeys(session, table), allocator, listener);
   }
 
   public void importedKeys(Session session, CommandGetImportedKeys command, ServerStreamListener listener) {
-    KeySide table = new KeySide(command.hasCatalog() ? command.getCatalog() : null,
-        command.hasDbSchema() ? command.getDbSchema() : null, command.getTable());
+    KeySide table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(), command.getDbSchema(),
+        command.getTable());
     MetadataRows.stream(Schemas.GET_IMPORTED_KEYS_SCHEMA, catalog.importedKeys(session, table), allocator,
         listener);
   }
 
   public void exportedKeys(Session session, CommandGetExportedKeys command, ServerStreamListener listener) {
-    KeySide table = new KeySide(command.hasCatalog() ? command.getCatalog() : null,
-        command.hasDbSchema() ? command.getDbSchema() : null, command.getTable());
+    KeySide table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(), command.getDbSchema(),
+        command.getTable());
     MetadataRows.stream(Schemas.GET_EXPORTED_KEYS_SCHEMA, catalog.exportedKeys(session, table), allocator,
         listener);
   }
 
   public void crossReference(Session session, CommandGetCrossReference command, ServerStreamListener listener) {
-    KeySide primaryKey = new KeySide(command.hasPkCatalog() ? command.getPkCatalog() : null,
-        command.hasPkDbSchema() ? command.getPkDbSchema() : null, command.getPkTable());
-    KeySide foreignKey = new KeySide(command.hasFkCatalog() ? command.getFkCatalog() : null,
-        command.hasFkDbSchema() ? command.getFkDbSchema() : null, command.getFkTable());
+    KeySide primaryKey = side(command.hasPkCatalog(), command.getPkCatalog(), command.hasPkDbSchema(),
+        command.getPkDbSchema(), command.getPkTable());
+    KeySide foreignKey = side(command.hasFkCatalog(), command.getFkCatalog(), command.hasFkDbSchema(),
+        command.getFkDbSchema(), command.getFkTable());
     MetadataRows.stream(Schemas.GET_CROSS_REFERENCE_SCHEMA,
         catalog.crossReference(session, primaryKey, foreignKey), allocator, listener);
   }
@@ -121,6 +121,11 @@ public final class CatalogMetadata {
         .map(XdbcType::row)
         .toList();
     MetadataRows.stream(Schemas.GET_TYPE_INFO_SCHEMA, rows, allocator, listener);
+  }
+
+  /** A table named by a key command; an unset optional catalog or schema matches any. */
+  private static KeySide side(boolean hasCatalog, String catalog, boolean hasSchema, String schema, String table) {
+    return new KeySide(hasCatalog ? catalog : null, hasSchema ? schema : null, table);
   }
 
   /** The schema a {@code SELECT *} of the table streams, with the Flight SQL column metadata of its columns. */
