@@ -89,6 +89,19 @@ class AdbcMetadataTest {
     assertThat(types).containsEntry("samples", "TABLE").containsEntry("heavy", "VIEW");
   }
 
+  @Test
+  void queryResultsCarryFlightSqlColumnMetadata() throws Exception {
+    try (AdbcStatement statement = connection.createStatement()) {
+      statement.setSqlQuery("SELECT id, weight FROM lab.samples");
+      try (AdbcStatement.QueryResult result = statement.executeQuery()) {
+        Map<String, String> metadata = result.getReader().getVectorSchemaRoot().getSchema().findField("weight")
+            .getMetadata();
+        assertThat(metadata).containsEntry("ARROW:FLIGHT:SQL:TYPE_NAME", "DOUBLE")
+            .containsEntry("ARROW:FLIGHT:SQL:IS_READ_ONLY", "1");
+      }
+    }
+  }
+
   private void execute(String sql) throws AdbcException {
     try (AdbcStatement statement = connection.createStatement()) {
       statement.setSqlQuery(sql);

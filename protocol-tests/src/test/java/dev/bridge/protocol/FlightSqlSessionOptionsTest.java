@@ -1,6 +1,7 @@
 package dev.bridge.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.CloseSessionResult;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
 import org.apache.arrow.flight.Location;
@@ -115,6 +117,20 @@ class FlightSqlSessionOptionsTest {
     assertThat(firstValue("SELECT count(*)::VARCHAR FROM duckdb_tables() WHERE table_name = 'mine'"))
         .isEqualTo("0");
     assertThat(options()).containsEntry("catalog", "memory");
+  }
+
+  @Test
+  void closingTheSessionRollsBackItsTransactionAndDropsItsPreparedStatements() {
+    client.executeUpdate("CREATE TABLE IF NOT EXISTS ledger(x INTEGER)");
+    FlightSqlClient.PreparedStatement prepared = client.prepare("SELECT count(*) FROM ledger");
+    client.executeUpdate("BEGIN TRANSACTION");
+    client.executeUpdate("INSERT INTO ledger VALUES (1), (2)");
+    assertThat(firstValue("SELECT count(*)::VARCHAR FROM ledger")).isEqualTo("2");
+    client.closeSession(new CloseSessionRequest());
+    assertThat(firstValue("SELECT count(*)::VARCHAR FROM ledger")).isEqualTo("0");
+    assertThatThrownBy(prepared::execute)
+        .isInstanceOf(FlightRuntimeException.class)
+        .hasMessageContaining("unknown prepared statement handle");
   }
 
   private Map<String, String> options() {
