@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -55,11 +57,16 @@ public final class CatalogReader {
     return Arrays.asList(CatalogSql.TABLE_TYPES);
   }
 
-  public List<ColumnInfo> columns(Session session, TableRef table) {
-    List<ColumnInfo> columns = new ArrayList<>();
-    for (List<Object> row : rows(session, CatalogSql.COLUMNS, table.catalog(), table.schema(), table.table())) {
-      columns.add(new ColumnInfo((String) row.get(0), (String) row.get(1), (Boolean) row.get(2),
-          (Integer) row.get(3), (Integer) row.get(4), (Boolean) row.get(5)));
+  /** The columns of every table and view matching the filters of {@link #tables}, by table. */
+  public Map<TableRef, List<ColumnInfo>> columns(Session session, String catalog, String schemaPattern,
+      String tablePattern) {
+    Map<TableRef, List<ColumnInfo>> columns = new HashMap<>();
+    for (List<Object> row : rows(session, CatalogSql.COLUMNS, catalog, catalog, schemaPattern, schemaPattern,
+        tablePattern, tablePattern)) {
+      TableRef table = new TableRef((String) row.get(0), (String) row.get(1), (String) row.get(2));
+      columns.computeIfAbsent(table, key -> new ArrayList<>()).add(new ColumnInfo((String) row.get(3),
+          (String) row.get(4), (Boolean) row.get(5), (Integer) row.get(6), (Integer) row.get(7),
+          (Boolean) row.get(8)));
     }
     return columns;
   }

@@ -46,12 +46,16 @@ final class CatalogSql {
   /** The table types {@link #TABLES} can report. */
   static final String[] TABLE_TYPES = {"LOCAL TEMPORARY", "TABLE", "VIEW"};
 
+  /** The columns of every table and view {@link #TABLES} lists for the same filters, in column order. */
   static final String COLUMNS = """
-      SELECT column_name, data_type, is_nullable, numeric_precision, numeric_scale,
-             coalesce(column_default LIKE 'nextval(%', false) AS is_auto_increment
+      SELECT database_name, schema_name, table_name, column_name, data_type, is_nullable, numeric_precision,
+             numeric_scale, coalesce(column_default LIKE 'nextval(%', false) AS is_auto_increment
       FROM duckdb_columns()
-      WHERE database_name = ? AND schema_name = ? AND table_name = ?
-      ORDER BY column_index""";
+      WHERE database_name <> 'system'
+        AND (CAST(? AS VARCHAR) IS NULL OR database_name = ?)
+        AND (CAST(? AS VARCHAR) IS NULL OR schema_name LIKE ? ESCAPE '\\')
+        AND (CAST(? AS VARCHAR) IS NULL OR table_name LIKE ? ESCAPE '\\')
+      ORDER BY database_name, schema_name, table_name, column_index""";
 
   /** Exact names; a null catalog or schema matches any. */
   static final String PRIMARY_KEYS = """

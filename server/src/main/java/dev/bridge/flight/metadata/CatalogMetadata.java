@@ -9,6 +9,7 @@ import dev.bridge.engine.catalog.TableRef;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -61,16 +62,19 @@ public final class CatalogMetadata {
   }
 
   public void tables(Session session, CommandGetTables command, ServerStreamListener listener) {
-    List<List<Object>> rows = catalog.tables(session, command.hasCatalog() ? command.getCatalog() : null,
-        command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null,
-        command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null,
+    String catalogName = command.hasCatalog() ? command.getCatalog() : null;
+    String schemaPattern = command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null;
+    String tablePattern = command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null;
+    List<List<Object>> rows = catalog.tables(session, catalogName, schemaPattern, tablePattern,
         command.getTableTypesList());
     if (command.getIncludeSchema()) {
+      Map<TableRef, List<ColumnInfo>> columns = catalog.columns(session, catalogName, schemaPattern, tablePattern);
       List<List<Object>> withSchemas = new ArrayList<>(rows.size());
       for (List<Object> row : rows) {
         List<Object> withSchema = new ArrayList<>(row);
         TableRef table = new TableRef((String) row.get(0), (String) row.get(1), (String) row.get(2));
-        withSchema.add(SchemaBytes.of(tableSchema(session, table, "VIEW".equals(row.get(3)))));
+        Schema schema = tableSchema(session, table, columns.getOrDefault(table, List.of()), "VIEW".equals(row.get(3)));
+        withSchema.add(SchemaBytes.of(schema));
         withSchemas.add(withSchema);
       }
       rows = withSchemas;
@@ -129,9 +133,8 @@ public final class CatalogMetadata {
   }
 
   /** The schema a {@code SELECT *} of the table streams, with the Flight SQL column metadata of its columns. */
-  private Schema tableSchema(Session session, TableRef table, boolean view) {
+  private Schema tableSchema(Session session, TableRef table, List<ColumnInfo> columns, boolean view) {
     Schema streamed = executor.plan(session, "SELECT * FROM " + table.qualifiedName()).resultSchema();
-    List<ColumnInfo> columns = catalog.columns(session, table);
     return ColumnMetadata.forTable(streamed, table, columns, view);
   }
 }
