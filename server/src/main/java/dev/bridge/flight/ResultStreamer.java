@@ -6,6 +6,8 @@ import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +48,35 @@ final class ResultStreamer {
    * seen through a root that carries that schema; nothing is copied.
    */
   static void start(ResultStream result, Schema schema, ServerStreamListener listener, Runnable onFinished) {
-    VectorSchemaRoot sent = new VectorSchemaRoot(schema, result.root().getFieldVectors(), 0);
+    VectorSchemaRoot sent = new VectorSchemaRoot(schemaToSend(schema, result.schema()),
+        result.root().getFieldVectors(), 0);
     ResultStreamer streamer = new ResultStreamer(result, sent, listener, onFinished);
     listener.setOnCancelHandler(streamer::onClientGone);
     listener.setOnReadyHandler(streamer::signal);
     listener.start(sent);
     streamer.signal();
+  }
+
+  /**
+   * The announced schema when it describes the streamed vectors exactly (names, types, nullability, children) and
+   * differs only by field metadata; otherwise the streamed one, so that a client is never told a wrong type.
+   */
+  private static Schema schemaToSend(Schema announced, Schema streamed) {
+    if (announced.getFields().size() != streamed.getFields().size()) {
+      log.warn("announced schema {} does not match the stream {}; sending the stream's", announced, streamed);
+      return streamed;
+    }
+    for (int i = 0; i < announced.getFields().size(); i++) {
+      Field expected = announced.getFields().get(i);
+      Field actual = streamed.getFields().get(i);
+      Field actualWithMetadata = new Field(actual.getName(), new FieldType(actual.isNullable(), actual.getType(),
+          actual.getDictionary(), expected.getMetadata()), actual.getChildren());
+      if (!actualWithMetadata.equals(expected)) {
+        log.warn("announced field {} does not match the streamed {}; sending the stream's schema", expected, actual);
+        return streamed;
+      }
+    }
+    return announced;
   }
 
   private void onClientGone() {
