@@ -162,3 +162,17 @@ def test_unknown_table_in_primary_keys_is_not_found(catalog):
 def test_pattern_ending_in_the_escape_character_is_invalid(catalog):
     with pytest.raises(flightsql.status_error("INVALID_ARGUMENT"), match="escape character"):
         fetch(catalog, flightsql.get_tables(table_pattern="child\\"))
+
+
+def test_every_kind_of_column_streams_with_the_announced_metadata(catalog):
+    sql = ("SELECT 1::TINYINT AS t, 2::UHUGEINT AS uh, 3::HUGEINT AS h, 1.5::DECIMAL(38,10) AS d,"
+           " 'a'::ENUM_TYPE_PLACEHOLDER AS e, TIMETZ '12:00:00+02' AS tz, uuid() AS u, INTERVAL 3 DAY AS i,"
+           " MAP {'k': 1} AS m, 'x'::BLOB AS b, [[1, 2]] AS ll, {'s': [1.5]} AS st, TIMESTAMPTZ '2020-01-01' AS ts")
+    catalog.get_flight_info(flightsql.statement_query("CREATE TYPE mood AS ENUM ('a', 'b')"))
+    schema, table = fetch(catalog, flightsql.statement_query(sql.replace("ENUM_TYPE_PLACEHOLDER", "mood")))
+    assert table.num_rows == 1
+    type_names = {field.name: field.metadata[b"ARROW:FLIGHT:SQL:TYPE_NAME"].decode() for field in schema}
+    assert type_names["d"] == "DECIMAL(38,10)"
+    assert type_names["e"] == "VARCHAR"  # ENUMs stream as their text
+    assert type_names["ll"] == "INTEGER[][]"
+    assert type_names["m"] == "MAP(VARCHAR, INTEGER)"
