@@ -94,6 +94,7 @@ def test_sql_info_schema_is_the_specifications(catalog):
     assert answers[0] == "Bridge"
     assert answers[2] == "18.3.0"
     assert answers[3] is False
+    assert answers[100] == 30 * 60 * 1000  # prepared statements live with their session: sessions.idle_timeout
     assert "select" in [keyword.lower() for keyword in answers[508]]
 
 

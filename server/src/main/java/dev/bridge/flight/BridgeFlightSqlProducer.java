@@ -89,7 +89,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.batchRows = batchRows;
     CatalogReader catalog = new CatalogReader(sessions.config().busyWait());
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
-    this.sqlInfos = new SqlInfos(catalog, allocator);
+    this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout());
     this.sessionOptions = new SessionOptions(catalog);
   }
 

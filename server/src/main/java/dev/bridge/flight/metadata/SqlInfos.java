@@ -27,6 +27,7 @@ import dev.bridge.engine.Session;
 import dev.bridge.engine.catalog.CatalogReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -71,11 +72,17 @@ public final class SqlInfos {
 
   private final CatalogReader catalog;
   private final BufferAllocator allocator;
+  private final Duration preparedStatementTimeout;
   private volatile Map<Integer, Object> answers;
 
-  public SqlInfos(CatalogReader catalog, BufferAllocator allocator) {
+  /**
+   * @param preparedStatementTimeout how long an unused prepared statement lives: it belongs to its session, which
+   *     closes after {@code sessions.idle_timeout} without use
+   */
+  public SqlInfos(CatalogReader catalog, BufferAllocator allocator, Duration preparedStatementTimeout) {
     this.catalog = catalog;
     this.allocator = allocator;
+    this.preparedStatementTimeout = preparedStatementTimeout;
   }
 
   /**
@@ -111,6 +118,8 @@ public final class SqlInfos {
     info.put(SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION, SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE_VALUE);
     info.put(SqlInfo.FLIGHT_SQL_SERVER_CANCEL, true);
     info.put(SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION, false);
+    info.put(SqlInfo.FLIGHT_SQL_SERVER_STATEMENT_TIMEOUT,
+        (int) Math.min(Integer.MAX_VALUE, preparedStatementTimeout.toMillis()));
     info.put(SqlInfo.SQL_DDL_CATALOG, false);
     info.put(SqlInfo.SQL_DDL_SCHEMA, true);
     info.put(SqlInfo.SQL_DDL_TABLE, true);
