@@ -99,6 +99,15 @@ class FlightSqlSessionOptionsTest {
   }
 
   @Test
+  void appliesAGoodCatalogAndNamesTheBadSchema() {
+    SetSessionOptionsResult result = client.setSessionOptions(new SetSessionOptionsRequest(Map.of(
+        "catalog", SessionOptionValueFactory.makeSessionOptionValue("other"),
+        "schema", SessionOptionValueFactory.makeSessionOptionValue("missing"))));
+    assertThat(result.getErrors()).containsOnlyKeys("schema");
+    assertThat(options()).containsEntry("catalog", "other").containsEntry("schema", "main");
+  }
+
+  @Test
   void rejectsAValueThatIsNotText() {
     SetSessionOptionsResult result = client.setSessionOptions(new SetSessionOptionsRequest(Map.of(
         "catalog", SessionOptionValueFactory.makeSessionOptionValue(42L))));

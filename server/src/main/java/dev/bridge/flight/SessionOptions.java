@@ -68,19 +68,29 @@ final class SessionOptions {
     return new GetSessionOptionsResult(options);
   }
 
-  /** Switches catalog and schema together, so that a schema is looked up in the new catalog. */
+  /**
+   * Switches catalog and schema together, so that a schema is looked up in the new catalog. When that fails and
+   * both were given, the catalog alone is tried, so that the error names the option that was wrong.
+   */
   private void use(Session session, String newCatalog, String newSchema,
       Map<String, SetSessionOptionsResult.Error> errors) {
+    if (tryUse(session, newCatalog, newSchema)) {
+      return;
+    }
+    if (newCatalog != null && newSchema != null && tryUse(session, newCatalog, null)) {
+      errors.put(SCHEMA, new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
+      return;
+    }
+    errors.put(newCatalog != null ? CATALOG : SCHEMA, new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
+  }
+
+  private boolean tryUse(Session session, String newCatalog, String newSchema) {
     try {
       catalog.use(session, newCatalog, newSchema);
+      return true;
     } catch (EngineException e) {
       log.debug("session option rejected: {}", e.getMessage());
-      if (newCatalog != null) {
-        errors.put(CATALOG, new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
-      }
-      if (newSchema != null) {
-        errors.put(SCHEMA, new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
-      }
+      return false;
     }
   }
 

@@ -11,7 +11,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ public final class CatalogReader {
   }
 
   public List<String> tableTypes() {
-    return Arrays.asList(CatalogSql.TABLE_TYPES);
+    return CatalogSql.TABLE_TYPES;
   }
 
   /** The columns of every table and view matching the filters of {@link #tables}, by table. */

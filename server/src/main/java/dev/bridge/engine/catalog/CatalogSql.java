@@ -1,5 +1,7 @@
 package dev.bridge.engine.catalog;
 
+import java.util.List;
+
 /**
  * Every SQL statement the catalog reads runs, in one place. Each reads DuckDB's catalog functions on the session's
  * own connection (so the session's temporary tables and attached databases are visible) and takes the client's
@@ -44,7 +46,7 @@ final class CatalogSql {
       ORDER BY catalog_name, db_schema_name, table_name, table_type""";
 
   /** The table types {@link #TABLES} can report. */
-  static final String[] TABLE_TYPES = {"LOCAL TEMPORARY", "TABLE", "VIEW"};
+  static final List<String> TABLE_TYPES = List.of("LOCAL TEMPORARY", "TABLE", "VIEW");
 
   /** The columns of every table and view {@link #TABLES} lists for the same filters, in column order. */
   static final String COLUMNS = """
