@@ -176,8 +176,10 @@ public final class CatalogReader {
     if (table.table() == null || table.table().isEmpty()) {
       throw EngineException.invalidArgument("a table name is required");
     }
+    // The names go in as LIKE patterns, which match more than the name itself; equality decides.
     boolean exists = rows(session, CatalogSql.TABLES, table.catalog(), table.catalog(), table.schema(),
-        table.schema(), table.table(), table.table()).stream().anyMatch(row -> table.table().equals(row.get(2)));
+        table.schema(), table.table(), table.table()).stream().anyMatch(row -> table.table().equals(row.get(2))
+        && (table.schema() == null || table.schema().equals(row.get(1))));
     if (!exists) {
       throw EngineException.notFound("no table or view '" + table.table() + "'"
           + (table.schema() == null ? "" : " in schema '" + table.schema() + "'")
