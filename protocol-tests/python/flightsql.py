@@ -37,6 +37,64 @@ def statement_update(sql: str) -> flight.FlightDescriptor:
     return flight.FlightDescriptor.for_command(pack("CommandStatementUpdate", field_bytes(1, sql.encode())))
 
 
+def field_string(number: int, text) -> bytes:
+    """A string field, or nothing when the value is None (an unset optional field)."""
+    return b"" if text is None else field_bytes(number, text.encode())
+
+
+def command(message_name: str, body: bytes = b"") -> flight.FlightDescriptor:
+    return flight.FlightDescriptor.for_command(pack(message_name, body))
+
+
+def get_catalogs() -> flight.FlightDescriptor:
+    return command("CommandGetCatalogs")
+
+
+def get_db_schemas(catalog=None, schema_pattern=None) -> flight.FlightDescriptor:
+    return command("CommandGetDbSchemas", field_string(1, catalog) + field_string(2, schema_pattern))
+
+
+def get_tables(catalog=None, schema_pattern=None, table_pattern=None, table_types=(), include_schema=False):
+    body = field_string(1, catalog) + field_string(2, schema_pattern) + field_string(3, table_pattern)
+    body += b"".join(field_string(4, table_type) for table_type in table_types)
+    if include_schema:
+        body += field_varint(5, 1)
+    return command("CommandGetTables", body)
+
+
+def get_table_types() -> flight.FlightDescriptor:
+    return command("CommandGetTableTypes")
+
+
+def _table_ref(catalog, schema, table) -> bytes:
+    return field_string(1, catalog) + field_string(2, schema) + field_string(3, table)
+
+
+def get_primary_keys(table, catalog=None, schema=None) -> flight.FlightDescriptor:
+    return command("CommandGetPrimaryKeys", _table_ref(catalog, schema, table))
+
+
+def get_exported_keys(table, catalog=None, schema=None) -> flight.FlightDescriptor:
+    return command("CommandGetExportedKeys", _table_ref(catalog, schema, table))
+
+
+def get_imported_keys(table, catalog=None, schema=None) -> flight.FlightDescriptor:
+    return command("CommandGetImportedKeys", _table_ref(catalog, schema, table))
+
+
+def get_cross_reference(pk_table, fk_table, pk_schema=None, fk_schema=None) -> flight.FlightDescriptor:
+    body = field_string(2, pk_schema) + field_string(3, pk_table) + field_string(5, fk_schema)
+    return command("CommandGetCrossReference", body + field_string(6, fk_table))
+
+
+def get_xdbc_type_info(data_type=None) -> flight.FlightDescriptor:
+    return command("CommandGetXdbcTypeInfo", b"" if data_type is None else field_varint(1, data_type))
+
+
+def get_sql_info(*ids: int) -> flight.FlightDescriptor:
+    return command("CommandGetSqlInfo", b"".join(field_varint(1, info_id) for info_id in ids))
+
+
 def read_varint(data: bytes, pos: int):
     result = shift = 0
     while True:

@@ -80,6 +80,11 @@ public final class Session implements AutoCloseable {
     return inTransaction;
   }
 
+  /** Remembers the current catalog and schema after a statement run on {@code lease} changed them. */
+  public void currentSchemaChanged(ConnectionLease lease) {
+    refreshCurrentSchema(lease.connection());
+  }
+
   /** Remembers the connection's current catalog and schema after a statement that may have changed them. */
   void refreshCurrentSchema(DuckDBConnection used) {
     if (used == connection) {

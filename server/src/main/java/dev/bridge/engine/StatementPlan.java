@@ -6,7 +6,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * A statement DuckDB has prepared and described: what kind it is, the SQL that is really executed (the client's,
  * or a projection over it that converts types Arrow cannot carry faithfully), its parameters' DuckDB types, and
- * the exact Arrow schema its result stream will have (null when it returns no rows).
+ * the exact Arrow schema its result stream will have (null when it returns no rows), and the DuckDB type of each
+ * result column as it is streamed (empty when it returns no rows, or when the types depend on the parameters).
  *
  * <p>When DuckDB cannot type a parameter until it sees its value ({@code SELECT ? || '!'}), the result's types
  * depend on the bound values: {@code resultSchema} is then the schema with every parameter NULL, and
@@ -18,10 +19,12 @@ public record StatementPlan(
     StatementKind kind,
     List<String> parameterTypes,
     Schema resultSchema,
+    List<String> columnTypes,
     boolean schemaDependsOnParameters) {
 
   public StatementPlan {
     parameterTypes = List.copyOf(parameterTypes);
+    columnTypes = List.copyOf(columnTypes);
   }
 
   public int parameterCount() {

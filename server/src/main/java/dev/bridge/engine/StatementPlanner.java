@@ -45,7 +45,7 @@ public final class StatementPlanner {
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
       StatementKind kind = kindOf(metadata.getReturnType());
       if (!kind.returnsRows()) {
-        return new StatementPlan(sql, sql, kind, parameterTypes, null, false);
+        return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false);
       }
       List<String> names = new ArrayList<>();
       List<String> types = new ArrayList<>();
@@ -57,16 +57,17 @@ public final class StatementPlanner {
       if (types.contains(UNRESOLVED_TYPE)) {
         Schema schema = schemaOfWrapped(connection, ResultShaper.limitZero(sql), nullParameters);
         return new StatementPlan(sql, sql, kind, parameterTypes,
-            schema != null ? schema : schemaByRolledBackRun(engine, connection, sql, nullParameters), true);
+            schema != null ? schema : schemaByRolledBackRun(engine, connection, sql, nullParameters), List.of(), true);
       }
       String projection = ResultShaper.project(sql, names, types);
       Schema schema = schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
       if (schema != null) {
         String executable = ResultShaper.needsConversion(types) ? projection : sql;
-        return new StatementPlan(sql, executable, kind, parameterTypes, schema, false);
+        List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
+        return new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false);
       }
       return new StatementPlan(sql, sql, kind, parameterTypes,
-          schemaByRolledBackRun(engine, connection, sql, nullParameters), false);
+          schemaByRolledBackRun(engine, connection, sql, nullParameters), types, false);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }

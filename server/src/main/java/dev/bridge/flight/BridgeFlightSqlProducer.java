@@ -13,9 +13,11 @@ import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.channels.Channels;
+import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.flight.metadata.CatalogMetadata;
+import dev.bridge.flight.metadata.ColumnMetadata;
+import dev.bridge.flight.metadata.SchemaBytes;
+import dev.bridge.flight.metadata.SqlInfos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,16 +25,23 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
+import org.apache.arrow.flight.CloseSessionRequest;
+import org.apache.arrow.flight.CloseSessionResult;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.GetSessionOptionsRequest;
+import org.apache.arrow.flight.GetSessionOptionsResult;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.SetSessionOptionsRequest;
+import org.apache.arrow.flight.SetSessionOptionsResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.FlightSqlProducer;
+import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
@@ -55,8 +64,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.ipc.WriteChannel;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -69,6 +76,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final TicketStore tickets;
   private final BufferAllocator allocator;
   private final int batchRows;
+  private final CatalogMetadata metadata;
+  private final SqlInfos sqlInfos;
+  private final SessionOptions sessionOptions;
 
   public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, BufferAllocator allocator,
       int batchRows) {
@@ -77,6 +87,10 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.tickets = new TicketStore(sessions.config().ticketTtl());
     this.allocator = allocator;
     this.batchRows = batchRows;
+    CatalogReader catalog = new CatalogReader(sessions.config().busyWait());
+    this.metadata = new CatalogMetadata(catalog, executor, allocator);
+    this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout());
+    this.sessionOptions = new SessionOptions(catalog);
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------
@@ -132,7 +146,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
         UpdateCounts.stream(update.count(), allocator, listener);
       } else if (payload instanceof TicketStore.QueryTicket query) {
         ResultStream stream = executor.openQuery(session(context), query.plan(), query.parameters(), batchRows);
-        ResultStreamer streamer = new ResultStreamer(stream, listener);
+        ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(query.plan(), stream.schema()),
+            listener);
         streamer.start(tickets.running(id, streamer));
       }
     } catch (EngineException e) {
@@ -166,7 +181,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       // An empty dataset schema is how Flight SQL 18 clients (the JDBC driver, ADBC) tell a statement that
       // returns no rows: they then execute it as an update, exactly once.
       if (plan.kind().returnsRows()) {
-        result.setDatasetSchema(serialize(plan.resultSchema()));
+        result.setDatasetSchema(serialize(resultSchema(plan)));
       }
       listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
       listener.onCompleted();
@@ -207,8 +222,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
         return new SchemaResult(UpdateCounts.SCHEMA);
       }
       // Before parameters are bound, the schema is the one DuckDB gives with every parameter NULL.
-      return new SchemaResult(prepared.boundRows().isEmpty()
-          ? plan.resultSchema() : executor.describe(session, plan, singleRow(prepared.boundRows())));
+      return new SchemaResult(prepared.boundRows().isEmpty() ? resultSchema(plan)
+          : withColumnMetadata(plan, executor.describe(session, plan, singleRow(prepared.boundRows()))));
     });
   }
 
@@ -220,7 +235,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Session session = session(context);
       PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
       ResultStream stream = executor.openQuery(session, prepared.plan(), singleRow(prepared.boundRows()), batchRows);
-      new ResultStreamer(stream, listener).start(() -> { });
+      new ResultStreamer(stream, withColumnMetadata(prepared.plan(), stream.schema()), listener).start(() -> { });
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
     }
@@ -271,114 +286,147 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetSqlInfo");
+    return CatalogMetadata.flightInfo(Schemas.GET_SQL_INFO_SCHEMA, descriptor);
   }
 
   @Override
   public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetSqlInfo"));
+    stream(listener, () -> sqlInfos.stream(session(context), command.getInfoList(), listener));
   }
 
   @Override
   public FlightInfo getFlightInfoTypeInfo(CommandGetXdbcTypeInfo request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetXdbcTypeInfo");
+    return CatalogMetadata.flightInfo(Schemas.GET_TYPE_INFO_SCHEMA, descriptor);
   }
 
   @Override
   public void getStreamTypeInfo(CommandGetXdbcTypeInfo request, CallContext context, ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetXdbcTypeInfo"));
+    stream(listener, () -> metadata.typeInfo(session(context), request, listener));
   }
 
   @Override
   public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetCatalogs");
+    return CatalogMetadata.flightInfo(Schemas.GET_CATALOGS_SCHEMA, descriptor);
   }
 
   @Override
   public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetCatalogs"));
+    stream(listener, () -> metadata.catalogs(session(context), listener));
   }
 
   @Override
   public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetDbSchemas");
+    return CatalogMetadata.flightInfo(Schemas.GET_SCHEMAS_SCHEMA, descriptor);
   }
 
   @Override
   public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetDbSchemas"));
+    stream(listener, () -> metadata.schemas(session(context), command, listener));
   }
 
   @Override
   public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
-    throw unsupported("CommandGetTables");
+    return CatalogMetadata.flightInfo(CatalogMetadata.tablesSchema(request), descriptor);
   }
 
   @Override
   public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetTables"));
+    stream(listener, () -> metadata.tables(session(context), command, listener));
   }
 
   @Override
   public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetTableTypes");
+    return CatalogMetadata.flightInfo(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor);
   }
 
   @Override
   public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetTableTypes"));
+    stream(listener, () -> metadata.tableTypes(listener));
   }
 
   @Override
   public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetPrimaryKeys");
+    return CatalogMetadata.flightInfo(Schemas.GET_PRIMARY_KEYS_SCHEMA, descriptor);
   }
 
   @Override
   public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context,
       ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetPrimaryKeys"));
+    stream(listener, () -> metadata.primaryKeys(session(context), command, listener));
   }
 
   @Override
   public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetExportedKeys");
+    return CatalogMetadata.flightInfo(Schemas.GET_EXPORTED_KEYS_SCHEMA, descriptor);
   }
 
   @Override
   public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetImportedKeys");
+    return CatalogMetadata.flightInfo(Schemas.GET_IMPORTED_KEYS_SCHEMA, descriptor);
   }
 
   @Override
   public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
       FlightDescriptor descriptor) {
-    throw unsupported("CommandGetCrossReference");
+    return CatalogMetadata.flightInfo(Schemas.GET_CROSS_REFERENCE_SCHEMA, descriptor);
   }
 
   @Override
   public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context,
       ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetExportedKeys"));
+    stream(listener, () -> metadata.exportedKeys(session(context), command, listener));
   }
 
   @Override
   public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context,
       ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetImportedKeys"));
+    stream(listener, () -> metadata.importedKeys(session(context), command, listener));
   }
 
   @Override
   public void getStreamCrossReference(CommandGetCrossReference command, CallContext context,
       ServerStreamListener listener) {
-    listener.error(unsupported("CommandGetCrossReference"));
+    stream(listener, () -> metadata.crossReference(session(context), command, listener));
+  }
+
+  // ---- Session options -----------------------------------------------------------------------------------------
+
+  @Override
+  public void setSessionOptions(SetSessionOptionsRequest request, CallContext context,
+      StreamListener<SetSessionOptionsResult> listener) {
+    try {
+      listener.onNext(sessionOptions.set(session(context), request));
+      listener.onCompleted();
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  @Override
+  public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
+      StreamListener<GetSessionOptionsResult> listener) {
+    try {
+      listener.onNext(sessionOptions.get(session(context)));
+      listener.onCompleted();
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  /** Frees the session's DuckDB connection, prepared statements and open transaction; the next call starts anew. */
+  @Override
+  public void closeSession(CloseSessionRequest request, CallContext context,
+      StreamListener<CloseSessionResult> listener) {
+    sessions.close(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
+    listener.onNext(new CloseSessionResult(CloseSessionResult.Status.CLOSED));
+    listener.onCompleted();
   }
 
   @Override
@@ -407,7 +455,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     Schema schema;
     if (plan.kind().returnsRows()) {
       List<Object> parameters = singleRow(parameterRows);
-      schema = executor.describe(session, plan, parameters);
+      schema = withColumnMetadata(plan, executor.describe(session, plan, parameters));
       id = tickets.add(new TicketStore.QueryTicket(plan, parameters));
     } else {
       schema = UpdateCounts.SCHEMA;
@@ -419,8 +467,13 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
   }
 
+  /** The schema a statement's stream has: a query's carries the Flight SQL column metadata of its columns. */
   private static Schema resultSchema(StatementPlan plan) {
-    return plan.kind().returnsRows() ? plan.resultSchema() : UpdateCounts.SCHEMA;
+    return plan.kind().returnsRows() ? withColumnMetadata(plan, plan.resultSchema()) : UpdateCounts.SCHEMA;
+  }
+
+  private static Schema withColumnMetadata(StatementPlan plan, Schema schema) {
+    return ColumnMetadata.forQuery(schema, plan.columnTypes());
   }
 
   /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */
@@ -496,6 +549,15 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     }
   }
 
+  /** Runs a metadata answer, turning an engine failure into the stream's error. */
+  private static void stream(ServerStreamListener listener, Runnable work) {
+    try {
+      work.run();
+    } catch (EngineException e) {
+      listener.error(FlightStatuses.toGrpc(e));
+    }
+  }
+
   private static <T> T call(Supplier<T> work) {
     try {
       return work.get();
@@ -509,12 +571,6 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   }
 
   private static ByteString serialize(Schema schema) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), schema);
-      return ByteString.copyFrom(out.toByteArray());
-    } catch (IOException e) {
-      throw new EngineException(ErrorKind.INTERNAL, "cannot serialize a schema", e);
-    }
+    return ByteString.copyFrom(SchemaBytes.of(schema));
   }
 }

@@ -6,6 +6,10 @@ import dev.bridge.engine.ResultStream;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +26,21 @@ final class ResultStreamer {
   private static final Logger log = LoggerFactory.getLogger(ResultStreamer.class);
 
   private final ResultStream result;
+  private final VectorSchemaRoot sent;
   private final ServerStreamListener listener;
   private Runnable onFinished = () -> { };
   private final AtomicInteger pendingSignals = new AtomicInteger();
   private volatile boolean clientGone;
   private boolean finished;
 
-  ResultStreamer(ResultStream result, ServerStreamListener listener) {
+  /**
+   * A streamer that sends {@code result} with {@code announced}: the result's own schema with the Flight SQL
+   * column metadata GetFlightInfo announced (clients such as ADBC reject any difference). The batches are DuckDB's
+   * own vectors, seen through a root that carries that schema; nothing is copied.
+   */
+  ResultStreamer(ResultStream result, Schema announced, ServerStreamListener listener) {
     this.result = result;
+    this.sent = new VectorSchemaRoot(schemaToSend(announced, result.schema()), result.root().getFieldVectors(), 0);
     this.listener = listener;
   }
 
@@ -38,7 +49,7 @@ final class ResultStreamer {
     this.onFinished = onFinished;
     listener.setOnCancelHandler(this::onClientGone);
     listener.setOnReadyHandler(this::signal);
-    listener.start(result.root());
+    listener.start(sent);
     signal();
   }
 
@@ -46,6 +57,28 @@ final class ResultStreamer {
   void cancel() {
     result.cancel();
     signal();
+  }
+
+  /**
+   * The announced schema when it describes the streamed vectors exactly (names, types, nullability, children) and
+   * differs only by field metadata; otherwise the streamed one, so that a client is never told a wrong type.
+   */
+  private static Schema schemaToSend(Schema announced, Schema streamed) {
+    if (announced.getFields().size() != streamed.getFields().size()) {
+      log.warn("announced schema {} does not match the stream {}; sending the stream's", announced, streamed);
+      return streamed;
+    }
+    for (int i = 0; i < announced.getFields().size(); i++) {
+      Field expected = announced.getFields().get(i);
+      Field actual = streamed.getFields().get(i);
+      Field actualWithMetadata = new Field(actual.getName(), new FieldType(actual.isNullable(), actual.getType(),
+          actual.getDictionary(), expected.getMetadata()), actual.getChildren());
+      if (!actualWithMetadata.equals(expected)) {
+        log.warn("announced field {} does not match the streamed {}; sending the stream's schema", expected, actual);
+        return streamed;
+      }
+    }
+    return announced;
   }
 
   private void onClientGone() {
@@ -77,6 +110,7 @@ final class ResultStreamer {
           finish();
           return;
         }
+        sent.setRowCount(result.root().getRowCount());
         listener.putNext();
       }
       if (clientGone) {

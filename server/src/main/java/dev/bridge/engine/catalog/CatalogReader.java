@@ -1,0 +1,224 @@
+package dev.bridge.engine.catalog;
+
+import dev.bridge.engine.ConnectionLease;
+import dev.bridge.engine.DuckDbErrors;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.SqlIdentifiers;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a session's catalog (databases, schemas, tables, views, columns, keys, types) from DuckDB's catalog
+ * functions on the session's own connection. Rows come back as lists of column values in the order of the Flight
+ * SQL (and JDBC) metadata result sets; see {@link CatalogSql}.
+ */
+public final class CatalogReader {
+  private final Duration busyWait;
+
+  public CatalogReader(Duration busyWait) {
+    this.busyWait = busyWait;
+  }
+
+  public List<List<Object>> catalogs(Session session) {
+    return rows(session, CatalogSql.CATALOGS);
+  }
+
+  /** Schemas of {@code catalog} (null: all), whose names match {@code schemaPattern} (null: all). */
+  public List<List<Object>> schemas(Session session, String catalog, String schemaPattern) {
+    requireValidPattern("schema", schemaPattern);
+    return rows(session, CatalogSql.SCHEMAS, catalog, catalog, schemaPattern, schemaPattern);
+  }
+
+  /** Tables and views matching the filters, whose type is one of {@code tableTypes} (empty: any). */
+  public List<List<Object>> tables(Session session, String catalog, String schemaPattern, String tablePattern,
+      List<String> tableTypes) {
+    requireValidPattern("schema", schemaPattern);
+    requireValidPattern("table name", tablePattern);
+    List<List<Object>> tables = rows(session, CatalogSql.TABLES, catalog, catalog, schemaPattern, schemaPattern,
+        tablePattern, tablePattern);
+    if (tableTypes.isEmpty()) {
+      return tables;
+    }
+    Set<String> wanted = Set.copyOf(tableTypes);
+    return tables.stream().filter(row -> wanted.contains((String) row.get(3))).toList();
+  }
+
+  public List<String> tableTypes() {
+    return CatalogSql.TABLE_TYPES;
+  }
+
+  /** The columns of every table and view matching the filters of {@link #tables}, by table. */
+  public Map<TableRef, List<ColumnInfo>> columns(Session session, String catalog, String schemaPattern,
+      String tablePattern) {
+    Map<TableRef, List<ColumnInfo>> columns = new HashMap<>();
+    for (List<Object> row : rows(session, CatalogSql.COLUMNS, catalog, catalog, schemaPattern, schemaPattern,
+        tablePattern, tablePattern)) {
+      TableRef table = new TableRef((String) row.get(0), (String) row.get(1), (String) row.get(2));
+      columns.computeIfAbsent(table, key -> new ArrayList<>()).add(new ColumnInfo((String) row.get(3),
+          (String) row.get(4), (Boolean) row.get(5), (Integer) row.get(6), (Integer) row.get(7),
+          (Boolean) row.get(8)));
+    }
+    return columns;
+  }
+
+  /**
+   * The primary key columns of a table given by exact names (a null catalog or schema matches any). A table or view
+   * that does not exist is an error rather than an empty answer, so that a misspelt name is noticed.
+   */
+  public List<List<Object>> primaryKeys(Session session, KeySide table) {
+    requireTable(session, table);
+    return rows(session, CatalogSql.PRIMARY_KEYS, table.catalog(), table.catalog(), table.schema(), table.schema(),
+        table.table());
+  }
+
+  /** Foreign keys of {@code foreignKeyTable} (imported keys), ordered by the referenced table. */
+  public List<List<Object>> importedKeys(Session session, KeySide foreignKeyTable) {
+    requireTable(session, foreignKeyTable);
+    return foreignKeys(session, KeySide.ANY, foreignKeyTable,
+        "pk_catalog_name, pk_db_schema_name, pk_table_name, key_sequence");
+  }
+
+  /** Foreign keys that reference {@code primaryKeyTable} (exported keys), ordered by the referencing table. */
+  public List<List<Object>> exportedKeys(Session session, KeySide primaryKeyTable) {
+    requireTable(session, primaryKeyTable);
+    return foreignKeys(session, primaryKeyTable, KeySide.ANY,
+        "fk_catalog_name, fk_db_schema_name, fk_table_name, key_sequence");
+  }
+
+  /** Foreign keys of {@code foreignKeyTable} that reference {@code primaryKeyTable}. */
+  public List<List<Object>> crossReference(Session session, KeySide primaryKeyTable, KeySide foreignKeyTable) {
+    requireTable(session, primaryKeyTable);
+    requireTable(session, foreignKeyTable);
+    return foreignKeys(session, primaryKeyTable, foreignKeyTable,
+        "fk_catalog_name, fk_db_schema_name, fk_table_name, key_sequence");
+  }
+
+  /** DuckDB's logical type names that a column can have. */
+  public List<String> columnTypes(Session session) {
+    return strings(session, CatalogSql.COLUMN_TYPES);
+  }
+
+  public List<String> keywords(Session session) {
+    return strings(session, CatalogSql.KEYWORDS);
+  }
+
+  public List<String> numericFunctions(Session session) {
+    return strings(session, CatalogSql.NUMERIC_FUNCTIONS);
+  }
+
+  public List<String> stringFunctions(Session session) {
+    return strings(session, CatalogSql.STRING_FUNCTIONS);
+  }
+
+  public List<String> datetimeFunctions(Session session) {
+    return strings(session, CatalogSql.DATETIME_FUNCTIONS);
+  }
+
+  public List<String> systemFunctions(Session session) {
+    return strings(session, CatalogSql.SYSTEM_FUNCTIONS);
+  }
+
+  public String duckDbVersion(Session session) {
+    return strings(session, CatalogSql.DUCKDB_VERSION).get(0);
+  }
+
+  public CurrentSchema currentSchema(Session session) {
+    List<Object> row = rows(session, CatalogSql.CURRENT_SCHEMA).get(0);
+    return new CurrentSchema((String) row.get(0), (String) row.get(1));
+  }
+
+  /**
+   * Makes {@code catalog}.{@code schema} the session's current schema ({@code USE}); either may be null to keep the
+   * current one. Names are quoted identifiers, never SQL text.
+   */
+  public void use(Session session, String catalog, String schema) {
+    CurrentSchema current = currentSchema(session);
+    String target = schema == null && catalog != null
+        ? SqlIdentifiers.quote(catalog)
+        : SqlIdentifiers.quote(catalog == null ? current.catalog() : catalog) + "." + SqlIdentifiers.quote(schema);
+    try (ConnectionLease lease = session.lease(busyWait);
+         PreparedStatement statement = lease.connection().prepareStatement("USE " + target)) {
+      statement.execute();
+      session.currentSchemaChanged(lease);
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+  }
+
+  /**
+   * A pattern may escape {@code %}, {@code _} and the escape character itself with a backslash; one that ends in an
+   * unpaired backslash escapes nothing and is refused rather than silently matching nothing.
+   */
+  private static void requireValidPattern(String what, String pattern) {
+    if (pattern == null) {
+      return;
+    }
+    int trailingEscapes = 0;
+    for (int i = pattern.length() - 1; i >= 0 && pattern.charAt(i) == '\\'; i--) {
+      trailingEscapes++;
+    }
+    if (trailingEscapes % 2 == 1) {
+      throw EngineException.invalidArgument("the " + what + " pattern '" + pattern
+          + "' ends in the escape character '\\'; escape it as '\\\\' to match a backslash");
+    }
+  }
+
+  private void requireTable(Session session, KeySide table) {
+    if (table.table() == null || table.table().isEmpty()) {
+      throw EngineException.invalidArgument("a table name is required");
+    }
+    // The names go in as LIKE patterns, which match more than the name itself; equality decides.
+    boolean exists = rows(session, CatalogSql.TABLES, table.catalog(), table.catalog(), table.schema(),
+        table.schema(), table.table(), table.table()).stream().anyMatch(row -> table.table().equals(row.get(2))
+        && (table.schema() == null || table.schema().equals(row.get(1))));
+    if (!exists) {
+      throw EngineException.notFound("no table or view '" + table.table() + "'"
+          + (table.schema() == null ? "" : " in schema '" + table.schema() + "'")
+          + (table.catalog() == null ? "" : " of catalog '" + table.catalog() + "'"));
+    }
+  }
+
+  private List<List<Object>> foreignKeys(Session session, KeySide primaryKey, KeySide foreignKey, String orderBy) {
+    return rows(session, String.format(CatalogSql.FOREIGN_KEYS, orderBy),
+        primaryKey.catalog(), primaryKey.catalog(), primaryKey.schema(), primaryKey.schema(),
+        primaryKey.table(), primaryKey.table(),
+        foreignKey.catalog(), foreignKey.catalog(), foreignKey.schema(), foreignKey.schema(),
+        foreignKey.table(), foreignKey.table());
+  }
+
+  private List<String> strings(Session session, String sql, Object... parameters) {
+    return rows(session, sql, parameters).stream().map(row -> (String) row.get(0)).toList();
+  }
+
+  private List<List<Object>> rows(Session session, String sql, Object... parameters) {
+    try (ConnectionLease lease = session.lease(busyWait);
+         PreparedStatement statement = lease.connection().prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      try (ResultSet results = statement.executeQuery()) {
+        ResultSetMetaData metadata = results.getMetaData();
+        while (results.next()) {
+          List<Object> row = new ArrayList<>(metadata.getColumnCount());
+          for (int i = 1; i <= metadata.getColumnCount(); i++) {
+            row.add(results.getObject(i));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.bridge.flight;
+
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.engine.catalog.CurrentSchema;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.arrow.flight.GetSessionOptionsResult;
+import org.apache.arrow.flight.SessionOptionValue;
+import org.apache.arrow.flight.SessionOptionValueFactory;
+import org.apache.arrow.flight.SessionOptionValueVisitor;
+import org.apache.arrow.flight.SetSessionOptionsRequest;
+import org.apache.arrow.flight.SetSessionOptionsResult;
+import org.apache.arrow.flight.SetSessionOptionsResult.ErrorValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Flight session options of a session: {@code catalog} and {@code schema}, its DuckDB connection's current
+ * database and schema (the JDBC driver sets them from its {@code catalog} and {@code schema} URL properties). Each
+ * option that cannot be set gets its own error in the result; the others are still applied.
+ */
+final class SessionOptions {
+  static final String CATALOG = "catalog";
+  static final String SCHEMA = "schema";
+  private static final Logger log = LoggerFactory.getLogger(SessionOptions.class);
+
+  private final CatalogReader catalog;
+
+  SessionOptions(CatalogReader catalog) {
+    this.catalog = catalog;
+  }
+
+  SetSessionOptionsResult set(Session session, SetSessionOptionsRequest request) {
+    Map<String, SetSessionOptionsResult.Error> errors = new HashMap<>();
+    String newCatalog = null;
+    String newSchema = null;
+    for (Map.Entry<String, SessionOptionValue> option : request.getSessionOptions().entrySet()) {
+      String text = option.getValue().acceptVisitor(TextValue.INSTANCE);
+      switch (option.getKey()) {
+        case CATALOG, SCHEMA -> {
+          if (text == null || text.isEmpty()) {
+            errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
+          } else if (option.getKey().equals(CATALOG)) {
+            newCatalog = text;
+          } else {
+            newSchema = text;
+          }
+        }
+        default -> errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_NAME));
+      }
+    }
+    if (newCatalog != null) {
+      use(session, newCatalog, newSchema, errors);
+    } else if (newSchema != null) {
+      use(session, null, newSchema, errors);
+    }
+    return new SetSessionOptionsResult(errors);
+  }
+
+  GetSessionOptionsResult get(Session session) {
+    CurrentSchema current = catalog.currentSchema(session);
+    Map<String, SessionOptionValue> options = new LinkedHashMap<>();
+    options.put(CATALOG, SessionOptionValueFactory.makeSessionOptionValue(current.catalog()));
+    options.put(SCHEMA, SessionOptionValueFactory.makeSessionOptionValue(current.schema()));
+    return new GetSessionOptionsResult(options);
+  }
+
+  /**
+   * Switches catalog and schema together, so that a schema is looked up in the new catalog. When that fails and
+   * both were given, the catalog alone is tried, so that the error names the option that was wrong.
+   */
+  private void use(Session session, String newCatalog, String newSchema,
+      Map<String, SetSessionOptionsResult.Error> errors) {
+    if (tryUse(session, newCatalog, newSchema)) {
+      return;
+    }
+    if (newCatalog != null && newSchema != null && tryUse(session, newCatalog, null)) {
+      errors.put(SCHEMA, new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
+      return;
+    }
+    errors.put(newCatalog != null ? CATALOG : SCHEMA, new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
+  }
+
+  private boolean tryUse(Session session, String newCatalog, String newSchema) {
+    try {
+      catalog.use(session, newCatalog, newSchema);
+      return true;
+    } catch (EngineException e) {
+      log.debug("session option rejected: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /** A string option's text; null for any other kind of value. */
+  private static final class TextValue implements SessionOptionValueVisitor<String> {
+    static final TextValue INSTANCE = new TextValue();
+
+    @Override
+    public String visit(String value) {
+      return value;
+    }
+
+    @Override
+    public String visit(boolean value) {
+      return null;
+    }
+
+    @Override
+    public String visit(long value) {
+      return null;
+    }
+
+    @Override
+    public String visit(double value) {
+      return null;
+    }
+
+    @Override
+    public String visit(String[] value) {
+      return null;
+    }
+
+    @Override
+    public String visit(Void value) {
+      return null;
+    }
+  }
+}
