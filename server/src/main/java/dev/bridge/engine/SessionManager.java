@@ -20,11 +20,8 @@ public final class SessionManager implements AutoCloseable {
   private final DuckDbEngine engine;
   private final SessionConfig config;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "bridge-session-evictor");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService evictor =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-session-evictor"));
 
   public SessionManager(DuckDbEngine engine, SessionConfig config) {
     this.engine = engine;

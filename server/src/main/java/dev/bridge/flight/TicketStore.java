@@ -1,5 +1,6 @@
 package dev.bridge.flight;
 
+import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.StatementPlan;
@@ -30,11 +31,8 @@ final class TicketStore implements AutoCloseable {
 
   private final Duration ttl;
   private final Map<String, Entry> tickets = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "bridge-ticket-reaper");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService reaper =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-ticket-reaper"));
 
   TicketStore(Duration ttl) {
     this.ttl = ttl;

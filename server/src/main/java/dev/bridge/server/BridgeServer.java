@@ -1,6 +1,7 @@
 package dev.bridge.server;
 
 import dev.bridge.config.BridgeConfig;
+import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
@@ -49,7 +49,7 @@ public final class BridgeServer implements AutoCloseable {
     BufferAllocator allocator = new RootAllocator();
     DuckDbEngine engine = DuckDbEngine.open(config.database());
     SessionManager sessions = new SessionManager(engine, config.sessions());
-    ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("bridge-flight-"));
+    ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("bridge-flight"));
     StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
     BridgeFlightSqlProducer producer =
         new BridgeFlightSqlProducer(sessions, statements, allocator, config.flight().batchRows());
@@ -110,14 +110,5 @@ public final class BridgeServer implements AutoCloseable {
     } catch (IllegalStateException e) {
       log.error("stopped; Arrow allocator still holds {} bytes: {}", leaked, e.getMessage());
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -22,7 +22,7 @@ import static org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportsConvert.SQL_
 import static org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportsConvert.SQL_CONVERT_VARCHAR;
 
 import com.google.protobuf.ProtocolMessageEnum;
-import dev.bridge.cli.VersionProvider;
+import dev.bridge.engine.BridgeVersion;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.catalog.CatalogReader;
 import java.io.IOException;
@@ -110,7 +110,7 @@ public final class SqlInfos {
     Map<SqlInfo, Object> info = new EnumMap<>(SqlInfo.class);
     info.put(SqlInfo.FLIGHT_SQL_SERVER_NAME, "Bridge");
     info.put(SqlInfo.FLIGHT_SQL_SERVER_VERSION,
-        VersionProvider.version() + " (DuckDB " + catalog.duckDbVersion(session) + ")");
+        BridgeVersion.version() + " (DuckDB " + catalog.duckDbVersion(session) + ")");
     info.put(SqlInfo.FLIGHT_SQL_SERVER_ARROW_VERSION, arrowVersion());
     info.put(SqlInfo.FLIGHT_SQL_SERVER_READ_ONLY, false);
     info.put(SqlInfo.FLIGHT_SQL_SERVER_SQL, true);
