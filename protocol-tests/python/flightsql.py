@@ -86,6 +86,8 @@ STATUS_EXCEPTIONS = {
     "NOT_FOUND": _pa.ArrowKeyError,
     "ALREADY_EXISTS": _pa.ArrowException,  # pyarrow reports it as "Unknown: ... already exists error"
     "UNIMPLEMENTED": _pa.ArrowNotImplementedError,
+    "FAILED_PRECONDITION": _pa.ArrowInvalid,
+    "ABORTED": flight.FlightInternalError,  # "gRPC returned aborted error"  # "gRPC returned precondition failed error"
     "CANCELLED": flight.FlightCancelledError,
     "UNAUTHENTICATED": flight.FlightUnauthenticatedError,
     "PERMISSION_DENIED": flight.FlightUnauthorizedError,

@@ -181,7 +181,7 @@ def test_constraint_violation_in_a_later_batch_rolls_everything_back(client):
     ingest(client, name, table_of(2), mode="append")
     data = table_of(50_000, start=2)
     duplicate = pa.concat_tables([data, table_of(1)])  # id 0 again, in the last batch
-    with pytest.raises(flightsql.status_error("FAILED_PRECONDITION"), match="(?i)constraint"):
+    with pytest.raises(flightsql.status_error("FAILED_PRECONDITION"), match="precondition failed.*[Cc]onstraint"):
         put(client, flightsql.statement_ingest(name, mode="append"), duplicate, batch_rows=10_000)
     assert count(client, name) == 2
 
@@ -190,7 +190,7 @@ def test_not_null_violation_leaves_the_table(client):
     name = unique()
     execute(client, f"CREATE TABLE {name} (id BIGINT NOT NULL, name VARCHAR)")
     data = pa.table({"id": pa.array([1, None], pa.int64()), "name": pa.array(["a", "b"])})
-    with pytest.raises(flightsql.status_error("FAILED_PRECONDITION"), match="(?i)not null"):
+    with pytest.raises(flightsql.status_error("FAILED_PRECONDITION"), match="precondition failed.*(NOT NULL|not null)"):
         ingest(client, name, data, mode="append")
     assert count(client, name) == 0
 
@@ -306,7 +306,7 @@ def wait_until_writable(client, name, rows):
     while True:
         try:
             return ingest(client, name, table_of(rows), mode="create_append")
-        except flight.FlightServerError:
+        except flight.FlightError:
             if time.time() > deadline:
                 raise
             time.sleep(0.2)
@@ -316,6 +316,7 @@ def test_killed_client_leaves_no_table_behind(bridge, client):
     name = unique()
     kill_writer_mid_stream(bridge, name)
     assert wait_until_writable(client, name, 1) == 1
+    assert f"ingest into {name} failed; rolled back" in bridge.log()
     assert count(client, name) == 1
 
 
@@ -325,10 +326,10 @@ def test_killed_client_leaves_the_table_unchanged(bridge, client, path):
     ingest(client, name, table_of(7), mode="create")
     kill_writer_mid_stream(bridge, name, path)
     deadline = time.time() + 20
-    while "rolled back" not in bridge.log() and "arrow_scan" not in bridge.log() and time.time() < deadline:
+    while f"ingest into {name} failed; rolled back" not in bridge.log():
+        assert time.time() < deadline, bridge.log()
         time.sleep(0.2)
-    execute(client, f"DELETE FROM {name} WHERE id = 0")  # would conflict with a still-open killed ingest
-    assert count(client, name) == 6
+    assert count(client, name) == 7
 
 
 # ---- Transactions ---------------------------------------------------------------------------------------------------
@@ -428,9 +429,8 @@ def test_conflicting_writers_get_aborted_not_a_hang(bridge):
         t1 = flightsql.begin_transaction(one)
         t2 = flightsql.begin_transaction(two)
         put(one, flightsql.statement_update_in(f"UPDATE {name} SET name = 'one' WHERE id = 1", t1), pa.table({}))
-        with pytest.raises(flight.FlightServerError, match="(?i)conflict") as error:
+        with pytest.raises(flightsql.status_error("ABORTED"), match="aborted error.*Conflict"):
             put(two, flightsql.statement_update_in(f"UPDATE {name} SET name = 'two' WHERE id = 1", t2), pa.table({}))
-        assert "ABORTED" in str(error.value) or "conflict" in str(error.value).lower()
         flightsql.end_transaction(one, t1, "COMMIT")
         flightsql.end_transaction(two, t2, "ROLLBACK")
         assert query(one, f"SELECT name FROM {name} WHERE id = 1").column(0).to_pylist() == ["one"]
@@ -446,7 +446,7 @@ def test_concurrent_ingests_into_one_table_all_land_or_abort(bridge):
         with bridge.client() as c:
             try:
                 results.append(ingest(c, name, table_of(20_000, start=start), mode="append"))
-            except flight.FlightServerError as e:
+            except flightsql.status_error("ABORTED") as e:
                 results.append(str(e))
 
     threads = [threading.Thread(target=writer, args=(i * 20_000,)) for i in range(4)]
@@ -465,14 +465,14 @@ def test_concurrent_ingests_into_one_table_all_land_or_abort(bridge):
 
 def test_idle_transaction_is_rolled_back(tmp_path):
     config = tmp_path / "bridge.yaml"
-    config.write_text("sessions:\n  transaction_idle_timeout: 500ms\n")
+    config.write_text("sessions:\n  transaction_idle_timeout: 2s\n")
     server = BridgeProcess(":memory:", ["--config", str(config)])
     try:
         with server.client() as one:
             name = unique()
             txn = flightsql.begin_transaction(one)
             ingest(one, name, table_of(5), mode="create", transaction_id=txn)
-            time.sleep(2)
+            time.sleep(5)
             with pytest.raises(flightsql.status_error("NOT_FOUND"), match="transaction"):
                 flightsql.end_transaction(one, txn, "COMMIT")
             assert not exists(one, name)

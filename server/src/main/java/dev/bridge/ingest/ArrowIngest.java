@@ -12,6 +12,8 @@ import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lands a stream of Arrow record batches in a DuckDB table: the one ingest path both doors (Flight DoPut, REST)
@@ -23,6 +25,7 @@ import org.duckdb.DuckDBConnection;
  * leaves the table as it was (and a table the ingest created does not exist).
  */
 public final class ArrowIngest {
+  private static final Logger log = LoggerFactory.getLogger(ArrowIngest.class);
   private static final String IN_TRANSACTION_ERROR = "within a transaction";
 
   private final BufferAllocator allocator;
@@ -54,10 +57,10 @@ public final class ArrowIngest {
         }
         return counted.rows();
       } catch (SQLException e) {
-        abort(connection, ownTransaction, view);
+        abort(connection, ownTransaction, view, target, e);
         throw DuckDbErrors.translate(e);
       } catch (RuntimeException e) {
-        abort(connection, ownTransaction, view);
+        abort(connection, ownTransaction, view, target, e);
         throw e;
       } finally {
         releaseUnconsumed(stream);
@@ -99,12 +102,15 @@ public final class ArrowIngest {
   }
 
   /** Undoes what the ingest did: its own transaction is rolled back; a joined one only loses the view. */
-  private static void abort(DuckDBConnection connection, boolean ownTransaction, String view) {
+  private static void abort(DuckDBConnection connection, boolean ownTransaction, String view, IngestTarget target,
+      Exception cause) {
     try {
       execute(connection, ownTransaction ? "ROLLBACK" : "DROP VIEW IF EXISTS " + view);
     } catch (SQLException ignored) {
       // DuckDB ended or aborted the transaction already; the failure being reported is the first one.
     }
+    log.info("ingest into {} failed; {}: {}", target.name(),
+        ownTransaction ? "rolled back" : "the session's transaction is left to its client", cause.getMessage());
   }
 
   /** DuckDB releases the stream once it has scanned it; one it never scanned (an early failure) is released here. */
