@@ -113,6 +113,8 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--classpath", required=True, help="classpath with protocol-tests' test classes")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "bridge-bench-ingest"))
+    parser.add_argument("--memory-limit", default="",
+                        help="the server's database.memory_limit (e.g. 1GB): DuckDB's buffer pool is most of its RSS")
     args = parser.parse_args()
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -134,7 +136,9 @@ def main():
     name, rows, seconds = java_run("inprocess")
     results[name] = (rows, seconds, None)
 
-    server = BridgeProcess(str(work / "server.duckdb"))
+    config = work / "bridge.yaml"
+    config.write_text(f"database:\n  memory_limit: \"{args.memory_limit}\"\n")
+    server = BridgeProcess(str(work / "server.duckdb"), ["--config", str(config)])
     try:
         baseline = PeakRss(server.proc.pid).rss()
         with PeakRss(server.proc.pid) as peak:
@@ -151,7 +155,8 @@ def main():
     limit_rate = limit_rows / limit_seconds
     size = data.stat().st_size
     print(f"\ningest benchmark: {args.rows:,} lineitem-shaped rows, 16 columns, IPC stream {size / 2**20:.0f} MiB, "
-          f"{BATCH_ROWS}-row batches; Bridge on a database file; server RSS before the streams "
+          f"{BATCH_ROWS}-row batches; Bridge on a database file, memory_limit '{args.memory_limit or 'default'}'; "
+          f"server RSS before the streams "
           f"{baseline / 2**20:.0f} MiB")
     print(f"{'run':34} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'vs limit':>9} {'server peak RSS':>16}")
     for name, (rows, seconds, peak) in results.items():
