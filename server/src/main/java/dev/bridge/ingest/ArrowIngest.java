@@ -44,11 +44,11 @@ public final class ArrowIngest {
     try (ConnectionLease lease = session.lease(busyWait);
          ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       DuckDBConnection connection = lease.connection();
-      CountingReader counted = new CountingReader(source);
-      Data.exportArrayStream(allocator, counted, stream);
       boolean ownTransaction = beginUnlessInTransaction(session, connection);
+      CountingReader counted = new CountingReader(source);
       String view = "bridge_ingest_" + UUID.randomUUID().toString().replace("-", "");
       try {
+        Data.exportArrayStream(allocator, counted, stream);
         connection.registerArrowStream(view, stream);
         new IngestStatements(connection, resolve(connection, target), view).write(mode);
         execute(connection, "DROP VIEW " + view);
