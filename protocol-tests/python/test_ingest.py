@@ -507,3 +507,16 @@ def test_dictionary_encoded_columns_are_decoded(client):
     assert ingest(client, name, data, mode="create") == 4
     assert query(client, f"SELECT city::VARCHAR AS city, n FROM {name} ORDER BY n").to_pylist() == [
         {"city": "Oslo", "n": 1}, {"city": "Lima", "n": 2}, {"city": "Oslo", "n": 3}, {"city": None, "n": 4}]
+
+
+def test_temporary_ingest_waits_for_the_session_connection_while_a_result_streams(bridge):
+    with bridge.client() as one:
+        info = one.get_flight_info(flight.FlightDescriptor.for_command("SELECT range AS i FROM range(2000000)"))
+        reader = one.do_get(info.endpoints[0].ticket)
+        reader.read_chunk()
+        finisher = threading.Timer(1.0, reader.read_all)
+        finisher.start()
+        name = unique()
+        assert ingest(one, name, table_of(3), mode="create", temporary=True) == 3
+        finisher.join()
+        assert count(one, f"temp.main.{name}") == 3

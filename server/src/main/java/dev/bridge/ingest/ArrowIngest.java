@@ -41,8 +41,9 @@ public final class ArrowIngest {
    * written. The source is read to its end (or its first error) and closed.
    */
   public long ingest(Session session, IngestTarget target, IngestMode mode, ArrowReader source) {
-    try (ConnectionLease lease = session.lease(busyWait);
-         ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+    // A temporary table belongs to the connection that creates it: never let it land on a spare connection.
+    ConnectionLease lease = target.temporary() ? session.leaseOwnConnection(busyWait) : session.lease(busyWait);
+    try (lease; ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       DuckDBConnection connection = lease.connection();
       boolean ownTransaction = beginUnlessInTransaction(session, connection);
       CountingReader counted = new CountingReader(source);
