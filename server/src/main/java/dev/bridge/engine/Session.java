@@ -49,12 +49,24 @@ public final class Session implements AutoCloseable {
 
   /** Leases a connection for one statement; waits at most {@code busyWait} when the session is in a transaction. */
   public ConnectionLease lease(Duration busyWait) {
+    return lease(busyWait, inTransaction);
+  }
+
+  /**
+   * Leases the session's own connection, never a spare, waiting at most {@code busyWait}: for work whose effect must
+   * stay with the session, such as creating a temporary table.
+   */
+  public ConnectionLease leaseOwnConnection(Duration busyWait) {
+    return lease(busyWait, true);
+  }
+
+  private ConnectionLease lease(Duration busyWait, boolean ownConnection) {
     ensureOpen();
     touch();
     if (connectionFree.tryAcquire()) {
       return new ConnectionLease(connection, this::releasePrimary);
     }
-    if (!inTransaction) {
+    if (!ownConnection) {
       DuckDBConnection spare = engine.connect();
       useSchema(spare, currentSchema);
       return new ConnectionLease(spare, () -> closeQuietly(spare));
@@ -68,7 +80,8 @@ public final class Session implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     throw new EngineException(ErrorKind.FAILED_PRECONDITION, "session " + id + " is busy: another statement of its"
-        + " open transaction is still streaming; read or close that result first");
+        + (inTransaction ? " open transaction" : "") + " is still streaming on its connection; read or close that"
+        + " result first");
   }
 
   /** Marks whether a transaction is open on this session's connection. */
@@ -83,6 +96,13 @@ public final class Session implements AutoCloseable {
   /** Remembers the current catalog and schema after a statement run on {@code lease} changed them. */
   public void currentSchemaChanged(ConnectionLease lease) {
     refreshCurrentSchema(lease.connection());
+  }
+
+  /** Remembers that SQL text (BEGIN, COMMIT, ...) opened or ended a transaction on the session's connection. */
+  void noteSqlTransaction(DuckDBConnection used, boolean open) {
+    if (used == connection) {
+      inTransaction = open;
+    }
   }
 
   /** Remembers the connection's current catalog and schema after a statement that may have changed them. */

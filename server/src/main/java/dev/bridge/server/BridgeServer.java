@@ -5,8 +5,10 @@ import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.TransactionManager;
 import dev.bridge.flight.BridgeFlightSqlProducer;
 import dev.bridge.flight.FlightTransport;
+import dev.bridge.ingest.ArrowIngest;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,17 +30,20 @@ public final class BridgeServer implements AutoCloseable {
   private final BufferAllocator allocator;
   private final DuckDbEngine engine;
   private final SessionManager sessions;
+  private final TransactionManager transactions;
   private final ExecutorService executor;
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
-      ExecutorService executor, BridgeFlightSqlProducer producer, FlightTransport flight) {
+      TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
+      FlightTransport flight) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
     this.sessions = sessions;
+    this.transactions = transactions;
     this.executor = executor;
     this.producer = producer;
     this.flight = flight;
@@ -51,13 +56,17 @@ public final class BridgeServer implements AutoCloseable {
     SessionManager sessions = new SessionManager(engine, config.sessions());
     ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("bridge-flight"));
     StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
-    BridgeFlightSqlProducer producer =
-        new BridgeFlightSqlProducer(sessions, statements, allocator, config.flight().batchRows());
+    TransactionManager transactions =
+        new TransactionManager(config.sessions().busyWait(), config.sessions().transactionIdleTimeout());
+    ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
+    BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
+        allocator, config.flight().batchRows());
     try {
       FlightTransport flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
-      return new BridgeServer(config, allocator, engine, sessions, executor, producer, flight);
+      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight);
     } catch (IOException | RuntimeException e) {
       producer.close();
+      transactions.close();
       sessions.close();
       engine.close();
       executor.shutdownNow();
@@ -95,6 +104,7 @@ public final class BridgeServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close();
+    transactions.close();
     sessions.close();
     engine.close();
     executor.shutdown();
