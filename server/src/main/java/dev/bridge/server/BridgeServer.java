@@ -6,6 +6,8 @@ import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.flight.BridgeFlightSqlProducer;
 import dev.bridge.flight.FlightTransport;
+import dev.bridge.rest.HttpTransport;
+import dev.bridge.rest.RestHandler;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,10 +33,11 @@ public final class BridgeServer implements AutoCloseable {
   private final ExecutorService executor;
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
+  private final HttpTransport http;
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
-      ExecutorService executor, BridgeFlightSqlProducer producer, FlightTransport flight) {
+      ExecutorService executor, BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
@@ -42,6 +45,7 @@ public final class BridgeServer implements AutoCloseable {
     this.executor = executor;
     this.producer = producer;
     this.flight = flight;
+    this.http = http;
   }
 
   public static BridgeServer start(BridgeConfig config) throws IOException {
@@ -53,10 +57,18 @@ public final class BridgeServer implements AutoCloseable {
     StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
     BridgeFlightSqlProducer producer =
         new BridgeFlightSqlProducer(sessions, statements, allocator, config.flight().batchRows());
+    FlightTransport flight = null;
     try {
-      FlightTransport flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
-      return new BridgeServer(config, allocator, engine, sessions, executor, producer, flight);
+      flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
+      HttpTransport http = config.http().enabled()
+          ? HttpTransport.start(config.http(), config.flight().host(),
+              new RestHandler(config.http(), engine, sessions, statements))
+          : null;
+      return new BridgeServer(config, allocator, engine, sessions, executor, producer, flight, http);
     } catch (IOException | RuntimeException e) {
+      if (flight != null) {
+        shutdownQuietly(flight);
+      }
       producer.close();
       sessions.close();
       engine.close();
@@ -68,6 +80,11 @@ public final class BridgeServer implements AutoCloseable {
 
   public int flightPort() {
     return flight.port();
+  }
+
+  /** The HTTP door's port, or -1 when it is disabled. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   public BridgeConfig config() {
@@ -89,11 +106,10 @@ public final class BridgeServer implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      flight.shutdown(SHUTDOWN_GRACE_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (http != null) {
+      http.stop();
     }
+    shutdownQuietly(flight);
     producer.close();
     sessions.close();
     engine.close();
@@ -109,6 +125,14 @@ public final class BridgeServer implements AutoCloseable {
       log.info("stopped; Arrow allocator released every buffer");
     } catch (IllegalStateException e) {
       log.error("stopped; Arrow allocator still holds {} bytes: {}", leaked, e.getMessage());
+    }
+  }
+
+  private static void shutdownQuietly(FlightTransport flight) {
+    try {
+      flight.shutdown(SHUTDOWN_GRACE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
