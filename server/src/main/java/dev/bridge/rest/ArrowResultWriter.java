@@ -26,8 +26,10 @@ final class ArrowResultWriter implements ResultWriter {
 
   @Override
   public void start(VectorSchemaRoot root) throws IOException {
-    writer = new ArrowStreamWriter(root, null, Channels.newChannel(body), IpcOption.DEFAULT,
-        CommonsCompressionFactory.INSTANCE, codec);
+    writer = codec == CompressionUtil.CodecType.NO_COMPRESSION
+        ? new ArrowStreamWriter(root, null, Channels.newChannel(body))
+        : new ArrowStreamWriter(root, null, Channels.newChannel(body), IpcOption.DEFAULT,
+            CommonsCompressionFactory.INSTANCE, codec);
     writer.start();
     body.flush();
   }

@@ -2,7 +2,6 @@ package dev.bridge.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -149,7 +148,7 @@ final class ValueWriters {
       return fixedSizeBinary(v);
     }
     if (vector instanceof DateDayVector v) {
-      return (out, row) -> writeDate(out, v.get(row));
+      return date(v);
     }
     if (vector instanceof DateMilliVector v) {
       return (out, row) -> out.writeString(LocalDate.ofEpochDay(Math.floorDiv(v.get(row), 86_400_000L)).toString());
@@ -213,10 +212,36 @@ final class ValueWriters {
     if (vector.getPrecision() > 18) {
       return (out, row) -> out.writeNumber(vector.getObject(row));
     }
+    char[] text = new char[24];
     return (out, row) -> {
       long unscaled = vector.getDataBuffer().getLong((long) row * DecimalVector.TYPE_WIDTH);
-      out.writeNumber(BigDecimal.valueOf(unscaled, scale));
+      out.writeNumber(text, 0, plainDecimal(unscaled, scale, text));
     };
+  }
+
+  /**
+   * Writes {@code unscaled * 10^-scale} in plain notation into {@code text} (right-aligned, then moved to the
+   * front) and returns its length; what BigDecimal.toPlainString gives, without the objects. |unscaled| < 10^18.
+   */
+  static int plainDecimal(long unscaled, int scale, char[] text) {
+    boolean negative = unscaled < 0;
+    long magnitude = Math.abs(unscaled);
+    int position = text.length;
+    int digits = 0;
+    do {
+      if (digits == scale && scale > 0) {
+        text[--position] = '.';
+      }
+      text[--position] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+      digits++;
+    } while (magnitude > 0 || digits <= scale);
+    if (negative) {
+      text[--position] = '-';
+    }
+    int length = text.length - position;
+    System.arraycopy(text, position, text, 0, length);
+    return length;
   }
 
   /** UTF-8 text copied from the Arrow data buffer into a reused array, escaped by the generator. */
@@ -250,14 +275,41 @@ final class ValueWriters {
   }
 
   /** DuckDB's infinite dates are the extreme int32 values; they are written as DuckDB prints them. */
-  private static void writeDate(JsonGenerator out, int epochDay) throws IOException {
-    if (epochDay == Integer.MAX_VALUE) {
-      out.writeString("infinity");
-    } else if (epochDay == -Integer.MAX_VALUE) {
-      out.writeString("-infinity");
-    } else {
-      out.writeString(LocalDate.ofEpochDay(epochDay).toString());
-    }
+  private static ValueWriter date(DateDayVector vector) {
+    char[] text = new char[10];
+    return (out, row) -> {
+      int epochDay = vector.get(row);
+      if (epochDay == Integer.MAX_VALUE) {
+        out.writeString("infinity");
+        return;
+      }
+      if (epochDay == -Integer.MAX_VALUE) {
+        out.writeString("-infinity");
+        return;
+      }
+      LocalDate date = LocalDate.ofEpochDay(epochDay);
+      int year = date.getYear();
+      if (year < 0 || year > 9999) {
+        out.writeString(date.toString());
+        return;
+      }
+      fourDigits(text, 0, year);
+      text[4] = '-';
+      twoDigits(text, 5, date.getMonthValue());
+      text[7] = '-';
+      twoDigits(text, 8, date.getDayOfMonth());
+      out.writeString(text, 0, 10);
+    };
+  }
+
+  private static void fourDigits(char[] text, int at, int value) {
+    twoDigits(text, at, value / 100);
+    twoDigits(text, at + 2, value % 100);
+  }
+
+  private static void twoDigits(char[] text, int at, int value) {
+    text[at] = (char) ('0' + value / 10);
+    text[at + 1] = (char) ('0' + value % 10);
   }
 
   private static void writeTime(JsonGenerator out, long nanoOfDay) throws IOException {
