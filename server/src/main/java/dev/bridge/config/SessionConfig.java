@@ -7,19 +7,22 @@ import java.time.Duration;
 public record SessionConfig(
     @JsonProperty("idle_timeout") Duration idleTimeout,
     @JsonProperty("ticket_ttl") Duration ticketTtl,
-    @JsonProperty("busy_wait") Duration busyWait) {
+    @JsonProperty("busy_wait") Duration busyWait,
+    @JsonProperty("transaction_idle_timeout") Duration transactionIdleTimeout) {
 
-  public static final SessionConfig DEFAULT = new SessionConfig(null, null, null);
+  public static final SessionConfig DEFAULT = new SessionConfig(null, null, null, null);
 
   public SessionConfig {
     idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
     ticketTtl = ticketTtl == null ? Duration.ofMinutes(5) : ticketTtl;
     busyWait = busyWait == null ? Duration.ofSeconds(30) : busyWait;
+    transactionIdleTimeout = transactionIdleTimeout == null ? Duration.ofMinutes(5) : transactionIdleTimeout;
   }
 
   void validate() {
     Validation.requirePositive(idleTimeout, "sessions.idle_timeout");
     Validation.requirePositive(ticketTtl, "sessions.ticket_ttl");
     Validation.require(!busyWait.isNegative(), "sessions.busy_wait", "must not be negative");
+    Validation.requirePositive(transactionIdleTimeout, "sessions.transaction_idle_timeout");
   }
 }

@@ -8,6 +8,10 @@ import java.util.Locale;
  * class ("Parser Error: ...", "Catalog Error: ..."), which is what this reads; the message itself is kept whole.
  */
 public final class DuckDbErrors {
+  /** DuckDB's JDBC driver wraps some errors (a failed CREATE TABLE AS, for one) in this; the real one follows. */
+  private static final String PENDING_RESULT_WRAPPER =
+      "Attempting to execute an unsuccessful or closed pending query result\nError: ";
+
   private DuckDbErrors() {}
 
   public static EngineException translate(SQLException e) {
@@ -16,6 +20,10 @@ public final class DuckDbErrors {
 
   public static EngineException translate(String message, Throwable cause) {
     String text = message == null ? "DuckDB failed without a message" : message.strip();
+    int wrapped = text.indexOf(PENDING_RESULT_WRAPPER);
+    if (wrapped >= 0) {
+      text = text.substring(wrapped + PENDING_RESULT_WRAPPER.length());
+    }
     return new EngineException(kindOf(text), text, cause);
   }
 

@@ -13,6 +13,10 @@ import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.TransactionManager;
+import dev.bridge.ingest.ArrowIngest;
+import dev.bridge.ingest.IngestMode;
+import dev.bridge.ingest.IngestOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -33,9 +37,15 @@ import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.FlightSqlProducer;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginSavepointRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginSavepointResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndSavepointRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
@@ -48,6 +58,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
@@ -66,14 +77,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final SessionManager sessions;
   private final StatementExecutor executor;
+  private final TransactionManager transactions;
+  private final ArrowIngest ingest;
   private final TicketStore tickets;
   private final BufferAllocator allocator;
   private final int batchRows;
 
-  public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, BufferAllocator allocator,
-      int batchRows) {
+  public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
+      ArrowIngest ingest, BufferAllocator allocator, int batchRows) {
     this.sessions = sessions;
     this.executor = executor;
+    this.transactions = transactions;
+    this.ingest = ingest;
     this.tickets = new TicketStore(sessions.config().ticketTtl());
     this.allocator = allocator;
     this.batchRows = batchRows;
@@ -112,6 +127,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       FlightDescriptor descriptor) {
     return call(() -> {
       Session session = session(context);
+      transactions.join(session, command.getTransactionId().toStringUtf8());
       StatementPlan plan = executor.plan(session, command.getQuery());
       return flightInfo(session, plan, List.of(), descriptor);
     });
@@ -145,9 +161,80 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       StreamListener<PutResult> ackStream) {
     return () -> respond(ackStream, () -> {
       Session session = session(context);
+      transactions.join(session, command.getTransactionId().toStringUtf8());
       StatementPlan plan = executor.plan(session, command.getQuery());
       return updateResult(execute(session, plan, List.of()));
     });
+  }
+
+  // ---- Ingest --------------------------------------------------------------------------------------------------
+
+  @Override
+  public Runnable acceptPutStatementBulkIngest(CommandStatementIngest command, CallContext context,
+      FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    return () -> respond(ackStream, () -> {
+      Session session = session(context);
+      transactions.join(session, command.getTransactionId().toStringUtf8());
+      IngestOptions.requireKnown(command.getOptionsMap());
+      IngestMode mode = IngestCommands.mode(command);
+      return updateResult(ingest.ingest(session, IngestCommands.target(command), mode,
+          new FlightStreamReader(flightStream, allocator)));
+    });
+  }
+
+  /** A plain Flight DoPut with a path descriptor creates the table it names if missing, and appends otherwise. */
+  @Override
+  public Runnable acceptPut(CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    FlightDescriptor descriptor = flightStream.getDescriptor();
+    if (descriptor.isCommand()) {
+      return FlightSqlProducer.super.acceptPut(context, flightStream, ackStream);
+    }
+    return () -> respond(ackStream, () -> updateResult(ingest.ingest(session(context),
+        IngestCommands.target(descriptor.getPath()), IngestMode.CREATE_APPEND,
+        new FlightStreamReader(flightStream, allocator))));
+  }
+
+  // ---- Transactions --------------------------------------------------------------------------------------------
+
+  @Override
+  public void beginTransaction(ActionBeginTransactionRequest request, CallContext context,
+      StreamListener<ActionBeginTransactionResult> listener) {
+    try {
+      String id = transactions.begin(session(context));
+      listener.onNext(ActionBeginTransactionResult.newBuilder()
+          .setTransactionId(ByteString.copyFromUtf8(id)).build());
+      listener.onCompleted();
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  @Override
+  public void endTransaction(ActionEndTransactionRequest request, CallContext context,
+      StreamListener<Result> listener) {
+    try {
+      boolean commit = switch (request.getAction()) {
+        case END_TRANSACTION_COMMIT -> true;
+        case END_TRANSACTION_ROLLBACK -> false;
+        default -> throw EngineException.invalidArgument("EndTransaction needs action COMMIT or ROLLBACK, not "
+            + request.getAction());
+      };
+      transactions.end(session(context), request.getTransactionId().toStringUtf8(), commit);
+      listener.onCompleted();
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  @Override
+  public void beginSavepoint(ActionBeginSavepointRequest request, CallContext context,
+      StreamListener<ActionBeginSavepointResult> listener) {
+    listener.onError(savepointsUnsupported());
+  }
+
+  @Override
+  public void endSavepoint(ActionEndSavepointRequest request, CallContext context, StreamListener<Result> listener) {
+    listener.onError(savepointsUnsupported());
   }
 
   // ---- Prepared statements -------------------------------------------------------------------------------------
@@ -157,6 +244,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       StreamListener<Result> listener) {
     try {
       Session session = session(context);
+      transactions.join(session, request.getTransactionId().toStringUtf8());
       StatementPlan plan = executor.plan(session, request.getQuery());
       PreparedQuery prepared = new PreparedQuery(UUID.randomUUID().toString(), plan);
       session.addPreparedQuery(prepared);
@@ -489,6 +577,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     } catch (EngineException e) {
       throw FlightStatuses.toGrpc(e);
     }
+  }
+
+  private static RuntimeException savepointsUnsupported() {
+    return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED,
+        "savepoints are not supported: DuckDB has no SAVEPOINT; use BeginTransaction/EndTransaction"));
   }
 
   private static RuntimeException unsupported(String what) {

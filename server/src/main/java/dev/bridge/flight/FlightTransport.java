@@ -52,7 +52,7 @@ public final class FlightTransport implements AutoCloseable {
             new ServerInterceptorAdapter(middleware),
             new PeerAddressInterceptor()))
         .addService(health.getHealthService())
-        .addTransportFilter(new ClosePeerSessionOnDisconnect(sessions))
+        .addTransportFilter(new ClosePeerSessionOnDisconnect(sessions, executor))
         .build()
         .start();
     health.setStatus("", ServingStatus.SERVING);
@@ -78,19 +78,26 @@ public final class FlightTransport implements AutoCloseable {
     shutdown(0);
   }
 
-  /** Without authentication a session is a client connection: it ends when the connection does. */
+  /**
+   * Without authentication a session is a client connection: it ends when the connection does. The session is
+   * closed off the Netty event loop: closing waits for a statement still running on the session's connection, and
+   * an ingest only ends once that same event loop has told its DoPut stream that the client is gone.
+   */
   private static final class ClosePeerSessionOnDisconnect extends ServerTransportFilter {
     private final SessionManager sessions;
+    private final ExecutorService executor;
 
-    ClosePeerSessionOnDisconnect(SessionManager sessions) {
+    ClosePeerSessionOnDisconnect(SessionManager sessions, ExecutorService executor) {
       this.sessions = sessions;
+      this.executor = executor;
     }
 
     @Override
     public void transportTerminated(Attributes transportAttrs) {
       SocketAddress remote = transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
       if (remote != null) {
-        sessions.close(SessionKeyMiddleware.forPeer(remote.toString()));
+        String key = SessionKeyMiddleware.forPeer(remote.toString());
+        executor.execute(() -> sessions.close(key));
       }
     }
   }

@@ -6,9 +6,11 @@ import dev.bridge.engine.EngineException;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.TableCatalog;
+import dev.bridge.ingest.ArrowIngest;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.arrow.memory.BufferAllocator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -29,14 +31,16 @@ public final class RestHandler extends Handler.Abstract {
   private final HealthRoute health;
   private final QueryRoute query;
   private final TableRoutes tables;
+  private final IngestRoute ingest;
 
   public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
-      StatementExecutor executor) {
+      StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator) {
     super(InvocationType.BLOCKING);
     RequestSessions sessions = new RequestSessions(sessionManager);
     this.health = new HealthRoute(engine, sessionManager);
     this.query = new QueryRoute(new QueryRequests(config), sessions, executor);
     this.tables = new TableRoutes(sessions, new TableCatalog(sessionManager.config().busyWait()));
+    this.ingest = new IngestRoute(sessions, arrowIngest, allocator);
   }
 
   @Override
@@ -75,7 +79,8 @@ public final class RestHandler extends Handler.Abstract {
     if (path.startsWith(TABLES_PREFIX) && path.length() > TABLES_PREFIX.length()
         && path.indexOf('/', TABLES_PREFIX.length()) < 0) {
       String name = path.substring(TABLES_PREFIX.length());
-      return byMethod(method, Map.of("GET", (req, resp) -> tables.describe(name, req, resp)));
+      return byMethod(method, Map.of("GET", (req, resp) -> tables.describe(name, req, resp),
+          "POST", (req, resp) -> ingest.handle(name, req, resp)));
     }
     throw new HttpError(404, "NOT_FOUND", "no route " + path + "; see docs/openapi.yaml");
   }

@@ -4,8 +4,10 @@ import dev.bridge.config.BridgeConfig;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.TransactionManager;
 import dev.bridge.flight.BridgeFlightSqlProducer;
 import dev.bridge.flight.FlightTransport;
+import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.rest.HttpTransport;
 import dev.bridge.rest.RestHandler;
 import java.io.IOException;
@@ -30,6 +32,7 @@ public final class BridgeServer implements AutoCloseable {
   private final BufferAllocator allocator;
   private final DuckDbEngine engine;
   private final SessionManager sessions;
+  private final TransactionManager transactions;
   private final ExecutorService executor;
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
@@ -37,11 +40,13 @@ public final class BridgeServer implements AutoCloseable {
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
-      ExecutorService executor, BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http) {
+      TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
+      FlightTransport flight, HttpTransport http) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
     this.sessions = sessions;
+    this.transactions = transactions;
     this.executor = executor;
     this.producer = producer;
     this.flight = flight;
@@ -55,21 +60,25 @@ public final class BridgeServer implements AutoCloseable {
     SessionManager sessions = new SessionManager(engine, config.sessions());
     ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("bridge-flight-"));
     StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
-    BridgeFlightSqlProducer producer =
-        new BridgeFlightSqlProducer(sessions, statements, allocator, config.flight().batchRows());
+    TransactionManager transactions =
+        new TransactionManager(config.sessions().busyWait(), config.sessions().transactionIdleTimeout());
+    ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
+    BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
+        allocator, config.flight().batchRows());
     FlightTransport flight = null;
     try {
       flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(),
-              new RestHandler(config.http(), engine, sessions, statements))
+              new RestHandler(config.http(), engine, sessions, statements, ingest, allocator))
           : null;
-      return new BridgeServer(config, allocator, engine, sessions, executor, producer, flight, http);
+      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
       }
       producer.close();
+      transactions.close();
       sessions.close();
       engine.close();
       executor.shutdownNow();
@@ -111,6 +120,7 @@ public final class BridgeServer implements AutoCloseable {
     }
     shutdownQuietly(flight);
     producer.close();
+    transactions.close();
     sessions.close();
     engine.close();
     executor.shutdown();
