@@ -200,3 +200,55 @@ def test_bad_input(rest, send, status, message):
     assert response.headers["Content-Type"] == "application/json"
     error = response.json()["error"]
     assert error["status"] == status and message in error["message"]
+
+
+def arrow_body(rows, compression=None):
+    table = pa.table({"id": pa.array(range(rows), pa.int64()), "name": [f"n{i}" for i in range(rows)]})
+    sink = io.BytesIO()
+    with ipc.new_stream(sink, table.schema, options=ipc.IpcWriteOptions(compression=compression)) as writer:
+        writer.write_table(table, max_chunksize=1000)
+    return sink.getvalue()
+
+
+ARROW_HEADERS = {"Content-Type": "application/vnd.apache.arrow.stream"}
+
+
+def count_rows(rest, table):
+    return ndjson(requests.get(url(rest, "/v1/query"), params={"sql": f"SELECT count(*) FROM {table}"}))[1]["rows"][0][0]
+
+
+@pytest.mark.parametrize("compression", [None, "zstd", "lz4"])
+def test_upload_arrow_modes(rest, compression):
+    table = f"py_upload_{compression or 'plain'}"
+    body = arrow_body(5000, compression)
+    response = requests.post(url(rest, f"/v1/tables/{table}"), params={"mode": "create"}, data=body,
+                             headers=ARROW_HEADERS)
+    assert response.json() == {"table": table, "mode": "create", "rows": 5000}
+    assert requests.post(url(rest, f"/v1/tables/{table}"), params={"mode": "append"}, data=body,
+                         headers=ARROW_HEADERS).status_code == 200
+    assert count_rows(rest, table) == 10000
+    assert requests.post(url(rest, f"/v1/tables/{table}"), params={"mode": "replace"}, data=arrow_body(10),
+                         headers=ARROW_HEADERS).json()["rows"] == 10
+    assert count_rows(rest, table) == 10
+
+
+def test_broken_upload_lands_nothing(rest):
+    requests.post(url(rest, "/v1/tables/py_atomic"), params={"mode": "create"}, data=arrow_body(100),
+                  headers=ARROW_HEADERS).raise_for_status()
+    body = arrow_body(20000)
+    response = requests.post(url(rest, "/v1/tables/py_atomic"), params={"mode": "append"},
+                             data=body[:len(body) // 2], headers=ARROW_HEADERS)
+    assert response.status_code == 400
+    assert count_rows(rest, "py_atomic") == 100
+
+
+@pytest.mark.parametrize("path, body, headers, status, message", [
+    ("/v1/tables/py_bad", b"not arrow", ARROW_HEADERS, 400, "not an Arrow IPC stream"),
+    ("/v1/tables/py_bad", b"x", {"Content-Type": "application/json"}, 415, "application/vnd.apache.arrow.stream"),
+    ("/v1/tables/py_bad?mode=upsert", None, ARROW_HEADERS, 400, "unknown ingest mode 'upsert'"),
+    ("/v1/tables/py_missing?mode=append", None, ARROW_HEADERS, 404, "py_missing"),
+], ids=["not-arrow", "wrong-content-type", "unknown-mode", "append-to-missing-table"])
+def test_bad_upload(rest, path, body, headers, status, message):
+    response = requests.post(url(rest, path), data=arrow_body(10) if body is None else body, headers=headers)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]["message"]
