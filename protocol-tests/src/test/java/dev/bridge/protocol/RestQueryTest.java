@@ -47,13 +47,20 @@ class RestQueryTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
     List<JsonNode> lines = RestClient.lines(response.body());
-    assertThat(lines.get(0).toString()).isEqualTo(
-        "{\"type\":\"metadata\",\"columns\":[{\"name\":\"i\",\"type\":\"BIGINT\"},{\"name\":\"label\",\"type\":\"VARCHAR\"}]}");
+    assertThat(lines.get(0).toString()).isEqualTo("{\"type\":\"metadata\",\"columns\":"
+        + "[{\"name\":\"i\",\"type\":\"BIGINT\"},{\"name\":\"label\",\"type\":\"VARCHAR\"}]}");
     assertThat(lines.subList(1, 4)).extracting(line -> line.get("rows").toString())
         .containsExactly("[[0,\"row 0\"],[1,\"row 1\"]]", "[[2,\"row 2\"],[3,\"row 3\"]]", "[[4,\"row 4\"]]");
     assertThat(lines.get(4).get("type").asText()).isEqualTo("end");
     assertThat(lines.get(4).get("rows").asLong()).isEqualTo(5);
     assertThat(lines.get(4).has("elapsed_ms")).isTrue();
+  }
+
+  @Test
+  void emptyResultHasMetadataAndEnd() {
+    List<JsonNode> lines = RestClient.lines(http.send(http.query("SELECT range AS i FROM range(0)")).body());
+    assertThat(lines).extracting(line -> line.get("type").asText()).containsExactly("metadata", "end");
+    assertThat(lines.get(1).get("rows").asLong()).isZero();
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.bridge.rest;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -16,16 +18,15 @@ final class ColumnTypes {
       case Null -> "NULL";
       case Bool -> "BOOLEAN";
       case Int -> integer((ArrowType.Int) type);
-      case FloatingPoint -> ((ArrowType.FloatingPoint) type).getPrecision() == org.apache.arrow.vector.types
-          .FloatingPointPrecision.DOUBLE ? "DOUBLE" : "FLOAT";
+      case FloatingPoint -> ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.DOUBLE
+          ? "DOUBLE" : "FLOAT";
       case Decimal -> "DECIMAL(" + ((ArrowType.Decimal) type).getPrecision() + ","
           + ((ArrowType.Decimal) type).getScale() + ")";
       case Utf8, LargeUtf8, Utf8View -> "VARCHAR";
       case Binary, LargeBinary, BinaryView -> "BLOB";
       case FixedSizeBinary -> "arrow.uuid".equals(field.getMetadata().get("ARROW:extension:name")) ? "UUID" : "BLOB";
       case Date -> "DATE";
-      case Time -> ((ArrowType.Time) type).getUnit() == org.apache.arrow.vector.types.TimeUnit.NANOSECOND
-          ? "TIME_NS" : "TIME";
+      case Time -> ((ArrowType.Time) type).getUnit() == TimeUnit.NANOSECOND ? "TIME_NS" : "TIME";
       case Timestamp -> timestamp((ArrowType.Timestamp) type);
       case Interval, Duration -> "INTERVAL";
       case List, LargeList, ListView, LargeListView -> describe(children.get(0)) + "[]";

@@ -30,7 +30,7 @@ final class CsvResultWriter implements ResultWriter {
   private final CsvGenerator out;
 
   CsvResultWriter(OutputStream body) throws IOException {
-    this.out = (CsvGenerator) FACTORY.createGenerator(body);
+    this.out = FACTORY.createGenerator(body);
   }
 
   @Override

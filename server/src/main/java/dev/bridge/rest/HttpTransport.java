@@ -8,9 +8,12 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Jetty server the HTTP door listens on: one HTTP/1.1 connector on the Flight host. */
 public final class HttpTransport {
+  private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
   private static final int MAX_THREADS = 200;
   // A query may compute for minutes before its first batch, with nothing sent in between.
   private static final long IDLE_TIMEOUT_MILLIS = 30 * 60 * 1000L;
@@ -60,8 +63,7 @@ public final class HttpTransport {
     try {
       server.stop();
     } catch (Exception e) {
-      org.slf4j.LoggerFactory.getLogger(HttpTransport.class).warn("stopping the HTTP listener failed: {}",
-          e.getMessage());
+      log.warn("stopping the HTTP listener failed: {}", e.getMessage());
     }
   }
 }

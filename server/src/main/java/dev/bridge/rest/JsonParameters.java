@@ -3,6 +3,7 @@ package dev.bridge.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns the JSON {@code params} array into the Java values DuckDB binds: integers as Long (BigInteger beyond),
@@ -42,7 +43,8 @@ final class JsonParameters {
     if (node.isTextual()) {
       return node.textValue();
     }
-    throw HttpError.badRequest("params[" + index + "] is a JSON " + node.getNodeType().name().toLowerCase()
+    String kind = node.getNodeType().name().toLowerCase(Locale.ROOT);
+    throw HttpError.badRequest("params[" + index + "] is a JSON " + kind
         + "; parameters are scalars: pass nested values as a string and CAST them in SQL");
   }
 }

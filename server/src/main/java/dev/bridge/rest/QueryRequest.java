@@ -1,5 +1,7 @@
 package dev.bridge.rest;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.vector.compression.CompressionUtil;
@@ -12,7 +14,8 @@ record QueryRequest(String sql, List<Object> parameters, int chunkRows, ResultFo
     CompressionUtil.CodecType arrowCompression) {
 
   QueryRequest {
-    parameters = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(parameters));
+    // Not List.copyOf: a parameter may be SQL NULL.
+    parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
   }
 
   static CompressionUtil.CodecType arrowCompression(String name) {
