@@ -253,3 +253,12 @@ def test_bad_upload(rest, path, body, headers, status, message):
     response = requests.post(url(rest, path), data=arrow_body(10) if body is None else body, headers=headers)
     assert response.status_code == status, response.text
     assert message in response.json()["error"]["message"]
+
+
+def test_no_http_flag_turns_the_sidecar_off():
+    server = BridgeProcess(":memory:", extra_args=["--no-http"])
+    try:
+        assert server.http_port is None
+        assert "HTTP off" in server.log()
+    finally:
+        assert server.stop() in (0, 143), server.log()

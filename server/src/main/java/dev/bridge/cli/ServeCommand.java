@@ -61,10 +61,10 @@ public final class ServeCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "bridge-shutdown"));
-    String httpAddress = server.httpPort() < 0 ? "off"
-        : "http://" + config.flight().host() + ":" + server.httpPort();
-    System.out.printf("Bridge ready: Flight SQL on grpc://%s:%d, HTTP on %s, database %s%n",
-        config.flight().host(), server.flightPort(), httpAddress, config.database().path());
+    String http = server.httpPort() < 0 ? "HTTP off"
+        : "HTTP on http://" + config.flight().host() + ":" + server.httpPort();
+    System.out.printf("Bridge ready: Flight SQL on grpc://%s:%d, %s, database %s%n",
+        config.flight().host(), server.flightPort(), http, config.database().path());
     System.out.flush();
     stopped.await();
     return 0;
