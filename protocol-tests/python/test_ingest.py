@@ -498,3 +498,12 @@ def test_committed_ingest_survives_kill_9(tmp_path):
             assert query(c, f"SELECT * FROM {name} ORDER BY id") == table_of(100_005)
     finally:
         restarted.stop()
+
+
+def test_dictionary_encoded_columns_are_decoded(client):
+    name = unique()
+    data = pa.table({"city": pa.array(["Oslo", "Lima", "Oslo", None]).dictionary_encode(),
+                     "n": pa.array([1, 2, 3, 4], pa.int32())})
+    assert ingest(client, name, data, mode="create") == 4
+    assert query(client, f"SELECT city::VARCHAR AS city, n FROM {name} ORDER BY n").to_pylist() == [
+        {"city": "Oslo", "n": 1}, {"city": "Lima", "n": 2}, {"city": "Oslo", "n": 3}, {"city": None, "n": 4}]

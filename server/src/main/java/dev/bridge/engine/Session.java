@@ -80,6 +80,13 @@ public final class Session implements AutoCloseable {
     return inTransaction;
   }
 
+  /** Remembers that SQL text (BEGIN, COMMIT, ...) opened or ended a transaction on the session's connection. */
+  void noteSqlTransaction(DuckDBConnection used, boolean open) {
+    if (used == connection) {
+      inTransaction = open;
+    }
+  }
+
   /** Remembers the connection's current catalog and schema after a statement that may have changed them. */
   void refreshCurrentSchema(DuckDBConnection used) {
     if (used == connection) {

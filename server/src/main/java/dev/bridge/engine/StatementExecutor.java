@@ -86,6 +86,7 @@ public final class StatementExecutor {
       } finally {
         if (plan.kind() == StatementKind.COMMAND) {
           session.refreshCurrentSchema(connection);
+          SqlTransactionControl.effect(plan.sql()).ifPresent(open -> session.noteSqlTransaction(connection, open));
         }
       }
     }

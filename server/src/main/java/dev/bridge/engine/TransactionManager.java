@@ -65,18 +65,18 @@ public final class TransactionManager implements AutoCloseable {
   /** Commits or rolls back; the id is finished either way. A failed commit (a write conflict) rolls back. */
   public void end(Session session, String id, boolean commit) {
     OpenTransaction transaction = find(session, id);
-    if (!open.remove(id, transaction)) {
-      throw unknown(id);
-    }
     try (ConnectionLease lease = session.lease(busyWait)) {
+      if (!open.remove(id, transaction)) {
+        throw unknown(id);
+      }
       try {
         execute(lease, commit ? "COMMIT" : "ROLLBACK");
       } catch (EngineException e) {
         rollBackQuietly(lease);
         throw e;
+      } finally {
+        session.setInTransaction(false);
       }
-    } finally {
-      session.setInTransaction(false);
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.bridge.flight;
 
+import java.util.Set;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -27,6 +29,17 @@ final class FlightStreamReader extends ArrowReader {
   @Override
   public boolean loadNextBatch() {
     return stream.next();
+  }
+
+  /** Dictionary-encoded columns: the dictionaries the stream has received so far. */
+  @Override
+  public Dictionary lookup(long id) {
+    return stream.getDictionaryProvider().lookup(id);
+  }
+
+  @Override
+  public Set<Long> getDictionaryIds() {
+    return stream.getDictionaryProvider().getDictionaryIds();
   }
 
   @Override

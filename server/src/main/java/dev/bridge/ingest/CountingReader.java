@@ -1,8 +1,10 @@
 package dev.bridge.ingest;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -35,6 +37,16 @@ final class CountingReader extends ArrowReader {
       rows.addAndGet(source.getVectorSchemaRoot().getRowCount());
     }
     return loaded;
+  }
+
+  @Override
+  public Dictionary lookup(long id) {
+    return source.lookup(id);
+  }
+
+  @Override
+  public Set<Long> getDictionaryIds() {
+    return source.getDictionaryIds();
   }
 
   @Override

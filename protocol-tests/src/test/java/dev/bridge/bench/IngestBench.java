@@ -1,0 +1,91 @@
+package dev.bridge.bench;
+
+import java.io.FileInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The Java half of the ingest benchmark (scripts/bench-ingest): the same Arrow IPC stream of batches inserted
+ * (1) into an in-process DuckDB through the C Data interface, the limit, and (2) into a running Bridge with
+ * {@link FlightSqlClient#executeIngest}. Prints one "name rows seconds" line per run for scripts/bench_ingest.py.
+ *
+ * <p>Arguments: the IPC stream file, the Bridge URI (grpc://127.0.0.1:PORT), a scratch directory for the in-process
+ * database, and which runs to do ("inprocess", "flightsql" or both).
+ */
+public final class IngestBench {
+  private IngestBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path data = Path.of(args[0]);
+    String uri = args[1];
+    Path scratch = Path.of(args[2]);
+    String runs = args.length > 3 ? args[3] : "inprocess,flightsql";
+    try (BufferAllocator allocator = new RootAllocator()) {
+      if (runs.contains("inprocess")) {
+        report("java_inprocess_duckdb", () -> inProcess(allocator, data, scratch));
+      }
+      if (runs.contains("flightsql")) {
+        report("java_flightsql_executeIngest", () -> flightSql(allocator, data, uri));
+      }
+    }
+  }
+
+  private static long inProcess(BufferAllocator allocator, Path data, Path scratch) throws Exception {
+    Path database = scratch.resolve("inprocess.duckdb");
+    Files.deleteIfExists(database);
+    Files.deleteIfExists(scratch.resolve("inprocess.duckdb.wal"));
+    try (DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + database);
+         FileInputStream in = new FileInputStream(data.toFile());
+         ArrowStreamReader reader = new ArrowStreamReader(in, allocator);
+         ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+         Statement statement = connection.createStatement()) {
+      Data.exportArrayStream(allocator, reader, stream);
+      connection.registerArrowStream("batches", stream);
+      statement.execute("CREATE TABLE lineitem AS SELECT * FROM batches");
+      try (var rs = statement.executeQuery("SELECT count(*) FROM lineitem")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static long flightSql(BufferAllocator allocator, Path data, String uri) throws Exception {
+    try (FlightClient flight = FlightClient.builder(allocator, new Location(uri)).build();
+         FlightSqlClient client = new FlightSqlClient(flight);
+         FileInputStream in = new FileInputStream(data.toFile());
+         ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+      TableDefinitionOptions replace = TableDefinitionOptions.newBuilder()
+          .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE)
+          .setIfExists(TableExistsOption.TABLE_EXISTS_OPTION_REPLACE).build();
+      return client.executeIngest(reader,
+          new ExecuteIngestOptions("lineitem_java", replace, false, null, null, Map.of()));
+    }
+  }
+
+  private interface Run {
+    long rows() throws Exception;
+  }
+
+  private static void report(String name, Run run) throws Exception {
+    long start = System.nanoTime();
+    long rows = run.rows();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("%s %d %.3f%n", name, rows, seconds);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.bridge.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Flight SQL JDBC driver writing: batched prepared INSERTs and transactions with autocommit off. */
+class JdbcWriteTest {
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static Connection connect() throws SQLException {
+    return DriverManager.getConnection(server.jdbcUrl());
+  }
+
+  private static long count(Connection connection, String table) throws SQLException {
+    try (Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void executeBatchInsertsEveryRow() throws SQLException {
+    try (Connection connection = connect()) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE jdbc_batch(id BIGINT, name VARCHAR)");
+      }
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO jdbc_batch VALUES (?, ?)")) {
+        for (int i = 0; i < 1000; i++) {
+          insert.setLong(1, i);
+          insert.setString(2, "n" + i);
+          insert.addBatch();
+        }
+        int[] counts = insert.executeBatch();
+        // The driver sends the whole batch as one parameter batch and reports its total as one count.
+        assertThat(IntStream.of(counts).sum()).isEqualTo(1000);
+      }
+      assertThat(count(connection, "jdbc_batch")).isEqualTo(1000);
+    }
+  }
+
+  /**
+   * The 18.3 driver's {@code setAutoCommit(false)}, {@code commit()} and {@code rollback()} send nothing to the server
+   * (its ArrowFlightMetaImpl.commit and rollback are empty), so a JDBC user's transaction is SQL text: it runs on the
+   * session's connection and holds across statements.
+   */
+  @Test
+  void sqlTransactionsCommitAndRollBack() throws SQLException {
+    try (Connection writer = connect(); Connection reader = connect();
+         Statement statement = writer.createStatement()) {
+      statement.execute("CREATE TABLE jdbc_txn(id BIGINT)");
+      statement.execute("BEGIN TRANSACTION");
+      statement.executeUpdate("INSERT INTO jdbc_txn VALUES (1), (2)");
+      assertThat(count(writer, "jdbc_txn")).isEqualTo(2);
+      assertThat(count(reader, "jdbc_txn")).isZero();
+      statement.execute("COMMIT");
+      assertThat(count(reader, "jdbc_txn")).isEqualTo(2);
+      statement.execute("BEGIN TRANSACTION");
+      try (PreparedStatement insert = writer.prepareStatement("INSERT INTO jdbc_txn VALUES (?)")) {
+        insert.setLong(1, 3);
+        insert.addBatch();
+        insert.setLong(1, 4);
+        insert.addBatch();
+        insert.executeBatch();
+      }
+      assertThat(count(writer, "jdbc_txn")).isEqualTo(4);
+      statement.execute("ROLLBACK");
+      assertThat(count(writer, "jdbc_txn")).isEqualTo(2);
+      assertThat(count(reader, "jdbc_txn")).isEqualTo(2);
+    }
+  }
+}
