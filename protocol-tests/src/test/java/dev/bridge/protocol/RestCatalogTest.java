@@ -91,4 +91,22 @@ class RestCatalogTest {
     assertThat(other.statusCode()).isEqualTo(404);
     assertThat(other.body()).contains("scratch");
   }
+
+  @Test
+  void namedSessionHoldsATransactionAcrossRequests() {
+    run("CREATE TABLE ledger(amount INTEGER)");
+    for (String sql : new String[] {"BEGIN TRANSACTION", "INSERT INTO ledger VALUES (1), (2)"}) {
+      HttpResponse<String> response = http.send(http.postJson("/v1/query",
+          "{\"sql\": \"" + sql + "\"}").header("X-Bridge-Session", "tx"));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+    HttpResponse<String> inside = http.send(http.query("SELECT count(*) FROM ledger").header("X-Bridge-Session", "tx"));
+    assertThat(RestClient.lines(inside.body()).get(1).get("rows").toString()).isEqualTo("[[2]]");
+    HttpResponse<String> outside = http.send(http.query("SELECT count(*) FROM ledger"));
+    assertThat(RestClient.lines(outside.body()).get(1).get("rows").toString()).isEqualTo("[[0]]");
+    assertThat(http.send(http.postJson("/v1/query", "{\"sql\": \"ROLLBACK\"}").header("X-Bridge-Session", "tx"))
+        .statusCode()).isEqualTo(200);
+    HttpResponse<String> after = http.send(http.query("SELECT count(*) FROM ledger").header("X-Bridge-Session", "tx"));
+    assertThat(RestClient.lines(after.body()).get(1).get("rows").toString()).isEqualTo("[[0]]");
+  }
 }
