@@ -13,6 +13,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 JAR = ROOT / "server" / "target" / "bridge.jar"
 READY = re.compile(r"Bridge ready: Flight SQL on grpc://([\d.]+):(\d+)")
+READY_HTTP = re.compile(r"HTTP on http://([\d.]+):(\d+)")
 
 
 class BridgeProcess:
@@ -22,14 +23,17 @@ class BridgeProcess:
         self.log_lines = []
         self.proc = subprocess.Popen(
             ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", str(JAR), "serve",
-             "--database", database, "--host", "127.0.0.1", "--port", "0", *extra_args],
+             "--database", database, "--host", "127.0.0.1", "--port", "0", "--http-port", "0", *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tempfile.gettempdir())
         self.port = None
+        self.http_port = None
         for line in self.proc.stdout:
             self.log_lines.append(line)
             match = READY.search(line)
             if match:
                 self.port = int(match.group(2))
+                http = READY_HTTP.search(line)
+                self.http_port = int(http.group(2)) if http else None
                 break
         if self.port is None:
             raise RuntimeError("server did not start:\n" + "".join(self.log_lines))
@@ -43,6 +47,10 @@ class BridgeProcess:
     @property
     def uri(self):
         return f"grpc://127.0.0.1:{self.port}"
+
+    @property
+    def http_url(self):
+        return f"http://127.0.0.1:{self.http_port}"
 
     def client(self):
         return flight.connect(self.uri)

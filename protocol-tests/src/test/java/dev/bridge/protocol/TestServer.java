@@ -3,6 +3,7 @@ package dev.bridge.protocol;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.DatabaseConfig;
 import dev.bridge.config.FlightConfig;
+import dev.bridge.config.HttpConfig;
 import dev.bridge.server.BridgeServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,8 @@ public final class TestServer implements AutoCloseable {
   private static TestServer start(String databasePath) {
     BridgeConfig config = BridgeConfig.defaults()
         .withFlight(FlightConfig.DEFAULT.withHost("127.0.0.1").withPort(0))
-        .withDatabase(DatabaseConfig.DEFAULT.withPath(databasePath));
+        .withDatabase(DatabaseConfig.DEFAULT.withPath(databasePath))
+        .withHttp(HttpConfig.DEFAULT.withPort(0));
     try {
       return new TestServer(BridgeServer.start(config));
     } catch (IOException e) {
@@ -48,6 +50,16 @@ public final class TestServer implements AutoCloseable {
   /** The URL the Flight SQL JDBC driver takes. */
   public String jdbcUrl() {
     return "jdbc:arrow-flight-sql://127.0.0.1:" + port() + "/?useEncryption=false";
+  }
+
+  /** The HTTP (REST) door's port. */
+  public int httpPort() {
+    return server.httpPort();
+  }
+
+  /** {@code http://127.0.0.1:port} followed by {@code path}. */
+  public java.net.URI httpUri(String path) {
+    return java.net.URI.create("http://127.0.0.1:" + httpPort() + path);
   }
 
   public BridgeServer server() {

@@ -32,6 +32,13 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "N", description = "Flight SQL port (default: 31337; 0 picks a free one).")
   private Integer port;
 
+  @Option(names = "--http-port", paramLabel = "N",
+      description = "HTTP (REST) port (default: 31338; 0 picks a free one).")
+  private Integer httpPort;
+
+  @Option(names = "--no-http", description = "Do not start the HTTP (REST) listener.")
+  private boolean noHttp;
+
   @Override
   public Integer call() throws Exception {
     BridgeConfig config;
@@ -54,8 +61,10 @@ public final class ServeCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "bridge-shutdown"));
-    System.out.printf("Bridge ready: Flight SQL on grpc://%s:%d, database %s%n",
-        config.flight().host(), server.flightPort(), config.database().path());
+    String http = server.httpPort() < 0 ? "HTTP off"
+        : "HTTP on http://" + config.flight().host() + ":" + server.httpPort();
+    System.out.printf("Bridge ready: Flight SQL on grpc://%s:%d, %s, database %s%n",
+        config.flight().host(), server.flightPort(), http, config.database().path());
     System.out.flush();
     stopped.await();
     return 0;
@@ -78,6 +87,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (port != null) {
       result = result.withFlight(result.flight().withPort(port));
+    }
+    if (httpPort != null) {
+      result = result.withHttp(result.http().withPort(httpPort));
+    }
+    if (noHttp) {
+      result = result.withHttp(result.http().withEnabled(false));
     }
     return result;
   }

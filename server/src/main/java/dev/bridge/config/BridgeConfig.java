@@ -9,24 +9,30 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record BridgeConfig(
     @JsonProperty("flight") FlightConfig flight,
     @JsonProperty("database") DatabaseConfig database,
-    @JsonProperty("sessions") SessionConfig sessions) {
+    @JsonProperty("sessions") SessionConfig sessions,
+    @JsonProperty("http") HttpConfig http) {
 
   public BridgeConfig {
     flight = flight == null ? FlightConfig.DEFAULT : flight;
     database = database == null ? DatabaseConfig.DEFAULT : database;
     sessions = sessions == null ? SessionConfig.DEFAULT : sessions;
+    http = http == null ? HttpConfig.DEFAULT : http;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null);
+    return new BridgeConfig(null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions);
+    return new BridgeConfig(newFlight, database, sessions, http);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions);
+    return new BridgeConfig(flight, newDatabase, sessions, http);
+  }
+
+  public BridgeConfig withHttp(HttpConfig newHttp) {
+    return new BridgeConfig(flight, database, sessions, newHttp);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -34,5 +40,6 @@ public record BridgeConfig(
     flight.validate();
     database.validate();
     sessions.validate();
+    http.validate();
   }
 }

@@ -9,6 +9,8 @@ import dev.bridge.engine.TransactionManager;
 import dev.bridge.flight.BridgeFlightSqlProducer;
 import dev.bridge.flight.FlightTransport;
 import dev.bridge.ingest.ArrowIngest;
+import dev.bridge.rest.HttpTransport;
+import dev.bridge.rest.RestHandler;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,11 +36,12 @@ public final class BridgeServer implements AutoCloseable {
   private final ExecutorService executor;
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
+  private final HttpTransport http;
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
       TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
-      FlightTransport flight) {
+      FlightTransport flight, HttpTransport http) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
@@ -47,6 +50,7 @@ public final class BridgeServer implements AutoCloseable {
     this.executor = executor;
     this.producer = producer;
     this.flight = flight;
+    this.http = http;
   }
 
   public static BridgeServer start(BridgeConfig config) throws IOException {
@@ -61,10 +65,18 @@ public final class BridgeServer implements AutoCloseable {
     ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
     BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
         allocator, config.flight().batchRows());
+    FlightTransport flight = null;
     try {
-      FlightTransport flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
-      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight);
+      flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
+      HttpTransport http = config.http().enabled()
+          ? HttpTransport.start(config.http(), config.flight().host(),
+              new RestHandler(config.http(), engine, sessions, statements, ingest, allocator))
+          : null;
+      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http);
     } catch (IOException | RuntimeException e) {
+      if (flight != null) {
+        shutdownQuietly(flight);
+      }
       producer.close();
       transactions.close();
       sessions.close();
@@ -77,6 +89,11 @@ public final class BridgeServer implements AutoCloseable {
 
   public int flightPort() {
     return flight.port();
+  }
+
+  /** The HTTP door's port, or -1 when it is disabled. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   public BridgeConfig config() {
@@ -98,11 +115,10 @@ public final class BridgeServer implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      flight.shutdown(SHUTDOWN_GRACE_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (http != null) {
+      http.stop();
     }
+    shutdownQuietly(flight);
     producer.close();
     transactions.close();
     sessions.close();
@@ -119,6 +135,14 @@ public final class BridgeServer implements AutoCloseable {
       log.info("stopped; Arrow allocator released every buffer");
     } catch (IllegalStateException e) {
       log.error("stopped; Arrow allocator still holds {} bytes: {}", leaked, e.getMessage());
+    }
+  }
+
+  private static void shutdownQuietly(FlightTransport flight) {
+    try {
+      flight.shutdown(SHUTDOWN_GRACE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,0 +1,120 @@
+package dev.bridge.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every bad request the HTTP door refuses: the status and a JSON body that names the problem. */
+class RestErrorsTest {
+  private static TestServer server;
+  private static RestClient http;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    http = new RestClient(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static void assertError(HttpRequest.Builder request, int status, String code, String message) {
+    HttpResponse<String> response = http.send(request);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    JsonNode error = RestClient.json(response.body()).get("error");
+    assertThat(error.get("status").asInt()).isEqualTo(status);
+    assertThat(error.get("code").asText()).isEqualTo(code);
+    assertThat(error.get("message").asText()).contains(message);
+  }
+
+  @Test
+  void malformedJson() {
+    assertError(http.postJson("/v1/query", "{\"sql\": "), 400, "BAD_REQUEST", "not valid JSON");
+  }
+
+  @Test
+  void bodyThatIsNotAnObject() {
+    assertError(http.postJson("/v1/query", "[1]"), 400, "BAD_REQUEST", "must be a JSON object");
+  }
+
+  @Test
+  void missingSql() {
+    assertError(http.postJson("/v1/query", "{\"params\": []}"), 400, "BAD_REQUEST", "missing 'sql'");
+    assertError(http.request("/v1/query"), 400, "BAD_REQUEST", "missing 'sql'");
+  }
+
+  @Test
+  void unknownField() {
+    assertError(http.postJson("/v1/query", "{\"sql\": \"SELECT 1\", \"limit\": 3}"), 400, "BAD_REQUEST",
+        "unknown field 'limit'");
+  }
+
+  @Test
+  void unknownFormatAndCompression() {
+    assertError(http.query("SELECT 1", "format=xml"), 400, "BAD_REQUEST", "unknown format 'xml'");
+    assertError(http.query("SELECT 1", "format=arrow", "compression=brotli"), 400, "BAD_REQUEST",
+        "unknown compression 'brotli'");
+  }
+
+  @Test
+  void badChunkRows() {
+    assertError(http.query("SELECT 1", "chunk_rows=0"), 400, "BAD_REQUEST", "'chunk_rows' must be an integer");
+    assertError(http.postJson("/v1/query", "{\"sql\": \"SELECT 1\", \"chunk_rows\": \"many\"}"), 400,
+        "BAD_REQUEST", "'chunk_rows' must be an integer");
+  }
+
+  @Test
+  void nestedParameter() {
+    assertError(http.postJson("/v1/query", "{\"sql\": \"SELECT ?\", \"params\": [[1, 2]]}"), 400, "BAD_REQUEST",
+        "params[0] is a JSON array");
+  }
+
+  @Test
+  void wrongParameterCount() {
+    assertError(http.postJson("/v1/query", "{\"sql\": \"SELECT ? + ?\", \"params\": [1]}"), 400,
+        "INVALID_ARGUMENT", "takes 2 parameter(s) but 1 were bound");
+  }
+
+  @Test
+  void wrongContentType() {
+    assertError(http.request("/v1/query").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("SELECT 1")), 415, "UNSUPPORTED_MEDIA_TYPE",
+        "must be application/json, got 'text/plain'");
+  }
+
+  @Test
+  void oversizedBody() {
+    String sql = "SELECT '" + "x".repeat(2 * 1024 * 1024) + "'";
+    assertError(http.postJson("/v1/query", "{\"sql\": \"" + sql + "\"}"), 413, "PAYLOAD_TOO_LARGE",
+        "larger than http.max_body_bytes");
+  }
+
+  @Test
+  void sqlErrorsKeepDuckDbsMessageAndKind() {
+    assertError(http.query("SELEC 1"), 400, "INVALID_ARGUMENT", "Parser Error");
+    assertError(http.query("SELECT * FROM missing_table"), 404, "NOT_FOUND", "missing_table");
+    assertError(http.query("SELECT 'a'::INTEGER"), 400, "INVALID_ARGUMENT", "Could not convert string 'a'");
+  }
+
+  @Test
+  void unknownRouteAndMethod() {
+    assertError(http.request("/v2/nothing"), 404, "NOT_FOUND", "no route /v2/nothing");
+    HttpResponse<String> response = http.send(http.request("/health").DELETE());
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.headers().firstValue("Allow")).hasValue("GET");
+  }
+
+  @Test
+  void badSessionHeader() {
+    assertError(http.query("SELECT 1").header("X-Bridge-Session", "s".repeat(200)), 400, "BAD_REQUEST",
+        "X-Bridge-Session must be a name");
+  }
+}

@@ -1,0 +1,41 @@
+package dev.bridge.rest;
+
+import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.SessionManager;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+/**
+ * {@code GET /health}: liveness (the server answers) and readiness (DuckDB answers a query). 200 when both hold,
+ * 503 when DuckDB does not answer.
+ */
+final class HealthRoute {
+  private final DuckDbEngine engine;
+  private final SessionManager sessions;
+
+  HealthRoute(DuckDbEngine engine, SessionManager sessions) {
+    this.engine = engine;
+    this.sessions = sessions;
+  }
+
+  void handle(Request request, Response response) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("live", true);
+    try {
+      engine.ping();
+      body.put("status", "ok");
+      body.put("ready", true);
+      body.put("sessions", sessions.size());
+      JsonResponses.write(response, 200, body);
+    } catch (EngineException e) {
+      body.put("status", "unavailable");
+      body.put("ready", false);
+      body.put("message", e.getMessage());
+      JsonResponses.write(response, 503, body);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.bridge.rest;
+
+import dev.bridge.engine.ResultStream;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.StatementPlan;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+/**
+ * {@code GET /v1/query} and {@code POST /v1/query}: plans the statement in the request's session; a query streams
+ * its result in the chosen format, any other statement runs once and answers its changed-row count as JSON.
+ */
+final class QueryRoute {
+  private final QueryRequests requests;
+  private final RequestSessions sessions;
+  private final StatementExecutor executor;
+
+  QueryRoute(QueryRequests requests, RequestSessions sessions, StatementExecutor executor) {
+    this.requests = requests;
+    this.sessions = sessions;
+    this.executor = executor;
+  }
+
+  void get(Request request, Response response) throws IOException {
+    run(System.nanoTime(), requests.fromQueryString(request), request, response);
+  }
+
+  void post(Request request, Response response) throws IOException {
+    long startNanos = System.nanoTime();
+    run(startNanos, requests.fromJsonBody(request), request, response);
+  }
+
+  private void run(long startNanos, QueryRequest query, Request request, Response response) throws IOException {
+    ContentEncoding encoding = ContentEncoding.negotiate(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING));
+    try (RequestSessions.Scoped scoped = sessions.open(request)) {
+      Session session = scoped.session();
+      StatementPlan plan = executor.plan(session, query.sql());
+      if (!plan.kind().returnsRows()) {
+        List<List<Object>> parameterRows = query.parameters().isEmpty() ? List.of() : List.of(query.parameters());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "update");
+        body.put("rows_changed", executor.executeUpdate(session, plan, parameterRows));
+        JsonResponses.write(response, 200, body);
+        return;
+      }
+      try (ResultStream result = executor.openQuery(session, plan, query.parameters(), query.chunkRows())) {
+        ResultResponse.stream(result, query, encoding, response, startNanos);
+      }
+    }
+  }
+}

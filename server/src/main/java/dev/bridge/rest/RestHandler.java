@@ -1,0 +1,111 @@
+package dev.bridge.rest;
+
+import dev.bridge.config.HttpConfig;
+import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.SessionManager;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.TableCatalog;
+import dev.bridge.ingest.ArrowIngest;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.arrow.memory.BufferAllocator;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP door: routes each request to its handler on a worker thread (handlers block; see
+ * {@link ResultResponse}), and turns every failure raised before a response began into a JSON error with the
+ * status that fits; a failure after that cuts the response off.
+ */
+public final class RestHandler extends Handler.Abstract {
+  private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
+  private static final String TABLES_PREFIX = "/v1/tables/";
+
+  private final HealthRoute health;
+  private final QueryRoute query;
+  private final TableRoutes tables;
+  private final IngestRoute ingest;
+
+  public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
+      StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator) {
+    super(InvocationType.BLOCKING);
+    RequestSessions sessions = new RequestSessions(sessionManager);
+    this.health = new HealthRoute(engine, sessionManager);
+    this.query = new QueryRoute(new QueryRequests(config), sessions, executor);
+    this.tables = new TableRoutes(sessions, new TableCatalog(sessionManager.config().busyWait()));
+    this.ingest = new IngestRoute(sessions, arrowIngest, allocator);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    try {
+      route(request).handle(request, response);
+      callback.succeeded();
+    } catch (HttpError e) {
+      if (e.allow() != null && !response.isCommitted()) {
+        response.getHeaders().put(HttpHeader.ALLOW, e.allow());
+      }
+      fail(response, callback, e.status(), e.code(), e.getMessage(), e);
+    } catch (EngineException e) {
+      fail(response, callback, HttpStatuses.of(e.kind()), e.kind().name(), e.getMessage(), e);
+    } catch (ResponseAborted e) {
+      callback.failed(e);
+    } catch (IOException | RuntimeException e) {
+      log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+      fail(response, callback, 500, "INTERNAL", "the request failed: " + e, e);
+    }
+    return true;
+  }
+
+  private Route route(Request request) {
+    String path = Request.getPathInContext(request);
+    String method = request.getMethod();
+    if (path.equals("/health")) {
+      return byMethod(method, Map.of("GET", health::handle));
+    }
+    if (path.equals("/v1/query")) {
+      return byMethod(method, Map.of("GET", query::get, "POST", query::post));
+    }
+    if (path.equals("/v1/tables")) {
+      return byMethod(method, Map.of("GET", tables::list));
+    }
+    if (path.startsWith(TABLES_PREFIX) && path.length() > TABLES_PREFIX.length()
+        && path.indexOf('/', TABLES_PREFIX.length()) < 0) {
+      String name = path.substring(TABLES_PREFIX.length());
+      return byMethod(method, Map.of("GET", (req, resp) -> tables.describe(name, req, resp),
+          "POST", (req, resp) -> ingest.handle(name, req, resp)));
+    }
+    throw new HttpError(404, "NOT_FOUND", "no route " + path + "; see docs/openapi.yaml");
+  }
+
+  private static Route byMethod(String method, Map<String, Route> routes) {
+    Route route = routes.get(method);
+    if (route == null) {
+      String allowed = String.join(", ", new TreeMap<>(routes).keySet());
+      throw HttpError.methodNotAllowed(method, allowed);
+    }
+    return route;
+  }
+
+  private static void fail(Response response, Callback callback, int status, String code, String message,
+      Throwable cause) {
+    if (response.isCommitted()) {
+      callback.failed(cause);
+      return;
+    }
+    try {
+      response.setStatus(status);
+      JsonResponses.error(response, status, code, message);
+      callback.succeeded();
+    } catch (IOException | RuntimeException e) {
+      callback.failed(e);
+    }
+  }
+}
