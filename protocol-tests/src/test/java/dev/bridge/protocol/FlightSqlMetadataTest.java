@@ -22,6 +22,7 @@ import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlColumnMetadata;
 import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.impl.FlightSql.SqlInfo;
+import org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportedTransaction;
 import org.apache.arrow.flight.sql.util.TableRef;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -95,6 +96,18 @@ class FlightSqlMetadataTest {
     Map<Integer, Member> answered = sqlInfoMembers(client.getSqlInfo(
         new int[] {SqlInfo.FLIGHT_SQL_SERVER_NAME_VALUE, SqlInfo.SQL_KEYWORDS_VALUE, 9_999}));
     assertThat(answered).containsOnlyKeys(SqlInfo.FLIGHT_SQL_SERVER_NAME_VALUE, SqlInfo.SQL_KEYWORDS_VALUE);
+  }
+
+  @Test
+  void announcesTransactionsAndBulkIngestButNoSavepoints() throws Exception {
+    Map<Integer, Object> values = sqlInfoValues(client.getSqlInfo(new int[] {
+        SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION_VALUE, SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION_VALUE,
+        SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED_VALUE, SqlInfo.SQL_SAVEPOINTS_SUPPORTED_VALUE}));
+    assertThat(values.get(SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION_VALUE))
+        .isEqualTo(SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_TRANSACTION_VALUE);
+    assertThat(values.get(SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION_VALUE)).isEqualTo(true);
+    assertThat(values.get(SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED_VALUE)).isEqualTo(true);
+    assertThat(values.get(SqlInfo.SQL_SAVEPOINTS_SUPPORTED_VALUE)).isEqualTo(false);
   }
 
   @Test
@@ -234,6 +247,20 @@ class FlightSqlMetadataTest {
         VarCharVector vector = (VarCharVector) stream.getRoot().getVector(column);
         for (int row = 0; row < stream.getRoot().getRowCount(); row++) {
           values.add(vector.getObject(row).toString());
+        }
+      }
+    }
+    return values;
+  }
+
+  private static Map<Integer, Object> sqlInfoValues(FlightInfo info) throws Exception {
+    Map<Integer, Object> values = new HashMap<>();
+    try (FlightStream stream = stream(info)) {
+      while (stream.next()) {
+        UInt4Vector names = (UInt4Vector) stream.getRoot().getVector("info_name");
+        DenseUnionVector answers = (DenseUnionVector) stream.getRoot().getVector("value");
+        for (int row = 0; row < stream.getRoot().getRowCount(); row++) {
+          values.put(names.get(row), answers.getObject(row));
         }
       }
     }

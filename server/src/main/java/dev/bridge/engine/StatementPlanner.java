@@ -55,9 +55,12 @@ public final class StatementPlanner {
       }
       List<Object> nullParameters = Collections.nCopies(parameterTypes.size(), null);
       if (types.contains(UNRESOLVED_TYPE)) {
-        Schema schema = schemaOfWrapped(connection, ResultShaper.limitZero(sql), nullParameters);
-        return new StatementPlan(sql, sql, kind, parameterTypes,
-            schema != null ? schema : schemaByRolledBackRun(engine, connection, sql, nullParameters), List.of(), true);
+        // DuckDB types this statement only once it sees its parameters, and until then reports it as returning
+        // rows. Described with every parameter NULL, it may turn out to return none (INSERT ... FROM range(?)).
+        Schema schema = describeUnresolved(engine, connection, sql, nullParameters);
+        return schema == null
+            ? new StatementPlan(sql, sql, StatementKind.UPDATE, parameterTypes, null, List.of(), false)
+            : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true);
       }
       String projection = ResultShaper.project(sql, names, types);
       Schema schema = schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
@@ -79,11 +82,22 @@ public final class StatementPlanner {
       return plan.resultSchema();
     }
     try {
-      Schema schema = schemaOfWrapped(lease.connection(), ResultShaper.limitZero(plan.sql()), parameters);
-      return schema != null ? schema : schemaByRolledBackRun(engine, lease.connection(), plan.sql(), parameters);
+      Schema schema = describeUnresolved(engine, lease.connection(), plan.sql(), parameters);
+      if (schema == null) {
+        throw EngineException.invalidArgument("with these parameter values the statement returns no rows;"
+            + " execute it as an update");
+      }
+      return schema;
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
+  }
+
+  /** The schema of a statement whose types depend on its parameters, or null when it returns no rows. */
+  private Schema describeUnresolved(DuckDbEngine engine, DuckDBConnection connection, String sql,
+      List<Object> parameters) throws SQLException {
+    Schema schema = schemaOfWrapped(connection, ResultShaper.limitZero(sql), parameters);
+    return schema != null ? schema : schemaByRolledBackRun(engine, connection, sql, parameters);
   }
 
   private static StatementKind kindOf(StatementReturnType returnType) {
@@ -137,10 +151,20 @@ public final class StatementPlanner {
     }
   }
 
+  /** The schema of the statement's result when run with these parameters, or null when it returned no rows. */
   private Schema schemaOfRun(DuckDBConnection connection, String sql, List<Object> parameters)
       throws SQLException {
     try (DuckDBPreparedStatement statement = connection.prepare(sql)) {
-      return exportedSchema(statement, parameters);
+      ParameterBinder.bind(statement, parameters);
+      if (!statement.execute()) {
+        return null;
+      }
+      try (DuckDBResultSet results = (DuckDBResultSet) statement.getResultSet();
+           ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, 1)) {
+        return reader.getVectorSchemaRoot().getSchema();
+      } catch (IOException e) {
+        throw new EngineException(ErrorKind.INTERNAL, "cannot read the result schema: " + e.getMessage(), e);
+      }
     }
   }
 

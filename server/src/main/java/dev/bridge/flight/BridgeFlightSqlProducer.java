@@ -104,7 +104,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.batchRows = batchRows;
     CatalogReader catalog = new CatalogReader(sessions.config().busyWait());
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
-    this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout());
+    this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
+        sessions.config().transactionIdleTimeout());
     this.sessionOptions = new SessionOptions(catalog);
   }
 

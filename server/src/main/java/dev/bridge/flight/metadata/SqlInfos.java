@@ -73,16 +73,19 @@ public final class SqlInfos {
   private final CatalogReader catalog;
   private final BufferAllocator allocator;
   private final Duration preparedStatementTimeout;
+  private final Duration transactionTimeout;
   private volatile Map<Integer, Object> answers;
 
   /**
    * @param preparedStatementTimeout how long an unused prepared statement lives: it belongs to its session, which
    *     closes after {@code sessions.idle_timeout} without use
    */
-  public SqlInfos(CatalogReader catalog, BufferAllocator allocator, Duration preparedStatementTimeout) {
+  public SqlInfos(CatalogReader catalog, BufferAllocator allocator, Duration preparedStatementTimeout,
+      Duration transactionTimeout) {
     this.catalog = catalog;
     this.allocator = allocator;
     this.preparedStatementTimeout = preparedStatementTimeout;
+    this.transactionTimeout = transactionTimeout;
   }
 
   /**
@@ -115,9 +118,14 @@ public final class SqlInfos {
     info.put(SqlInfo.FLIGHT_SQL_SERVER_READ_ONLY, false);
     info.put(SqlInfo.FLIGHT_SQL_SERVER_SQL, true);
     info.put(SqlInfo.FLIGHT_SQL_SERVER_SUBSTRAIT, false);
-    info.put(SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION, SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE_VALUE);
+    // BeginTransaction/EndTransaction work; DuckDB has no savepoints, so the answer stops short of SAVEPOINT.
+    info.put(SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION,
+        SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_TRANSACTION_VALUE);
     info.put(SqlInfo.FLIGHT_SQL_SERVER_CANCEL, true);
-    info.put(SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION, false);
+    info.put(SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION, true);
+    info.put(SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED, true);
+    info.put(SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION_TIMEOUT,
+        (int) Math.min(Integer.MAX_VALUE, transactionTimeout.toMillis()));
     info.put(SqlInfo.FLIGHT_SQL_SERVER_STATEMENT_TIMEOUT,
         (int) Math.min(Integer.MAX_VALUE, preparedStatementTimeout.toMillis()));
     info.put(SqlInfo.SQL_DDL_CATALOG, false);
