@@ -31,6 +31,7 @@ final class AllTypes {
         '12:00:00+05:30'::TIMETZ AS ttz,
         '1011'::BIT AS bit,
         ['ok'::all_mood, 'sad'::all_mood] AS le,
+        union_value(num := 2)::UNION(num INTEGER, str VARCHAR) AS un,
         NULL::INTEGER AS n
       """;
 
