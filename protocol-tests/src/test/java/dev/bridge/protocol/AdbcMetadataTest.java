@@ -9,10 +9,8 @@ import java.util.Map;
 import org.apache.arrow.adbc.core.AdbcConnection;
 import org.apache.arrow.adbc.core.AdbcConnection.GetObjectsDepth;
 import org.apache.arrow.adbc.core.AdbcDatabase;
-import org.apache.arrow.adbc.core.AdbcDriver;
 import org.apache.arrow.adbc.core.AdbcException;
 import org.apache.arrow.adbc.core.AdbcStatement;
-import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -50,9 +48,7 @@ class AdbcMetadataTest {
   @BeforeEach
   void connect() throws Exception {
     allocator = new RootAllocator();
-    Map<String, Object> parameters = new HashMap<>();
-    AdbcDriver.PARAM_URI.set(parameters, server.grpcUri());
-    database = new FlightSqlDriver(allocator).open(parameters);
+    database = server.adbcDatabase(allocator);
     connection = database.connect();
     execute("CREATE SCHEMA IF NOT EXISTS lab");
     execute("CREATE TABLE IF NOT EXISTS lab.samples(id INTEGER PRIMARY KEY, taken TIMESTAMP, weight DOUBLE)");

@@ -3,14 +3,11 @@ package dev.bridge.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.arrow.adbc.core.AdbcConnection;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcException;
 import org.apache.arrow.adbc.core.AdbcStatement;
 import org.apache.arrow.adbc.core.AdbcStatusCode;
-import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
@@ -46,9 +43,7 @@ class AdbcQueryTest {
   @BeforeEach
   void connect() throws AdbcException {
     allocator = new RootAllocator();
-    Map<String, Object> parameters = new HashMap<>();
-    FlightSqlDriver.PARAM_URI.set(parameters, server.grpcUri());
-    database = new FlightSqlDriver(allocator).open(parameters);
+    database = server.adbcDatabase(allocator);
     connection = database.connect();
   }
 

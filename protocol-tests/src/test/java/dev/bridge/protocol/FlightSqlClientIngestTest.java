@@ -11,7 +11,6 @@ import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
 import org.apache.arrow.flight.sql.FlightSqlClient.Transaction;
@@ -52,7 +51,7 @@ class FlightSqlClientIngestTest {
   @BeforeEach
   void connect() {
     allocator = new RootAllocator();
-    flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+    flight = server.flightClient(allocator);
     client = new FlightSqlClient(flight);
   }
 

@@ -10,13 +10,11 @@ import java.util.List;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelFlightInfoResult;
 import org.apache.arrow.flight.CancelStatus;
-import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.PreparedStatement;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
@@ -51,8 +49,7 @@ class FlightSqlClientQueryTest {
   @BeforeEach
   void connect() {
     allocator = new RootAllocator();
-    client = new FlightSqlClient(
-        FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build());
+    client = server.flightSqlClient(allocator);
   }
 
   @AfterEach

@@ -13,11 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.flight.CallStatus;
-import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlColumnMetadata;
 import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
@@ -52,8 +50,7 @@ class FlightSqlMetadataTest {
   static void start() {
     server = TestServer.start();
     allocator = new RootAllocator();
-    client = new FlightSqlClient(FlightClient.builder(allocator,
-        Location.forGrpcInsecure("127.0.0.1", server.port())).build());
+    client = server.flightSqlClient(allocator);
     client.executeUpdate("CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner VARCHAR NOT NULL,"
         + " balance DECIMAL(12,2), opened DATE, tags VARCHAR[])");
     client.executeUpdate("CREATE SEQUENCE ticket_ids");

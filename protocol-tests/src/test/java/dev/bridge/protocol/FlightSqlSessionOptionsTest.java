@@ -7,12 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.CloseSessionResult;
-import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.SessionOptionValue;
 import org.apache.arrow.flight.SessionOptionValueFactory;
 import org.apache.arrow.flight.SessionOptionValueVisitor;
@@ -37,8 +35,7 @@ class FlightSqlSessionOptionsTest {
   static void start() {
     server = TestServer.start();
     try (BufferAllocator allocator = new RootAllocator();
-         FlightSqlClient client = new FlightSqlClient(FlightClient.builder(allocator,
-             Location.forGrpcInsecure("127.0.0.1", server.port())).build())) {
+         FlightSqlClient client = server.flightSqlClient(allocator)) {
       client.executeUpdate("ATTACH ':memory:' AS other");
       client.executeUpdate("CREATE SCHEMA other.reports");
     } catch (Exception e) {
@@ -54,8 +51,7 @@ class FlightSqlSessionOptionsTest {
   @BeforeEach
   void connect() {
     allocator = new RootAllocator();
-    client = new FlightSqlClient(FlightClient.builder(allocator,
-        Location.forGrpcInsecure("127.0.0.1", server.port())).build());
+    client = server.flightSqlClient(allocator);
   }
 
   @AfterEach

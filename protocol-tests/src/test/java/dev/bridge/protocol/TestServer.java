@@ -8,6 +8,15 @@ import dev.bridge.server.BridgeServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.arrow.adbc.core.AdbcDatabase;
+import org.apache.arrow.adbc.core.AdbcException;
+import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
 
 /** A real Bridge server on 127.0.0.1 with a free port, for one test class. */
 public final class TestServer implements AutoCloseable {
@@ -60,6 +69,23 @@ public final class TestServer implements AutoCloseable {
   /** {@code http://127.0.0.1:port} followed by {@code path}. */
   public java.net.URI httpUri(String path) {
     return java.net.URI.create("http://127.0.0.1:" + httpPort() + path);
+  }
+
+  /** A plain Flight client of this server over loopback. */
+  public FlightClient flightClient(BufferAllocator allocator) {
+    return FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port())).build();
+  }
+
+  /** Arrow's Flight SQL client of this server. */
+  public FlightSqlClient flightSqlClient(BufferAllocator allocator) {
+    return new FlightSqlClient(flightClient(allocator));
+  }
+
+  /** A Java ADBC Flight SQL database of this server. */
+  public AdbcDatabase adbcDatabase(BufferAllocator allocator) throws AdbcException {
+    Map<String, Object> parameters = new HashMap<>();
+    FlightSqlDriver.PARAM_URI.set(parameters, grpcUri());
+    return new FlightSqlDriver(allocator).open(parameters);
   }
 
   public BridgeServer server() {

@@ -11,10 +11,8 @@ import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
-import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -89,8 +87,7 @@ class TypeRoundTripTest {
   @Test
   void flightInfoSchemaIsTheStreamedSchema() throws Exception {
     try (BufferAllocator allocator = new RootAllocator();
-         FlightSqlClient client = new FlightSqlClient(
-             FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build())) {
+         FlightSqlClient client = server.flightSqlClient(allocator)) {
       FlightInfo info = client.execute("SELECT * FROM all_types");
       try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
         VectorSchemaRoot root = stream.getRoot();
