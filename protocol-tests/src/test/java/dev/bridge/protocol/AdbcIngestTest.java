@@ -20,19 +20,20 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Java ADBC Flight SQL driver (0.20). Its bulk ingest is a CREATE TABLE plus a prepared INSERT with the whole
  * batch bound as parameters, which Bridge runs as one atomic unit.
  */
 class AdbcIngestTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static BufferAllocator allocator;
   private static AdbcDatabase database;
 
   @BeforeAll
   static void start() throws AdbcException {
-    server = TestServer.start();
     allocator = new RootAllocator();
     database = server.adbcDatabase(allocator);
   }
@@ -41,7 +42,6 @@ class AdbcIngestTest {
   static void stop() throws Exception {
     database.close();
     allocator.close();
-    server.close();
   }
 
   private static VectorSchemaRoot ids(long... values) {

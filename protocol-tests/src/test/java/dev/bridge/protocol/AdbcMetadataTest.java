@@ -15,11 +15,10 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Java ADBC (Flight SQL driver 0.20.0): getObjects at the catalog, schema and table depths. What this driver version
@@ -30,20 +29,11 @@ import org.junit.jupiter.api.Test;
  * specification's schema. Those server paths are covered through those clients instead.
  */
 class AdbcMetadataTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private BufferAllocator allocator;
   private AdbcDatabase database;
   private AdbcConnection connection;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @BeforeEach
   void connect() throws Exception {

@@ -36,19 +36,20 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The catalog commands and SqlInfo through Arrow's own FlightSqlClient, checked against the specification. */
 class FlightSqlMetadataTest {
   /** The union members of CommandGetSqlInfo's value column, by type id. */
   private enum Member { STRING, BOOL, BIGINT, INT32, STRING_LIST, INT32_TO_INT32_LIST_MAP }
 
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static BufferAllocator allocator;
   private static FlightSqlClient client;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
     allocator = new RootAllocator();
     client = server.flightSqlClient(allocator);
     client.executeUpdate("CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner VARCHAR NOT NULL,"
@@ -63,7 +64,6 @@ class FlightSqlMetadataTest {
   static void stop() throws Exception {
     client.close();
     allocator.close();
-    server.close();
   }
 
   @Test

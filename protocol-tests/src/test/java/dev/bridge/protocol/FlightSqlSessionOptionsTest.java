@@ -19,21 +19,21 @@ import org.apache.arrow.flight.SetSessionOptionsResult;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SetSessionOptions, GetSessionOptions and CloseSession through Arrow's FlightSqlClient. */
 class FlightSqlSessionOptionsTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private BufferAllocator allocator;
   private FlightSqlClient client;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
     try (BufferAllocator allocator = new RootAllocator();
          FlightSqlClient client = server.flightSqlClient(allocator)) {
       client.executeUpdate("ATTACH ':memory:' AS other");
@@ -41,11 +41,6 @@ class FlightSqlSessionOptionsTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @BeforeEach

@@ -13,20 +13,20 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Flight SQL JDBC driver's DatabaseMetaData, called the way DBeaver, DataGrip and Tableau call it, on a
  * database with several schemas, views, primary and foreign keys and an attached database.
  */
 class JdbcMetadataTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
 
   @BeforeAll
   static void start() throws SQLException {
-    server = TestServer.start();
     try (Connection connection = connect(); Statement statement = connection.createStatement()) {
       statement.execute("CREATE SCHEMA sales");
       statement.execute("CREATE TABLE main.customers(id INTEGER PRIMARY KEY, name VARCHAR NOT NULL)");
@@ -39,11 +39,6 @@ class JdbcMetadataTest {
       statement.execute("ATTACH ':memory:' AS other");
       statement.execute("CREATE TABLE other.main.elsewhere(x INTEGER)");
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static Connection connect() throws SQLException {

@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The HTTP door's table listing, health and named sessions. */
 class RestCatalogTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static RestClient http;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
     http = new RestClient(server);
     run("CREATE TABLE orders(id BIGINT NOT NULL, amount DECIMAL(12,2), placed TIMESTAMP)");
     run("CREATE SCHEMA archive");
@@ -27,11 +27,6 @@ class RestCatalogTest {
     HttpResponse<String> response = http.send(http.postJson("/v1/query",
         "{\"sql\": " + RestClient.JSON.valueToTree(sql) + "}"));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -5,24 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every bad request the HTTP door refuses: the status and a JSON body that names the problem. */
 class RestErrorsTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static RestClient http;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
     http = new RestClient(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static void assertError(HttpRequest.Builder request, int status, String code, String message) {

@@ -14,26 +14,21 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code POST /v1/tables/{name}}: Arrow IPC uploads through the shared atomic ingest. */
 class RestIngestTest {
   private static final String ARROW = "application/vnd.apache.arrow.stream";
 
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static RestClient http;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
     http = new RestClient(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** An IPC stream of {@code batches} batches of 1000 rows (id, label). */

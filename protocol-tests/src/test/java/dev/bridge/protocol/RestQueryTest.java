@@ -18,26 +18,21 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The HTTP door's query route, driven by Java's HttpClient: NDJSON, CSV, Arrow, compression, sessions. */
 class RestQueryTest {
   private static final String ENDLESS = "SELECT range AS i FROM range(10000000000)";
 
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static RestClient http;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
     http = new RestClient(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

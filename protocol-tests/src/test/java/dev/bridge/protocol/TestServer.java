@@ -17,32 +17,61 @@ import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real Bridge server on 127.0.0.1 with a free port, for one test class. */
-public final class TestServer implements AutoCloseable {
-  private final BridgeServer server;
+/**
+ * A real Bridge server on 127.0.0.1 with free ports. For one test class:
+ * {@code @RegisterExtension static final TestServer server = TestServer.perClass();} starts it before the class's
+ * tests (and its own {@code @BeforeAll} methods) and stops it after them.
+ */
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  private final String databasePath;
+  private BridgeServer server;
 
-  private TestServer(BridgeServer server) {
-    this.server = server;
+  private TestServer(String databasePath) {
+    this.databasePath = databasePath;
   }
 
-  /** A server on an in-memory database. */
+  /** A server on an in-memory database, started and stopped around one test class. */
+  public static TestServer perClass() {
+    return new TestServer(DatabaseConfig.IN_MEMORY);
+  }
+
+  /** A server on an in-memory database, started now; the caller closes it. */
   public static TestServer start() {
-    return start(DatabaseConfig.IN_MEMORY);
+    return startNow(DatabaseConfig.IN_MEMORY);
   }
 
-  /** A server on the database file {@code path}. */
+  /** A server on the database file {@code path}, started now; the caller closes it. */
   public static TestServer start(Path path) {
-    return start(path.toString());
+    return startNow(path.toString());
   }
 
-  private static TestServer start(String databasePath) {
+  private static TestServer startNow(String databasePath) {
+    TestServer testServer = new TestServer(databasePath);
+    testServer.startServer();
+    return testServer;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    startServer();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private void startServer() {
     BridgeConfig config = BridgeConfig.defaults()
         .withFlight(FlightConfig.DEFAULT.withHost("127.0.0.1").withPort(0))
         .withDatabase(DatabaseConfig.DEFAULT.withPath(databasePath))
         .withHttp(HttpConfig.DEFAULT.withPort(0));
     try {
-      return new TestServer(BridgeServer.start(config));
+      server = BridgeServer.start(config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,27 +17,22 @@ import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every DuckDB type through the JDBC driver and the Flight SQL client: values arrive whole and readable. */
 class TypeRoundTripTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start();
     try (Connection connection = DriverManager.getConnection(server.jdbcUrl());
          Statement statement = connection.createStatement()) {
       statement.execute(AllTypes.CREATE_ENUM);
       statement.execute(AllTypes.CREATE_TABLE);
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test
