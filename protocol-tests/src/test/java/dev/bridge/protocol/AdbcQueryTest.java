@@ -3,6 +3,7 @@ package dev.bridge.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.apache.arrow.adbc.core.AdbcConnection;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcException;
@@ -22,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The Java ADBC Flight SQL driver against Bridge. ADBC rejects any difference between announced and streamed schema. */
+/**
+ * The Java ADBC Flight SQL driver against Bridge. ADBC rejects any difference between the announced and the
+ * streamed schema.
+ */
 class AdbcQueryTest {
   @RegisterExtension
   static final TestServer server = TestServer.perClass();
@@ -104,7 +108,7 @@ class AdbcQueryTest {
       statement.setSqlQuery("CREATE TABLE adbc_bind(i INTEGER)");
       statement.executeUpdate();
     }
-    Schema schema = new Schema(java.util.List.of(new Field("i", FieldType.nullable(new ArrowType.Int(32, true)), null)));
+    Schema schema = new Schema(List.of(new Field("i", FieldType.nullable(new ArrowType.Int(32, true)), null)));
     try (AdbcStatement insert = connection.createStatement();
          VectorSchemaRoot parameters = VectorSchemaRoot.create(schema, allocator)) {
       insert.setSqlQuery("INSERT INTO adbc_bind VALUES (?)");

@@ -62,7 +62,8 @@ class TypeRoundTripTest {
       assertThat(rs.getString("ub")).isEqualTo("18446744073709551615");
       assertThat(rs.getString("uh")).isEqualTo("340282366920938463463374607431768211455");
       assertThat(rs.getBigDecimal("d18")).isEqualByComparingTo("123456789012.345678");
-      assertThat(rs.getBigDecimal("d38")).isEqualByComparingTo(new BigDecimal("12345678901234567890.123456789012345678"));
+      assertThat(rs.getBigDecimal("d38"))
+          .isEqualByComparingTo(new BigDecimal("12345678901234567890.123456789012345678"));
       assertThat(rs.getString("v")).isEqualTo("héllo");
       assertThat(rs.getBytes("bl")).containsExactly((byte) 0xAA, (byte) 0xBB);
       assertThat(rs.getDate("dt").toLocalDate()).isEqualTo(LocalDate.of(2024, 2, 29));

@@ -1,6 +1,7 @@
 package dev.bridge.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.regex.Pattern;
 
 /** The embedded DuckDB database. */
 public record DatabaseConfig(
@@ -10,6 +11,9 @@ public record DatabaseConfig(
 
   /** The path that keeps the database in memory only. */
   public static final String IN_MEMORY = ":memory:";
+
+  private static final Pattern MEMORY_SIZE =
+      Pattern.compile("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib|%)");
 
   public static final DatabaseConfig DEFAULT = new DatabaseConfig(null, null, null);
 
@@ -30,7 +34,7 @@ public record DatabaseConfig(
   void validate() {
     Validation.require(!path.isBlank(), "database.path", "must not be empty");
     Validation.requireRange(threads, 0, 4096, "database.threads");
-    Validation.require(memoryLimit.isEmpty() || memoryLimit.matches("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib|%)"),
+    Validation.require(memoryLimit.isEmpty() || MEMORY_SIZE.matcher(memoryLimit).matches(),
         "database.memory_limit", "must be a size such as 4GB or 512MiB, got '" + memoryLimit + "'");
   }
 }

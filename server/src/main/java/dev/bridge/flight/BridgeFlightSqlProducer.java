@@ -4,28 +4,20 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import dev.bridge.engine.ArrowParameters;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.PreparedQuery;
-import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
-import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.metadata.CatalogMetadata;
-import dev.bridge.flight.metadata.ColumnMetadata;
-import dev.bridge.flight.metadata.SchemaBytes;
 import dev.bridge.flight.metadata.SqlInfos;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.ingest.IngestMode;
 import dev.bridge.ingest.IngestOptions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
@@ -33,7 +25,6 @@ import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.CloseSessionResult;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
@@ -52,7 +43,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndSavepointRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
@@ -75,7 +65,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The Flight SQL door: translates Flight SQL commands into calls on the engine. Statements run in the caller's
@@ -86,9 +75,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final StatementExecutor executor;
   private final TransactionManager transactions;
   private final ArrowIngest ingest;
-  private final TicketStore tickets;
+  private final StatementCommands statements;
   private final BufferAllocator allocator;
-  private final int batchRows;
   private final CatalogMetadata metadata;
   private final SqlInfos sqlInfos;
   private final SessionOptions sessionOptions;
@@ -99,9 +87,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.executor = executor;
     this.transactions = transactions;
     this.ingest = ingest;
-    this.tickets = new TicketStore(sessions.config().ticketTtl());
+    this.statements = new StatementCommands(executor, new TicketStore(sessions.config().ticketTtl()), allocator,
+        batchRows);
     this.allocator = allocator;
-    this.batchRows = batchRows;
     CatalogReader catalog = new CatalogReader(sessions.config().busyWait());
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
@@ -143,30 +131,20 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return call(() -> {
       Session session = session(context);
       transactions.join(session, command.getTransactionId().toStringUtf8());
-      StatementPlan plan = executor.plan(session, command.getQuery());
-      return flightInfo(session, plan, List.of(), descriptor);
+      return statements.flightInfo(session, executor.plan(session, command.getQuery()), List.of(), descriptor);
     });
   }
 
   @Override
   public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return call(() -> new SchemaResult(resultSchema(executor.plan(session(context), command.getQuery()))));
+    return call(() -> new SchemaResult(statements.resultSchema(executor.plan(session(context), command.getQuery()))));
   }
 
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
-    String id = ticket.getStatementHandle().toStringUtf8();
     try {
-      TicketStore.Payload payload = tickets.redeem(id);
-      if (payload instanceof TicketStore.UpdateCountTicket update) {
-        UpdateCounts.stream(update.count(), allocator, listener);
-      } else if (payload instanceof TicketStore.QueryTicket query) {
-        ResultStream stream = executor.openQuery(session(context), query.plan(), query.parameters(), batchRows);
-        ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(query.plan(), stream.schema()),
-            listener);
-        streamer.start(tickets.running(id, streamer));
-      }
+      statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener);
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
     }
@@ -178,8 +156,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return () -> respond(ackStream, () -> {
       Session session = session(context);
       transactions.join(session, command.getTransactionId().toStringUtf8());
-      StatementPlan plan = executor.plan(session, command.getQuery());
-      return updateResult(execute(session, plan, List.of()));
+      return updateResult(statements.execute(session, executor.plan(session, command.getQuery()), List.of()));
     });
   }
 
@@ -261,18 +238,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     try {
       Session session = session(context);
       transactions.join(session, request.getTransactionId().toStringUtf8());
-      StatementPlan plan = executor.plan(session, request.getQuery());
-      PreparedQuery prepared = new PreparedQuery(UUID.randomUUID().toString(), plan);
-      session.addPreparedQuery(prepared);
-      ActionCreatePreparedStatementResult.Builder result = ActionCreatePreparedStatementResult.newBuilder()
-          .setPreparedStatementHandle(ByteString.copyFromUtf8(prepared.handle()))
-          .setParameterSchema(serialize(ParameterSchemas.of(plan.parameterTypes())));
-      // An empty dataset schema is how Flight SQL 18 clients (the JDBC driver, ADBC) tell a statement that
-      // returns no rows: they then execute it as an update, exactly once.
-      if (plan.kind().returnsRows()) {
-        result.setDatasetSchema(serialize(resultSchema(plan)));
-      }
-      listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
+      listener.onNext(new Result(Any.pack(statements.prepare(session, request.getQuery())).toByteArray()));
       listener.onCompleted();
     } catch (EngineException e) {
       listener.onError(FlightStatuses.toGrpc(e));
@@ -286,7 +252,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     if (session(context).removePreparedQuery(handle)) {
       listener.onCompleted();
     } else {
-      listener.onError(FlightStatuses.toGrpc(unknownHandle(handle)));
+      listener.onError(FlightStatuses.toGrpc(StatementCommands.unknownHandle(handle)));
     }
   }
 
@@ -295,8 +261,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       FlightDescriptor descriptor) {
     return call(() -> {
       Session session = session(context);
-      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
-      return flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor);
+      PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
+      return statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor);
     });
   }
 
@@ -305,14 +271,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       FlightDescriptor descriptor) {
     return call(() -> {
       Session session = session(context);
-      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
-      StatementPlan plan = prepared.plan();
-      if (!plan.kind().returnsRows()) {
-        return new SchemaResult(UpdateCounts.SCHEMA);
-      }
-      // Before parameters are bound, the schema is the one DuckDB gives with every parameter NULL.
-      return new SchemaResult(prepared.boundRows().isEmpty() ? resultSchema(plan)
-          : withColumnMetadata(plan, executor.describe(session, plan, singleRow(prepared.boundRows()))));
+      PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
+      return new SchemaResult(statements.preparedSchema(session, prepared));
     });
   }
 
@@ -322,9 +282,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       ServerStreamListener listener) {
     try {
       Session session = session(context);
-      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
-      ResultStream stream = executor.openQuery(session, prepared.plan(), singleRow(prepared.boundRows()), batchRows);
-      new ResultStreamer(stream, withColumnMetadata(prepared.plan(), stream.schema()), listener).start(() -> { });
+      statements.streamPrepared(session, StatementCommands.prepared(session, command.getPreparedStatementHandle()),
+          listener);
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
     }
@@ -334,8 +293,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   public Runnable acceptPutPreparedStatementQuery(CommandPreparedStatementQuery command, CallContext context,
       FlightStream flightStream, StreamListener<PutResult> ackStream) {
     return () -> respond(ackStream, () -> {
-      PreparedQuery prepared = prepared(session(context), command.getPreparedStatementHandle());
-      prepared.bind(readParameterRows(flightStream));
+      PreparedQuery prepared = StatementCommands.prepared(session(context), command.getPreparedStatementHandle());
+      prepared.bind(StatementCommands.readParameterRows(flightStream));
       return DoPutPreparedStatementResult.newBuilder()
           .setPreparedStatementHandle(command.getPreparedStatementHandle()).build();
     });
@@ -346,9 +305,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       FlightStream flightStream, StreamListener<PutResult> ackStream) {
     return () -> respond(ackStream, () -> {
       Session session = session(context);
-      PreparedQuery prepared = prepared(session, command.getPreparedStatementHandle());
-      List<List<Object>> rows = readParameterRows(flightStream);
-      return updateResult(execute(session, prepared.plan(), rows.isEmpty() ? prepared.boundRows() : rows));
+      PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
+      List<List<Object>> rows = StatementCommands.readParameterRows(flightStream);
+      return updateResult(statements.execute(session, prepared.plan(), rows.isEmpty() ? prepared.boundRows() : rows));
     });
   }
 
@@ -357,11 +316,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
       StreamListener<CancelStatus> listener) {
-    boolean cancelledAny = false;
-    for (FlightEndpoint endpoint : request.getInfo().getEndpoints()) {
-      cancelledAny |= ticketId(endpoint.getTicket()).map(tickets::cancel).orElse(false);
-    }
-    if (cancelledAny) {
+    if (statements.cancel(request.getInfo())) {
       listener.onNext(CancelStatus.CANCELLED);
       listener.onCompleted();
     } else {
@@ -525,92 +480,13 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   @Override
   public void close() {
-    tickets.close();
+    statements.close();
   }
 
   // ---- Helpers -------------------------------------------------------------------------------------------------
 
   private Session session(CallContext context) {
     return sessions.session(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
-  }
-
-  /**
-   * The FlightInfo of a planned statement. A query gets a ticket that runs it when redeemed; a statement that
-   * returns no rows runs now, exactly once, and its ticket streams the count.
-   */
-  private FlightInfo flightInfo(Session session, StatementPlan plan, List<List<Object>> parameterRows,
-      FlightDescriptor descriptor) {
-    String id;
-    Schema schema;
-    if (plan.kind().returnsRows()) {
-      List<Object> parameters = singleRow(parameterRows);
-      schema = withColumnMetadata(plan, executor.describe(session, plan, parameters));
-      id = tickets.add(new TicketStore.QueryTicket(plan, parameters));
-    } else {
-      schema = UpdateCounts.SCHEMA;
-      id = tickets.add(new TicketStore.UpdateCountTicket(executor.executeUpdate(session, plan, parameterRows)));
-    }
-    TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
-        .setStatementHandle(ByteString.copyFromUtf8(id)).build();
-    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
-    return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
-  }
-
-  /** The schema a statement's stream has: a query's carries the Flight SQL column metadata of its columns. */
-  private static Schema resultSchema(StatementPlan plan) {
-    return plan.kind().returnsRows() ? withColumnMetadata(plan, plan.resultSchema()) : UpdateCounts.SCHEMA;
-  }
-
-  private static Schema withColumnMetadata(StatementPlan plan, Schema schema) {
-    return ColumnMetadata.forQuery(schema, plan.columnTypes());
-  }
-
-  /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */
-  private long execute(Session session, StatementPlan plan, List<List<Object>> parameterRows) {
-    if (!plan.kind().returnsRows()) {
-      return executor.executeUpdate(session, plan, parameterRows);
-    }
-    try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows)) {
-      while (stream.next()) {
-        // Reading the stream is what runs the query.
-      }
-      return stream.rows();
-    }
-  }
-
-  private static List<Object> singleRow(List<List<Object>> parameterRows) {
-    if (parameterRows.size() > 1) {
-      throw EngineException.invalidArgument("a query takes one row of parameters, but " + parameterRows.size()
-          + " rows were bound");
-    }
-    return parameterRows.isEmpty() ? List.of() : parameterRows.get(0);
-  }
-
-  private static PreparedQuery prepared(Session session, ByteString handle) {
-    return session.preparedQuery(handle.toStringUtf8()).orElseThrow(() -> unknownHandle(handle.toStringUtf8()));
-  }
-
-  private static EngineException unknownHandle(String handle) {
-    return EngineException.notFound("unknown prepared statement handle '" + handle + "' in this session");
-  }
-
-  private static List<List<Object>> readParameterRows(FlightStream stream) {
-    List<List<Object>> rows = new ArrayList<>();
-    while (stream.next()) {
-      rows.addAll(ArrowParameters.rows(stream.getRoot()));
-    }
-    return rows;
-  }
-
-  private static Optional<String> ticketId(Ticket ticket) {
-    try {
-      Any any = Any.parseFrom(ticket.getBytes());
-      return any.is(TicketStatementQuery.class)
-          ? Optional.of(any.unpack(TicketStatementQuery.class).getStatementHandle().toStringUtf8())
-          : Optional.empty();
-    } catch (InvalidProtocolBufferException e) {
-      return Optional.empty();
-    }
   }
 
   private static boolean isAny(byte[] bytes) {
@@ -662,9 +538,5 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   private static RuntimeException unsupported(String what) {
     return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED, what + " is not supported yet"));
-  }
-
-  private static ByteString serialize(Schema schema) {
-    return ByteString.copyFrom(SchemaBytes.of(schema));
   }
 }

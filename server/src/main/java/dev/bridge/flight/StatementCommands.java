@@ -1,0 +1,182 @@
+package dev.bridge.flight;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bridge.engine.ArrowParameters;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.PreparedQuery;
+import dev.bridge.engine.ResultStream;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.StatementPlan;
+import dev.bridge.flight.metadata.ColumnMetadata;
+import dev.bridge.flight.metadata.SchemaBytes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The Flight SQL statement and prepared-statement commands of a session: a planned statement becomes a FlightInfo
+ * and a ticket, a redeemed ticket becomes a stream, an update runs for its count, and prepared statements keep
+ * their bound parameters. A query runs when its ticket is redeemed; a statement that returns no rows runs when it is
+ * planned, exactly once, and its ticket streams the count.
+ */
+final class StatementCommands implements AutoCloseable {
+  private final StatementExecutor executor;
+  private final TicketStore tickets;
+  private final BufferAllocator allocator;
+  private final int batchRows;
+
+  StatementCommands(StatementExecutor executor, TicketStore tickets, BufferAllocator allocator, int batchRows) {
+    this.executor = executor;
+    this.tickets = tickets;
+    this.allocator = allocator;
+    this.batchRows = batchRows;
+  }
+
+  /** The FlightInfo of a planned statement, with one endpoint (no location) and an unknown record count. */
+  FlightInfo flightInfo(Session session, StatementPlan plan, List<List<Object>> parameterRows,
+      FlightDescriptor descriptor) {
+    String id;
+    Schema schema;
+    if (plan.kind().returnsRows()) {
+      List<Object> parameters = singleRow(parameterRows);
+      schema = withColumnMetadata(plan, executor.describe(session, plan, parameters));
+      id = tickets.add(new TicketStore.QueryTicket(plan, parameters));
+    } else {
+      schema = UpdateCounts.SCHEMA;
+      id = tickets.add(new TicketStore.UpdateCountTicket(executor.executeUpdate(session, plan, parameterRows)));
+    }
+    TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
+        .setStatementHandle(ByteString.copyFromUtf8(id)).build();
+    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
+    return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
+  }
+
+  /** Streams what ticket {@code id} stands for; returns at once. */
+  void stream(Session session, String id, ServerStreamListener listener) {
+    TicketStore.Payload payload = tickets.redeem(id);
+    if (payload instanceof TicketStore.UpdateCountTicket update) {
+      UpdateCounts.stream(update.count(), allocator, listener);
+    } else if (payload instanceof TicketStore.QueryTicket query) {
+      ResultStream stream = executor.openQuery(session, query.plan(), query.parameters(), batchRows);
+      ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(query.plan(), stream.schema()), listener);
+      streamer.start(tickets.running(id, streamer));
+    }
+  }
+
+  /** Streams a prepared query with its bound parameters (older clients redeem the command itself). */
+  void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener) {
+    ResultStream stream = executor.openQuery(session, prepared.plan(), singleRow(prepared.boundRows()), batchRows);
+    new ResultStreamer(stream, withColumnMetadata(prepared.plan(), stream.schema()), listener).start(() -> { });
+  }
+
+  /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */
+  long execute(Session session, StatementPlan plan, List<List<Object>> parameterRows) {
+    if (!plan.kind().returnsRows()) {
+      return executor.executeUpdate(session, plan, parameterRows);
+    }
+    try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows)) {
+      while (stream.next()) {
+        // Reading the stream is what runs the query.
+      }
+      return stream.rows();
+    }
+  }
+
+  /** Plans {@code sql} as a prepared statement of the session. */
+  ActionCreatePreparedStatementResult prepare(Session session, String sql) {
+    StatementPlan plan = executor.plan(session, sql);
+    PreparedQuery prepared = new PreparedQuery(UUID.randomUUID().toString(), plan);
+    session.addPreparedQuery(prepared);
+    ActionCreatePreparedStatementResult.Builder result = ActionCreatePreparedStatementResult.newBuilder()
+        .setPreparedStatementHandle(ByteString.copyFromUtf8(prepared.handle()))
+        .setParameterSchema(ByteString.copyFrom(SchemaBytes.of(ParameterSchemas.of(plan.parameterTypes()))));
+    // An empty dataset schema is how Flight SQL 18 clients (the JDBC driver, ADBC) tell a statement that returns
+    // no rows: they then execute it as an update, exactly once.
+    if (plan.kind().returnsRows()) {
+      result.setDatasetSchema(ByteString.copyFrom(SchemaBytes.of(resultSchema(plan))));
+    }
+    return result.build();
+  }
+
+  /** The schema a statement's stream has before any parameters are bound. */
+  Schema resultSchema(StatementPlan plan) {
+    return plan.kind().returnsRows() ? withColumnMetadata(plan, plan.resultSchema()) : UpdateCounts.SCHEMA;
+  }
+
+  /** The schema a prepared statement's stream has with the parameters bound to it now. */
+  Schema preparedSchema(Session session, PreparedQuery prepared) {
+    StatementPlan plan = prepared.plan();
+    if (!plan.kind().returnsRows() || prepared.boundRows().isEmpty()) {
+      return resultSchema(plan);
+    }
+    return withColumnMetadata(plan, executor.describe(session, plan, singleRow(prepared.boundRows())));
+  }
+
+  /** Cancels the running streams of every ticket of {@code info}; false when none of them is known. */
+  boolean cancel(FlightInfo info) {
+    boolean cancelledAny = false;
+    for (FlightEndpoint endpoint : info.getEndpoints()) {
+      cancelledAny |= ticketId(endpoint.getTicket()).map(tickets::cancel).orElse(false);
+    }
+    return cancelledAny;
+  }
+
+  static PreparedQuery prepared(Session session, ByteString handle) {
+    return session.preparedQuery(handle.toStringUtf8()).orElseThrow(() -> unknownHandle(handle.toStringUtf8()));
+  }
+
+  static EngineException unknownHandle(String handle) {
+    return EngineException.notFound("unknown prepared statement handle '" + handle + "' in this session");
+  }
+
+  /** Every row of every batch of a DoPut parameter stream. */
+  static List<List<Object>> readParameterRows(FlightStream stream) {
+    List<List<Object>> rows = new ArrayList<>();
+    while (stream.next()) {
+      rows.addAll(ArrowParameters.rows(stream.getRoot()));
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    tickets.close();
+  }
+
+  private static Schema withColumnMetadata(StatementPlan plan, Schema schema) {
+    return ColumnMetadata.forQuery(schema, plan.columnTypes());
+  }
+
+  private static List<Object> singleRow(List<List<Object>> parameterRows) {
+    if (parameterRows.size() > 1) {
+      throw EngineException.invalidArgument("a query takes one row of parameters, but " + parameterRows.size()
+          + " rows were bound");
+    }
+    return parameterRows.isEmpty() ? List.of() : parameterRows.get(0);
+  }
+
+  private static Optional<String> ticketId(Ticket ticket) {
+    try {
+      Any any = Any.parseFrom(ticket.getBytes());
+      return any.is(TicketStatementQuery.class)
+          ? Optional.of(any.unpack(TicketStatementQuery.class).getStatementHandle().toStringUtf8())
+          : Optional.empty();
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
+}
