@@ -11,12 +11,19 @@ public record DatabaseConfig(
   /** The path that keeps the database in memory only. */
   public static final String IN_MEMORY = ":memory:";
 
+  /**
+   * DuckDB's own default (80% of RAM) lets one long ingest keep its uncommitted rows and a growing heap of freed
+   * native memory resident: the server's footprint followed the stream's length. A set limit makes DuckDB write
+   * to the database file or spill to its temporary directory instead, so resident memory stays near the limit.
+   */
+  public static final String DEFAULT_MEMORY_LIMIT = "1GB";
+
   public static final DatabaseConfig DEFAULT = new DatabaseConfig(null, null, null);
 
   public DatabaseConfig {
     path = path == null ? "data/bridge.duckdb" : path;
     threads = threads == null ? 0 : threads;
-    memoryLimit = memoryLimit == null ? "" : memoryLimit;
+    memoryLimit = memoryLimit == null ? DEFAULT_MEMORY_LIMIT : memoryLimit;
   }
 
   public DatabaseConfig withPath(String newPath) {
