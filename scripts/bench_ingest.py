@@ -128,9 +128,9 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--classpath", required=True, help="classpath with protocol-tests' test classes")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "bridge-bench-ingest"))
-    parser.add_argument("--memory-limit", default=None,
-                        help="the server's database.memory_limit (e.g. 512MB; default: the server's default); "
-                             "with the JVM, it bounds the server's RSS")
+    parser.add_argument("--memory-limit", default="1GB",
+                        help="DuckDB's memory_limit for the server (database.memory_limit, default 1GB as in "
+                             "conf/bridge.yaml) and the in-process run alike; with the JVM it bounds the server's RSS")
     args = parser.parse_args()
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -145,7 +145,7 @@ def main():
     results = {}
 
     def java_run(which, uri="grpc://127.0.0.1:1"):
-        out = subprocess.run(java + [str(data), uri, str(work), which], check=True, capture_output=True, text=True)
+        out = subprocess.run(java + [str(data), uri, str(work), which, args.memory_limit], check=True, capture_output=True, text=True)
         name, rows, seconds = out.stdout.split("\n")[-2].split()
         return name, int(rows), float(seconds)
 
@@ -153,7 +153,7 @@ def main():
     results[name] = (rows, seconds, None)
 
     config = work / "bridge.yaml"
-    config.write_text(f"database:\n  memory_limit: \"{args.memory_limit}\"\n" if args.memory_limit is not None else "")
+    config.write_text(f"database:\n  memory_limit: \"{args.memory_limit}\"\n")
     # Started as an operator would, through scripts/bridge: its JVM and malloc settings are part of the footprint.
     server = BridgeProcess(str(work / "server.duckdb"), ["--config", str(config)], launcher=[str(ROOT / "scripts" / "bridge")])
     try:
@@ -172,7 +172,7 @@ def main():
     limit_rate = limit_rows / limit_seconds
     size = data.stat().st_size
     print(f"\ningest benchmark: {args.rows:,} lineitem-shaped rows, 16 columns, IPC stream {size / 2**20:.0f} MiB, "
-          f"{BATCH_ROWS}-row batches; Bridge on a database file, memory_limit '{args.memory_limit or 'the default'}'; "
+          f"{BATCH_ROWS}-row batches; Bridge on a database file, memory_limit '{args.memory_limit}' (in-process too); "
           f"server RSS before the streams "
           f"{baseline / 2**20:.0f} MiB")
     print(f"{'run':34} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'vs limit':>9} {'server peak RSS':>16}")
