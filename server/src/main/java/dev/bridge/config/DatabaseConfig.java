@@ -12,9 +12,9 @@ public record DatabaseConfig(
   public static final String IN_MEMORY = ":memory:";
 
   /**
-   * DuckDB's own default (80% of RAM) lets one long ingest keep its uncommitted rows and a growing heap of freed
-   * native memory resident: the server's footprint followed the stream's length. A set limit makes DuckDB write
-   * to the database file or spill to its temporary directory instead, so resident memory stays near the limit.
+   * Under DuckDB's own default (80% of RAM) a long ingest keeps its uncommitted rows in memory, so the server's
+   * footprint followed the stream's length. With a limit DuckDB writes them to the database file once the limit is
+   * reached: resident memory stays near the limit whatever the stream's length.
    */
   public static final String DEFAULT_MEMORY_LIMIT = "1GB";
 
