@@ -65,12 +65,13 @@ def write_data(path, rows):
             done += batch.num_rows
 
 
-class PeakRss:
-    """Samples a process's resident memory every 50 ms while a run goes on."""
+class RssTimeline:
+    """Samples a process's resident memory every 50 ms while a run goes on: the peak, overall and in each tenth of
+    the run's time (the streams are steady, so a tenth of the time is about a tenth of the rows)."""
 
     def __init__(self, pid):
         self.pid = pid
-        self.peak = 0
+        self.samples = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -81,9 +82,23 @@ class PeakRss:
                     return int(line.split()[1]) * 1024
         return 0
 
+    @property
+    def peak(self):
+        return max(rss for _, rss in self.samples)
+
+    def peak_by_tenth(self):
+        """The peak within each tenth of the run: 0-10%, 10-20%, ... 90-100%."""
+        end = self.samples[-1][0]
+        peaks = [0] * 10
+        for at, rss in self.samples:
+            tenth = min(int(at / end * 10), 9) if end else 9
+            peaks[tenth] = max(peaks[tenth], rss)
+        return peaks
+
     def _sample(self):
+        start = time.perf_counter()
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.rss())
+            self.samples.append((time.perf_counter() - start, self.rss()))
             time.sleep(0.05)
 
     def __enter__(self):
@@ -113,8 +128,9 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--classpath", required=True, help="classpath with protocol-tests' test classes")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "bridge-bench-ingest"))
-    parser.add_argument("--memory-limit", default="",
-                        help="the server's database.memory_limit (e.g. 1GB): DuckDB's buffer pool is most of its RSS")
+    parser.add_argument("--memory-limit", default="1GB",
+                        help="DuckDB's memory_limit for the server (database.memory_limit, default 1GB as in "
+                             "conf/bridge.yaml) and the in-process run alike; with the JVM it bounds the server's RSS")
     args = parser.parse_args()
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -129,7 +145,7 @@ def main():
     results = {}
 
     def java_run(which, uri="grpc://127.0.0.1:1"):
-        out = subprocess.run(java + [str(data), uri, str(work), which], check=True, capture_output=True, text=True)
+        out = subprocess.run(java + [str(data), uri, str(work), which, args.memory_limit], check=True, capture_output=True, text=True)
         name, rows, seconds = out.stdout.split("\n")[-2].split()
         return name, int(rows), float(seconds)
 
@@ -138,14 +154,15 @@ def main():
 
     config = work / "bridge.yaml"
     config.write_text(f"database:\n  memory_limit: \"{args.memory_limit}\"\n")
-    server = BridgeProcess(str(work / "server.duckdb"), ["--config", str(config)])
+    # Started as an operator would, through scripts/bridge: its JVM and malloc settings are part of the footprint.
+    server = BridgeProcess(str(work / "server.duckdb"), ["--config", str(config)], launcher=[str(ROOT / "scripts" / "bridge")])
     try:
-        baseline = PeakRss(server.proc.pid).rss()
-        with PeakRss(server.proc.pid) as peak:
+        baseline = RssTimeline(server.proc.pid).rss()
+        with RssTimeline(server.proc.pid) as peak:
             start = time.perf_counter()
             rows = pyarrow_put(server.uri, data)
             results["pyarrow_doput_flightsql_ingest"] = (rows, time.perf_counter() - start, peak)
-        with PeakRss(server.proc.pid) as peak:
+        with RssTimeline(server.proc.pid) as peak:
             name, rows, seconds = java_run("flightsql", server.uri)
             results[name] = (rows, seconds, peak)
     finally:
@@ -155,7 +172,7 @@ def main():
     limit_rate = limit_rows / limit_seconds
     size = data.stat().st_size
     print(f"\ningest benchmark: {args.rows:,} lineitem-shaped rows, 16 columns, IPC stream {size / 2**20:.0f} MiB, "
-          f"{BATCH_ROWS}-row batches; Bridge on a database file, memory_limit '{args.memory_limit or 'default'}'; "
+          f"{BATCH_ROWS}-row batches; Bridge on a database file, memory_limit '{args.memory_limit}' (in-process too); "
           f"server RSS before the streams "
           f"{baseline / 2**20:.0f} MiB")
     print(f"{'run':34} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'vs limit':>9} {'server peak RSS':>16}")
@@ -163,6 +180,10 @@ def main():
         rss = f"{peak.peak / 2**20:.0f} MiB" if peak else "-"
         print(f"{name:34} {rows:>12,} {seconds:>8.2f} {rows / seconds:>12,.0f} {rows / seconds / limit_rate:>8.2f}x "
               f"{rss:>16}")
+    print("\nserver peak RSS (MiB) in each tenth of the stream (about rows/10 each), to show whether it stays flat:")
+    for name, (rows, _, timeline) in results.items():
+        if timeline:
+            print(f"{name:34} " + " ".join(f"{rss / 2**20:5.0f}" for rss in timeline.peak_by_tenth()))
     for name, (rows, _, _) in results.items():
         assert rows == args.rows, f"{name} wrote {rows} rows, expected {args.rows}"
 

@@ -17,12 +17,14 @@ READY_HTTP = re.compile(r"HTTP on http://([\d.]+):(\d+)")
 
 
 class BridgeProcess:
-    def __init__(self, database: str, extra_args=()):
+    def __init__(self, database: str, extra_args=(), launcher=None):
+        """launcher: the command that starts the jar's main (default: plain java); scripts/bridge for its JVM and
+        malloc defaults."""
         if not JAR.exists():
             raise RuntimeError(f"{JAR} is missing: run 'mvn -B package' first (scripts/test does)")
         self.log_lines = []
         self.proc = subprocess.Popen(
-            ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", str(JAR), "serve",
+            [*(launcher or ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", str(JAR)]), "serve",
              "--database", database, "--host", "127.0.0.1", "--port", "0", "--http-port", "0", *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tempfile.gettempdir())
         self.port = None

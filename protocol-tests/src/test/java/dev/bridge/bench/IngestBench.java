@@ -26,7 +26,8 @@ import org.duckdb.DuckDBConnection;
  * {@link FlightSqlClient#executeIngest}. Prints one "name rows seconds" line per run for scripts/bench_ingest.py.
  *
  * <p>Arguments: the IPC stream file, the Bridge URI (grpc://127.0.0.1:PORT), a scratch directory for the in-process
- * database, and which runs to do ("inprocess", "flightsql" or both).
+ * database, which runs to do ("inprocess", "flightsql" or both), and the in-process database's memory_limit (the
+ * server's, so that both insert under the same bound; empty keeps DuckDB's default).
  */
 public final class IngestBench {
   private IngestBench() {}
@@ -36,9 +37,10 @@ public final class IngestBench {
     String uri = args[1];
     Path scratch = Path.of(args[2]);
     String runs = args.length > 3 ? args[3] : "inprocess,flightsql";
+    String memoryLimit = args.length > 4 ? args[4] : "";
     try (BufferAllocator allocator = new RootAllocator()) {
       if (runs.contains("inprocess")) {
-        report("java_inprocess_duckdb", () -> inProcess(allocator, data, scratch));
+        report("java_inprocess_duckdb", () -> inProcess(allocator, data, scratch, memoryLimit));
       }
       if (runs.contains("flightsql")) {
         report("java_flightsql_executeIngest", () -> flightSql(allocator, data, uri));
@@ -46,7 +48,8 @@ public final class IngestBench {
     }
   }
 
-  private static long inProcess(BufferAllocator allocator, Path data, Path scratch) throws Exception {
+  private static long inProcess(BufferAllocator allocator, Path data, Path scratch, String memoryLimit)
+      throws Exception {
     Path database = scratch.resolve("inprocess.duckdb");
     Files.deleteIfExists(database);
     Files.deleteIfExists(scratch.resolve("inprocess.duckdb.wal"));
@@ -55,6 +58,9 @@ public final class IngestBench {
          ArrowStreamReader reader = new ArrowStreamReader(in, allocator);
          ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
          Statement statement = connection.createStatement()) {
+      if (!memoryLimit.isEmpty()) {
+        statement.execute("SET memory_limit = '" + memoryLimit + "'");
+      }
       Data.exportArrayStream(allocator, reader, stream);
       connection.registerArrowStream("batches", stream);
       statement.execute("CREATE TABLE lineitem AS SELECT * FROM batches");

@@ -15,12 +15,19 @@ public record DatabaseConfig(
   private static final Pattern MEMORY_SIZE =
       Pattern.compile("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib|%)");
 
+  /**
+   * Under DuckDB's own default (80% of RAM) a long ingest keeps its uncommitted rows in memory, so the server's
+   * footprint followed the stream's length. With a limit DuckDB writes them to the database file once the limit is
+   * reached: resident memory stays near the limit whatever the stream's length.
+   */
+  public static final String DEFAULT_MEMORY_LIMIT = "1GB";
+
   public static final DatabaseConfig DEFAULT = new DatabaseConfig(null, null, null);
 
   public DatabaseConfig {
     path = path == null ? "data/bridge.duckdb" : path;
     threads = threads == null ? 0 : threads;
-    memoryLimit = memoryLimit == null ? "" : memoryLimit;
+    memoryLimit = memoryLimit == null ? DEFAULT_MEMORY_LIMIT : memoryLimit;
   }
 
   public DatabaseConfig withPath(String newPath) {
