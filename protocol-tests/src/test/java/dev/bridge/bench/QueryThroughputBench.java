@@ -20,7 +20,7 @@ import org.duckdb.DuckDBResultSet;
 /**
  * Times {@code SELECT * FROM lineitem} through each Java path. Run by {@code scripts/bench}:
  * <pre>
- *   QueryThroughputBench prepare DATABASE ROWS   creates the table
+ *   QueryThroughputBench prepare DATABASE ROWS SQL   creates the table from SQL (scripts/lineitem.sql)
  *   QueryThroughputBench limit DATABASE          in-process arrowExportStream: the limit
  *   QueryThroughputBench flight PORT             Arrow's FlightSqlClient over loopback
  *   QueryThroughputBench jdbc PORT               the Flight SQL JDBC driver, rs.next() over every row
@@ -36,7 +36,7 @@ public final class QueryThroughputBench {
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "prepare" -> prepare(Path.of(args[1]), Long.parseLong(args[2]));
+      case "prepare" -> prepare(Path.of(args[1]), Long.parseLong(args[2]), Path.of(args[3]));
       case "limit" -> best("in-process", () -> inProcess(Path.of(args[1])));
       case "flight" -> best("flight-java", () -> flight(Integer.parseInt(args[1])));
       case "jdbc" -> best("jdbc", () -> jdbc(Integer.parseInt(args[1])));
@@ -68,9 +68,9 @@ public final class QueryThroughputBench {
     return DriverManager.getConnection("jdbc:duckdb:" + database, properties);
   }
 
-  private static void prepare(Path database, long rows) throws Exception {
+  private static void prepare(Path database, long rows, Path definition) throws Exception {
     try (Connection connection = openDuckDb(database)) {
-      LineitemTable.ensure(connection, rows);
+      LineitemTable.ensure(connection, rows, definition);
     }
   }
 
