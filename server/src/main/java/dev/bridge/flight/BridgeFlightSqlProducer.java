@@ -192,14 +192,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void beginTransaction(ActionBeginTransactionRequest request, CallContext context,
       StreamListener<ActionBeginTransactionResult> listener) {
-    try {
-      String id = transactions.begin(session(context));
-      listener.onNext(ActionBeginTransactionResult.newBuilder()
-          .setTransactionId(ByteString.copyFromUtf8(id)).build());
-      listener.onCompleted();
-    } catch (EngineException e) {
-      listener.onError(FlightStatuses.toGrpc(e));
-    }
+    reply(listener, () -> ActionBeginTransactionResult.newBuilder()
+        .setTransactionId(ByteString.copyFromUtf8(transactions.begin(session(context)))).build());
   }
 
   @Override
@@ -235,14 +229,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void createPreparedStatement(ActionCreatePreparedStatementRequest request, CallContext context,
       StreamListener<Result> listener) {
-    try {
+    reply(listener, () -> {
       Session session = session(context);
       transactions.join(session, request.getTransactionId().toStringUtf8());
-      listener.onNext(new Result(Any.pack(statements.prepare(session, request.getQuery())).toByteArray()));
-      listener.onCompleted();
-    } catch (EngineException e) {
-      listener.onError(FlightStatuses.toGrpc(e));
-    }
+      return new Result(Any.pack(statements.prepare(session, request.getQuery())).toByteArray());
+    });
   }
 
   @Override
@@ -445,23 +436,13 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void setSessionOptions(SetSessionOptionsRequest request, CallContext context,
       StreamListener<SetSessionOptionsResult> listener) {
-    try {
-      listener.onNext(sessionOptions.set(session(context), request));
-      listener.onCompleted();
-    } catch (EngineException e) {
-      listener.onError(FlightStatuses.toGrpc(e));
-    }
+    reply(listener, () -> sessionOptions.set(session(context), request));
   }
 
   @Override
   public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
       StreamListener<GetSessionOptionsResult> listener) {
-    try {
-      listener.onNext(sessionOptions.get(session(context)));
-      listener.onCompleted();
-    } catch (EngineException e) {
-      listener.onError(FlightStatuses.toGrpc(e));
-    }
+    reply(listener, () -> sessionOptions.get(session(context)));
   }
 
   /** Frees the session's DuckDB connection, prepared statements and open transaction; the next call starts anew. */
@@ -520,6 +501,16 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       work.run();
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
+    }
+  }
+
+  /** Answers a single-result action: the work's result, or its engine failure as the call's status. */
+  private static <T> void reply(StreamListener<T> listener, Supplier<T> work) {
+    try {
+      listener.onNext(work.get());
+      listener.onCompleted();
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
     }
   }
 
