@@ -1,13 +1,18 @@
 package dev.bridge.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** The embedded DuckDB database. */
 public record DatabaseConfig(
     @JsonProperty("path") String path,
     @JsonProperty("threads") Integer threads,
-    @JsonProperty("memory_limit") String memoryLimit) {
+    @JsonProperty("memory_limit") String memoryLimit,
+    @JsonProperty("data_directories") List<String> dataDirectories) {
 
   /** The path that keeps the database in memory only. */
   public static final String IN_MEMORY = ":memory:";
@@ -22,16 +27,22 @@ public record DatabaseConfig(
    */
   public static final String DEFAULT_MEMORY_LIMIT = "1GB";
 
-  public static final DatabaseConfig DEFAULT = new DatabaseConfig(null, null, null);
+  public static final DatabaseConfig DEFAULT = new DatabaseConfig(null, null, null, null);
 
   public DatabaseConfig {
     path = path == null ? "data/bridge.duckdb" : path;
     threads = threads == null ? 0 : threads;
     memoryLimit = memoryLimit == null ? DEFAULT_MEMORY_LIMIT : memoryLimit;
+    dataDirectories = dataDirectories == null ? List.of("data") : Collections.unmodifiableList(new ArrayList<>(dataDirectories));
   }
 
   public DatabaseConfig withPath(String newPath) {
-    return new DatabaseConfig(newPath, threads, memoryLimit);
+    return new DatabaseConfig(newPath, threads, memoryLimit, dataDirectories);
+  }
+
+  /** The data directories as absolute paths, relative ones resolved against the working directory. */
+  public List<Path> dataDirectoryPaths() {
+    return dataDirectories.stream().map(directory -> Path.of(directory).toAbsolutePath().normalize()).toList();
   }
 
   public boolean inMemory() {
@@ -43,5 +54,10 @@ public record DatabaseConfig(
     Validation.requireRange(threads, 0, 4096, "database.threads");
     Validation.require(memoryLimit.isEmpty() || MEMORY_SIZE.matcher(memoryLimit).matches(),
         "database.memory_limit", "must be a size such as 4GB or 512MiB, got '" + memoryLimit + "'");
+    Validation.require(!dataDirectories.isEmpty(), "database.data_directories", "must list at least one directory");
+    for (String directory : dataDirectories) {
+      Validation.require(directory != null && !directory.isBlank(), "database.data_directories",
+          "must not contain an empty path");
+    }
   }
 }
