@@ -3,10 +3,14 @@ package dev.bridge.cli;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ConfigException;
 import dev.bridge.config.ConfigLoader;
+import dev.bridge.config.ConfigWatcher;
 import dev.bridge.engine.EngineException;
 import dev.bridge.server.BridgeServer;
+import dev.bridge.server.LogbackSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,25 +43,41 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-http", description = "Do not start the HTTP (REST) listener.")
   private boolean noHttp;
 
+  @Option(names = "--log-config", paramLabel = "FILE",
+      description = "Logback configuration file (default: logging.config, else conf/logback.xml when it exists, "
+          + "else built-in).")
+  private Path logConfig;
+
   @Override
   public Integer call() throws Exception {
+    Path file = resolveConfigFile();
     BridgeConfig config;
     try {
-      config = applyFlags(new ConfigLoader().load(resolveConfigFile()));
-      config.validate();
+      config = load(file);
+      resolveLogConfig(config).ifPresent(LogbackSettings::load);
     } catch (ConfigException e) {
       System.err.println("bridge: invalid configuration: " + e.getMessage());
       return 2;
     }
     BridgeServer server;
+    ConfigWatcher watcher = null;
     try {
       server = BridgeServer.start(config);
-    } catch (EngineException | java.io.IOException e) {
+      if (file != null) {
+        watcher = new ConfigWatcher(file, () -> load(file), config);
+        server.applyEditsFrom(watcher);
+        watcher.start();
+      }
+    } catch (EngineException | IOException e) {
       System.err.println("bridge: cannot start: " + e.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    ConfigWatcher startedWatcher = watcher;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (startedWatcher != null) {
+        startedWatcher.close();
+      }
       server.close();
       stopped.countDown();
     }, "bridge-shutdown"));
@@ -68,6 +88,24 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Reads and validates the file with the command line's overrides; also what a reload does. */
+  private BridgeConfig load(Path file) {
+    BridgeConfig config = applyFlags(new ConfigLoader().load(file));
+    config.validate();
+    return config;
+  }
+
+  private Optional<Path> resolveLogConfig(BridgeConfig config) {
+    if (logConfig != null) {
+      return Optional.of(logConfig);
+    }
+    if (!config.logging().config().isEmpty()) {
+      return Optional.of(Path.of(config.logging().config()));
+    }
+    return Files.isRegularFile(LogbackSettings.DEFAULT_FILE)
+        ? Optional.of(LogbackSettings.DEFAULT_FILE) : Optional.empty();
   }
 
   private Path resolveConfigFile() {

@@ -10,29 +10,33 @@ public record BridgeConfig(
     @JsonProperty("flight") FlightConfig flight,
     @JsonProperty("database") DatabaseConfig database,
     @JsonProperty("sessions") SessionConfig sessions,
-    @JsonProperty("http") HttpConfig http) {
+    @JsonProperty("http") HttpConfig http,
+    @JsonProperty("logging") LoggingConfig logging,
+    @JsonProperty("query_log") QueryLogConfig queryLog) {
 
   public BridgeConfig {
     flight = flight == null ? FlightConfig.DEFAULT : flight;
     database = database == null ? DatabaseConfig.DEFAULT : database;
     sessions = sessions == null ? SessionConfig.DEFAULT : sessions;
     http = http == null ? HttpConfig.DEFAULT : http;
+    logging = logging == null ? LoggingConfig.DEFAULT : logging;
+    queryLog = queryLog == null ? QueryLogConfig.DEFAULT : queryLog;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http);
+    return new BridgeConfig(newFlight, database, sessions, http, logging, queryLog);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http);
+    return new BridgeConfig(flight, newDatabase, sessions, http, logging, queryLog);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp);
+    return new BridgeConfig(flight, database, sessions, newHttp, logging, queryLog);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -41,5 +45,7 @@ public record BridgeConfig(
     database.validate();
     sessions.validate();
     http.validate();
+    logging.validate();
+    queryLog.validate();
   }
 }

@@ -20,6 +20,11 @@ public final class ConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+  /** The mapper that reads configurations (shared with {@link ConfigChanges}, which compares them). */
+  ObjectMapper mapper() {
+    return mapper;
+  }
+
   /** Loads the file, or the defaults when {@code file} is null; the result is validated. */
   public BridgeConfig load(Path file) {
     BridgeConfig config = file == null ? BridgeConfig.defaults() : read(file);

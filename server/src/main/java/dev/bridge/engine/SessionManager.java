@@ -1,10 +1,12 @@
 package dev.bridge.engine;
 
 import dev.bridge.config.SessionConfig;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +20,31 @@ public final class SessionManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
   private final DuckDbEngine engine;
-  private final SessionConfig config;
+  private volatile SessionConfig config;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService evictor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-session-evictor"));
+  private ScheduledFuture<?> eviction;
 
   public SessionManager(DuckDbEngine engine, SessionConfig config) {
     this.engine = engine;
     this.config = config;
+    scheduleEviction();
+  }
+
+  /** Takes an edited idle timeout: idle sessions are closed by the new one from now on. */
+  public synchronized void configure(SessionConfig newConfig) {
+    boolean idleTimeoutChanged = !newConfig.idleTimeout().equals(config.idleTimeout());
+    this.config = newConfig;
+    if (idleTimeoutChanged) {
+      eviction.cancel(false);
+      scheduleEviction();
+    }
+  }
+
+  private synchronized void scheduleEviction() {
     long periodMillis = Math.max(1_000, config.idleTimeout().toMillis() / 4);
-    evictor.scheduleWithFixedDelay(this::evictIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    eviction = evictor.scheduleWithFixedDelay(this::evictIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 
   /** The session for {@code key}, created when it has none. */
@@ -56,9 +73,10 @@ public final class SessionManager implements AutoCloseable {
   }
 
   private void evictIdle() {
+    Duration idleTimeout = config.idleTimeout();
     sessions.forEach((key, session) -> {
-      if (session.idleLongerThan(config.idleTimeout()) && sessions.remove(key, session)) {
-        log.info("closing session {} after {} idle", key, config.idleTimeout());
+      if (session.idleLongerThan(idleTimeout) && sessions.remove(key, session)) {
+        log.info("closing session {} after {} idle", key, idleTimeout);
         session.close();
       }
     });

@@ -37,6 +37,11 @@ public final class TransactionManager implements AutoCloseable {
     reaper.scheduleWithFixedDelay(this::rollBackIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 
+  /** How many transactions are open now. */
+  public int size() {
+    return open.size();
+  }
+
   /** Opens a transaction on the session's connection and returns its id. */
   public String begin(Session session) {
     if (session.inTransaction()) {

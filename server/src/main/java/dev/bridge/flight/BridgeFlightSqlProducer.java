@@ -4,19 +4,26 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.bridge.config.SessionConfig;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.PreparedQuery;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.metadata.CatalogMetadata;
 import dev.bridge.flight.metadata.SqlInfos;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.ingest.ArrowIngest;
+import dev.bridge.ingest.CountingReader;
 import dev.bridge.ingest.IngestMode;
 import dev.bridge.ingest.IngestOptions;
+import dev.bridge.ingest.IngestTarget;
+import dev.bridge.metrics.Protocol;
+import dev.bridge.metrics.QueryTrace;
+import dev.bridge.metrics.Telemetry;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
@@ -80,15 +87,17 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final CatalogMetadata metadata;
   private final SqlInfos sqlInfos;
   private final SessionOptions sessionOptions;
+  private final Telemetry telemetry;
 
   public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
-      ArrowIngest ingest, BufferAllocator allocator, int batchRows) {
+      ArrowIngest ingest, BufferAllocator allocator, int batchRows, Telemetry telemetry) {
     this.sessions = sessions;
     this.executor = executor;
     this.transactions = transactions;
     this.ingest = ingest;
+    this.telemetry = telemetry;
     this.statements = new StatementCommands(executor, new TicketStore(sessions.config().ticketTtl()), allocator,
-        batchRows);
+        batchRows, telemetry);
     this.allocator = allocator;
     CatalogReader catalog = new CatalogReader(sessions.config().busyWait());
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
@@ -130,8 +139,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       FlightDescriptor descriptor) {
     return call(() -> {
       Session session = session(context);
-      transactions.join(session, command.getTransactionId().toStringUtf8());
-      return statements.flightInfo(session, executor.plan(session, command.getQuery()), List.of(), descriptor);
+      QueryTrace trace = trace(context, session, command.getQuery());
+      return trace.around(() -> {
+        transactions.join(session, command.getTransactionId().toStringUtf8());
+        return statements.flightInfo(session, plan(trace, session, command.getQuery()), List.of(), descriptor, trace);
+      });
     });
   }
 
@@ -144,7 +156,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
     try {
-      statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener);
+      statements.stream(session(context), user(context), ticket.getStatementHandle().toStringUtf8(), listener);
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
     }
@@ -155,8 +167,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       StreamListener<PutResult> ackStream) {
     return () -> respond(ackStream, () -> {
       Session session = session(context);
-      transactions.join(session, command.getTransactionId().toStringUtf8());
-      return updateResult(statements.execute(session, executor.plan(session, command.getQuery()), List.of()));
+      QueryTrace trace = trace(context, session, command.getQuery());
+      return trace.around(() -> {
+        transactions.join(session, command.getTransactionId().toStringUtf8());
+        return updateResult(statements.execute(session, plan(trace, session, command.getQuery()), List.of(), trace));
+      });
     });
   }
 
@@ -170,8 +185,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       transactions.join(session, command.getTransactionId().toStringUtf8());
       IngestOptions.requireKnown(command.getOptionsMap());
       IngestMode mode = IngestCommands.mode(command);
-      return updateResult(ingest.ingest(session, IngestCommands.target(command), mode,
-          new FlightStreamReader(flightStream, allocator)));
+      return updateResult(ingest(context, session, IngestCommands.target(command), mode, flightStream));
     });
   }
 
@@ -182,9 +196,18 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     if (descriptor.isCommand()) {
       return FlightSqlProducer.super.acceptPut(context, flightStream, ackStream);
     }
-    return () -> respond(ackStream, () -> updateResult(ingest.ingest(session(context),
-        IngestCommands.target(descriptor.getPath()), IngestMode.CREATE_APPEND,
-        new FlightStreamReader(flightStream, allocator))));
+    return () -> respond(ackStream, () -> updateResult(ingest(context, session(context),
+        IngestCommands.target(descriptor.getPath()), IngestMode.CREATE_APPEND, flightStream)));
+  }
+
+  private long ingest(CallContext context, Session session, IngestTarget target, IngestMode mode,
+      FlightStream flightStream) {
+    QueryTrace trace = telemetry.ingest(Protocol.FLIGHT, user(context), session.id(), target.name(), mode);
+    CountingReader source = new CountingReader(new FlightStreamReader(flightStream, allocator));
+    long rows = trace.around(() -> ingest.ingest(session, target, mode, source));
+    trace.bytes(source.bytes());
+    trace.succeeded(rows);
+    return rows;
   }
 
   // ---- Transactions --------------------------------------------------------------------------------------------
@@ -231,8 +254,12 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       StreamListener<Result> listener) {
     reply(listener, () -> {
       Session session = session(context);
-      transactions.join(session, request.getTransactionId().toStringUtf8());
-      return new Result(Any.pack(statements.prepare(session, request.getQuery())).toByteArray());
+      QueryTrace trace = trace(context, session, request.getQuery());
+      return trace.around(() -> {
+        transactions.join(session, request.getTransactionId().toStringUtf8());
+        return new Result(Any.pack(statements.prepare(session, plan(trace, session, request.getQuery())))
+            .toByteArray());
+      });
     });
   }
 
@@ -253,7 +280,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return call(() -> {
       Session session = session(context);
       PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
-      return statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor);
+      QueryTrace trace = trace(context, session, prepared.plan());
+      return trace.around(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor,
+          trace));
     });
   }
 
@@ -273,8 +302,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       ServerStreamListener listener) {
     try {
       Session session = session(context);
-      statements.streamPrepared(session, StatementCommands.prepared(session, command.getPreparedStatementHandle()),
-          listener);
+      statements.streamPrepared(session, user(context),
+          StatementCommands.prepared(session, command.getPreparedStatementHandle()), listener);
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
     }
@@ -298,7 +327,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Session session = session(context);
       PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
       List<List<Object>> rows = StatementCommands.readParameterRows(flightStream);
-      return updateResult(statements.execute(session, prepared.plan(), rows.isEmpty() ? prepared.boundRows() : rows));
+      QueryTrace trace = trace(context, session, prepared.plan());
+      return trace.around(() -> updateResult(statements.execute(session, prepared.plan(),
+          rows.isEmpty() ? prepared.boundRows() : rows, trace)));
     });
   }
 
@@ -459,6 +490,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     listener.onError(unsupported("ListFlights"));
   }
 
+  /** Takes an edited ticket TTL for the tickets handed out from now on. */
+  public void configure(SessionConfig config) {
+    statements.configure(config.ticketTtl());
+  }
+
   @Override
   public void close() {
     statements.close();
@@ -468,6 +504,28 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   private Session session(CallContext context) {
     return sessions.session(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
+  }
+
+  /** The authenticated user of the call: Flight's peer identity, empty (anonymous) without authentication. */
+  private static String user(CallContext context) {
+    return context.peerIdentity();
+  }
+
+  private QueryTrace trace(CallContext context, Session session, String sql) {
+    return telemetry.statement(Protocol.FLIGHT, user(context), session.id(), sql);
+  }
+
+  /** The trace of a statement planned by an earlier call (a prepared statement). */
+  private QueryTrace trace(CallContext context, Session session, StatementPlan plan) {
+    QueryTrace trace = trace(context, session, plan.sql());
+    trace.kind(plan.kind());
+    return trace;
+  }
+
+  private StatementPlan plan(QueryTrace trace, Session session, String sql) {
+    StatementPlan plan = executor.plan(session, sql);
+    trace.planned(plan.kind());
+    return plan;
   }
 
   private static boolean isAny(byte[] bytes) {

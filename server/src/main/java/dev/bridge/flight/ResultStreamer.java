@@ -3,9 +3,11 @@ package dev.bridge.flight;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.ResultStream;
+import dev.bridge.metrics.QueryTrace;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -28,6 +30,7 @@ final class ResultStreamer {
   private final ResultStream result;
   private final VectorSchemaRoot sent;
   private final ServerStreamListener listener;
+  private final QueryTrace trace;
   private Runnable onFinished = () -> { };
   private final AtomicInteger pendingSignals = new AtomicInteger();
   private volatile boolean clientGone;
@@ -38,10 +41,11 @@ final class ResultStreamer {
    * column metadata GetFlightInfo announced (clients such as ADBC reject any difference). The batches are DuckDB's
    * own vectors, seen through a root that carries that schema; nothing is copied.
    */
-  ResultStreamer(ResultStream result, Schema announced, ServerStreamListener listener) {
+  ResultStreamer(ResultStream result, Schema announced, ServerStreamListener listener, QueryTrace trace) {
     this.result = result;
     this.sent = new VectorSchemaRoot(schemaToSend(announced, result.schema()), result.root().getFieldVectors(), 0);
     this.listener = listener;
+    this.trace = trace;
   }
 
   /** Starts streaming and returns at once; {@code onFinished} runs once the result is closed, however it ended. */
@@ -49,6 +53,7 @@ final class ResultStreamer {
     this.onFinished = onFinished;
     listener.setOnCancelHandler(this::onClientGone);
     listener.setOnReadyHandler(this::signal);
+    trace.streamStarted();
     listener.start(sent);
     signal();
   }
@@ -107,25 +112,30 @@ final class ResultStreamer {
       while (!clientGone && listener.isReady()) {
         if (!result.next()) {
           listener.completed();
+          trace.succeeded();
           finish();
           return;
         }
         sent.setRowCount(result.root().getRowCount());
         listener.putNext();
+        trace.batch(sent.getRowCount(), sent.getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum());
       }
       if (clientGone) {
+        trace.failed(new EngineException(ErrorKind.CANCELLED, "the client cancelled the stream or went away"));
         finish();
       }
     } catch (EngineException e) {
       if (!clientGone) {
         listener.error(FlightStatuses.toGrpc(e));
       }
+      trace.failed(e);
       finish();
     } catch (RuntimeException e) {
       log.error("streaming a result failed", e);
       if (!clientGone) {
         listener.error(Status.INTERNAL.withDescription("streaming the result failed: " + e).asRuntimeException());
       }
+      trace.failed(e);
       finish();
     }
   }

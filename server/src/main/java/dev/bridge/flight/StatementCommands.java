@@ -12,6 +12,10 @@ import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
 import dev.bridge.flight.metadata.ColumnMetadata;
 import dev.bridge.flight.metadata.SchemaBytes;
+import dev.bridge.metrics.Protocol;
+import dev.bridge.metrics.QueryTrace;
+import dev.bridge.metrics.Telemetry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,17 +42,23 @@ final class StatementCommands implements AutoCloseable {
   private final TicketStore tickets;
   private final BufferAllocator allocator;
   private final int batchRows;
+  private final Telemetry telemetry;
 
-  StatementCommands(StatementExecutor executor, TicketStore tickets, BufferAllocator allocator, int batchRows) {
+  StatementCommands(StatementExecutor executor, TicketStore tickets, BufferAllocator allocator, int batchRows,
+      Telemetry telemetry) {
     this.executor = executor;
     this.tickets = tickets;
     this.allocator = allocator;
     this.batchRows = batchRows;
+    this.telemetry = telemetry;
   }
 
-  /** The FlightInfo of a planned statement, with one endpoint (no location) and an unknown record count. */
+  /**
+   * The FlightInfo of a planned statement, with one endpoint (no location) and an unknown record count. A statement
+   * that returns no rows runs now and ends its trace; a query's trace ends here, its stream is traced by DoGet.
+   */
   FlightInfo flightInfo(Session session, StatementPlan plan, List<List<Object>> parameterRows,
-      FlightDescriptor descriptor) {
+      FlightDescriptor descriptor, QueryTrace trace) {
     String id;
     Schema schema;
     if (plan.kind().returnsRows()) {
@@ -57,7 +67,9 @@ final class StatementCommands implements AutoCloseable {
       id = tickets.add(new TicketStore.QueryTicket(plan, parameters));
     } else {
       schema = UpdateCounts.SCHEMA;
-      id = tickets.add(new TicketStore.UpdateCountTicket(executor.executeUpdate(session, plan, parameterRows)));
+      long count = executor.executeUpdate(session, plan, parameterRows);
+      trace.succeeded(count);
+      id = tickets.add(new TicketStore.UpdateCountTicket(count));
     }
     TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
         .setStatementHandle(ByteString.copyFromUtf8(id)).build();
@@ -65,40 +77,54 @@ final class StatementCommands implements AutoCloseable {
     return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
   }
 
+  /** Tickets handed out from now on live for {@code ticketTtl}. */
+  void configure(Duration ticketTtl) {
+    tickets.configure(ticketTtl);
+  }
+
   /** Streams what ticket {@code id} stands for; returns at once. */
-  void stream(Session session, String id, ServerStreamListener listener) {
+  void stream(Session session, String user, String id, ServerStreamListener listener) {
     TicketStore.Payload payload = tickets.redeem(id);
     if (payload instanceof TicketStore.UpdateCountTicket update) {
       UpdateCounts.stream(update.count(), allocator, listener);
     } else if (payload instanceof TicketStore.QueryTicket query) {
-      ResultStream stream = executor.openQuery(session, query.plan(), query.parameters(), batchRows);
-      ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(query.plan(), stream.schema()), listener);
+      ResultStreamer streamer = streamer(session, user, query.plan(), query.parameters(), listener);
       streamer.start(tickets.running(id, streamer));
     }
   }
 
   /** Streams a prepared query with its bound parameters (older clients redeem the command itself). */
-  void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener) {
-    ResultStream stream = executor.openQuery(session, prepared.plan(), singleRow(prepared.boundRows()), batchRows);
-    new ResultStreamer(stream, withColumnMetadata(prepared.plan(), stream.schema()), listener).start(() -> { });
+  void streamPrepared(Session session, String user, PreparedQuery prepared, ServerStreamListener listener) {
+    streamer(session, user, prepared.plan(), singleRow(prepared.boundRows()), listener).start(() -> { });
+  }
+
+  private ResultStreamer streamer(Session session, String user, StatementPlan plan, List<Object> parameters,
+      ServerStreamListener listener) {
+    QueryTrace trace = telemetry.statement(Protocol.FLIGHT, user, session.id(), plan.sql());
+    trace.kind(plan.kind());
+    ResultStream stream = trace.around(() -> executor.openQuery(session, plan, parameters, batchRows));
+    return new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);
   }
 
   /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */
-  long execute(Session session, StatementPlan plan, List<List<Object>> parameterRows) {
+  long execute(Session session, StatementPlan plan, List<List<Object>> parameterRows, QueryTrace trace) {
+    long count;
     if (!plan.kind().returnsRows()) {
-      return executor.executeUpdate(session, plan, parameterRows);
-    }
-    try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows)) {
-      while (stream.next()) {
-        // Reading the stream is what runs the query.
+      count = executor.executeUpdate(session, plan, parameterRows);
+    } else {
+      try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows)) {
+        while (stream.next()) {
+          // Reading the stream is what runs the query.
+        }
+        count = stream.rows();
       }
-      return stream.rows();
     }
+    trace.succeeded(count);
+    return count;
   }
 
-  /** Plans {@code sql} as a prepared statement of the session. */
-  ActionCreatePreparedStatementResult prepare(Session session, String sql) {
-    StatementPlan plan = executor.plan(session, sql);
+  /** Makes a planned statement a prepared statement of the session. */
+  ActionCreatePreparedStatementResult prepare(Session session, StatementPlan plan) {
     PreparedQuery prepared = new PreparedQuery(UUID.randomUUID().toString(), plan);
     session.addPreparedQuery(prepared);
     ActionCreatePreparedStatementResult.Builder result = ActionCreatePreparedStatementResult.newBuilder()

@@ -29,7 +29,7 @@ final class TicketStore implements AutoCloseable {
 
   private record Entry(Payload payload, long expiresAtNanos, Set<ResultStreamer> running, AtomicBoolean cancelled) {}
 
-  private final Duration ttl;
+  private volatile Duration ttl;
   private final Map<String, Entry> tickets = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-ticket-reaper"));
@@ -38,6 +38,11 @@ final class TicketStore implements AutoCloseable {
     this.ttl = ttl;
     long periodMillis = Math.max(1_000, ttl.toMillis() / 4);
     reaper.scheduleWithFixedDelay(this::expire, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Tickets handed out from now on live for {@code newTtl}. */
+  void configure(Duration newTtl) {
+    this.ttl = newTtl;
   }
 
   String add(Payload payload) {

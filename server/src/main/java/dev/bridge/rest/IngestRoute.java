@@ -1,8 +1,12 @@
 package dev.bridge.rest;
 
 import dev.bridge.ingest.ArrowIngest;
+import dev.bridge.ingest.CountingReader;
 import dev.bridge.ingest.IngestMode;
 import dev.bridge.ingest.IngestTarget;
+import dev.bridge.metrics.Protocol;
+import dev.bridge.metrics.QueryTrace;
+import dev.bridge.metrics.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -26,11 +30,13 @@ final class IngestRoute {
   private final RequestSessions sessions;
   private final ArrowIngest ingest;
   private final BufferAllocator allocator;
+  private final Telemetry telemetry;
 
-  IngestRoute(RequestSessions sessions, ArrowIngest ingest, BufferAllocator allocator) {
+  IngestRoute(RequestSessions sessions, ArrowIngest ingest, BufferAllocator allocator, Telemetry telemetry) {
     this.sessions = sessions;
     this.ingest = ingest;
     this.allocator = allocator;
+    this.telemetry = telemetry;
   }
 
   void handle(String name, Request request, Response response) throws IOException {
@@ -45,7 +51,12 @@ final class IngestRoute {
          ArrowStreamReader reader = new ArrowStreamReader(body, allocator, CommonsCompressionFactory.INSTANCE)) {
       readSchema(reader);
       try (RequestSessions.Scoped scoped = sessions.open(request)) {
-        rows = ingest.ingest(scoped.session(), target, mode, reader);
+        QueryTrace trace = telemetry.ingest(Protocol.HTTP, RequestSessions.user(request), scoped.session().id(),
+            name, mode);
+        CountingReader counted = new CountingReader(reader);
+        rows = trace.around(() -> ingest.ingest(scoped.session(), target, mode, counted));
+        trace.bytes(counted.bytes());
+        trace.succeeded(rows);
       }
     }
     Map<String, Object> answer = new LinkedHashMap<>();

@@ -17,10 +17,15 @@ import org.eclipse.jetty.util.Fields;
 final class QueryRequests {
   private static final List<String> BODY_KEYS = List.of("sql", "params", "chunk_rows", "format", "compression");
 
-  private final HttpConfig config;
+  private volatile HttpConfig config;
 
   QueryRequests(HttpConfig config) {
     this.config = config;
+  }
+
+  /** Takes edited settings (chunk_rows, max_body_bytes); the next request uses them. */
+  void configure(HttpConfig newConfig) {
+    this.config = newConfig;
   }
 
   QueryRequest fromQueryString(Request request) {

@@ -4,6 +4,9 @@ import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.metrics.Protocol;
+import dev.bridge.metrics.QueryTrace;
+import dev.bridge.metrics.Telemetry;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +23,13 @@ final class QueryRoute {
   private final QueryRequests requests;
   private final RequestSessions sessions;
   private final StatementExecutor executor;
+  private final Telemetry telemetry;
 
-  QueryRoute(QueryRequests requests, RequestSessions sessions, StatementExecutor executor) {
+  QueryRoute(QueryRequests requests, RequestSessions sessions, StatementExecutor executor, Telemetry telemetry) {
     this.requests = requests;
     this.sessions = sessions;
     this.executor = executor;
+    this.telemetry = telemetry;
   }
 
   void get(Request request, Response response) throws IOException {
@@ -40,17 +45,26 @@ final class QueryRoute {
     ContentEncoding encoding = ContentEncoding.negotiate(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING));
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
       Session session = scoped.session();
-      StatementPlan plan = executor.plan(session, query.sql());
-      if (!plan.kind().returnsRows()) {
-        List<List<Object>> parameterRows = query.parameters().isEmpty() ? List.of() : List.of(query.parameters());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "update");
-        body.put("rows_changed", executor.executeUpdate(session, plan, parameterRows));
-        JsonResponses.write(response, 200, body);
-        return;
-      }
-      try (ResultStream result = executor.openQuery(session, plan, query.parameters(), query.chunkRows())) {
-        ResultResponse.stream(result, query, encoding, response, startNanos);
+      QueryTrace trace = telemetry.statement(Protocol.HTTP, RequestSessions.user(request), session.id(), query.sql());
+      try {
+        StatementPlan plan = executor.plan(session, query.sql());
+        trace.planned(plan.kind());
+        if (!plan.kind().returnsRows()) {
+          List<List<Object>> parameterRows = query.parameters().isEmpty() ? List.of() : List.of(query.parameters());
+          long changed = executor.executeUpdate(session, plan, parameterRows);
+          trace.succeeded(changed);
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("type", "update");
+          body.put("rows_changed", changed);
+          JsonResponses.write(response, 200, body);
+          return;
+        }
+        try (ResultStream result = executor.openQuery(session, plan, query.parameters(), query.chunkRows())) {
+          ResultResponse.stream(result, query, encoding, response, startNanos, trace);
+        }
+      } catch (IOException | RuntimeException e) {
+        trace.failed(e);
+        throw e;
       }
     }
   }

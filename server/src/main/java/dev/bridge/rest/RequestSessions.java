@@ -12,6 +12,8 @@ import org.eclipse.jetty.server.Request;
  */
 final class RequestSessions {
   static final String HEADER = "X-Bridge-Session";
+  /** The request attribute an authentication handler sets to the user it authenticated. */
+  public static final String USER_ATTRIBUTE = "bridge.user";
   private static final int MAX_NAME_LENGTH = 128;
 
   private final SessionManager sessions;
@@ -30,6 +32,11 @@ final class RequestSessions {
       throw HttpError.badRequest(HEADER + " must be a name of 1 to " + MAX_NAME_LENGTH + " characters");
     }
     return new Scoped(sessions.session("http-session:" + name.strip()), () -> { });
+  }
+
+  /** The user the request was authenticated as, or null when it was not (no authentication configured). */
+  static String user(Request request) {
+    return request.getAttribute(USER_ATTRIBUTE) instanceof String user ? user : null;
   }
 
   /** A session for the length of one request. */

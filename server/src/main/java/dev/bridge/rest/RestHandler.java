@@ -7,6 +7,7 @@ import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.TableCatalog;
 import dev.bridge.ingest.ArrowIngest;
+import dev.bridge.metrics.Telemetry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,15 +33,24 @@ public final class RestHandler extends Handler.Abstract {
   private final QueryRoute query;
   private final TableRoutes tables;
   private final IngestRoute ingest;
+  private final MetricsRoute metrics;
+  private final QueryRequests queryRequests;
 
   public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
-      StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator) {
+      StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator, Telemetry telemetry) {
     super(InvocationType.BLOCKING);
     RequestSessions sessions = new RequestSessions(sessionManager);
+    this.queryRequests = new QueryRequests(config);
     this.health = new HealthRoute(engine, sessionManager);
-    this.query = new QueryRoute(new QueryRequests(config), sessions, executor);
+    this.query = new QueryRoute(queryRequests, sessions, executor, telemetry);
     this.tables = new TableRoutes(sessions, new TableCatalog(sessionManager.config().busyWait()));
-    this.ingest = new IngestRoute(sessions, arrowIngest, allocator);
+    this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);
+    this.metrics = new MetricsRoute(telemetry.metrics());
+  }
+
+  /** Applies edited HTTP settings that need no restart (chunk_rows, max_body_bytes) to the next requests. */
+  public void configure(HttpConfig config) {
+    queryRequests.configure(config);
   }
 
   @Override
@@ -69,6 +79,9 @@ public final class RestHandler extends Handler.Abstract {
     String method = request.getMethod();
     if (path.equals("/health")) {
       return byMethod(method, Map.of("GET", health::handle));
+    }
+    if (path.equals("/metrics")) {
+      return byMethod(method, Map.of("GET", metrics::handle));
     }
     if (path.equals("/v1/query")) {
       return byMethod(method, Map.of("GET", query::get, "POST", query::post));

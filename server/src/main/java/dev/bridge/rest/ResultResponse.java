@@ -1,7 +1,9 @@
 package dev.bridge.rest;
 
 import dev.bridge.engine.EngineException;
+import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.ResultStream;
+import dev.bridge.metrics.QueryTrace;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +28,8 @@ final class ResultResponse {
   private ResultResponse() {}
 
   static void stream(ResultStream result, QueryRequest query, ContentEncoding encoding, Response response,
-      long startNanos) {
+      long startNanos, QueryTrace trace) {
+    trace.streamStarted();
     boolean more = result.next();
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, query.format().contentType());
@@ -35,18 +38,22 @@ final class ResultResponse {
       response.getHeaders().put(HttpHeader.CONTENT_ENCODING, encoding.token());
     }
     VectorSchemaRoot root = result.root();
+    CountingOutputStream wire = new CountingOutputStream(Content.Sink.asOutputStream(response));
+    long reported = 0;
     try {
-      OutputStream body = encoding.wrap(
-          new BufferedOutputStream(Content.Sink.asOutputStream(response), BODY_BUFFER_BYTES));
+      OutputStream body = encoding.wrap(new BufferedOutputStream(wire, BODY_BUFFER_BYTES));
       try (ResultWriter writer = query.format().writer(body, query.arrowCompression())) {
         writer.start(root);
         try {
           while (more) {
             writer.batch(root);
+            trace.batch(root.getRowCount(), wire.count() - reported);
+            reported = wire.count();
             more = result.next();
           }
           writer.end(result.rows(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         } catch (EngineException e) {
+          trace.failed(e);
           log.info("query failed after {} rows were sent: {}", result.rows(), e.getMessage());
           if (!writer.error(e.getMessage())) {
             throw new ResponseAborted("the query failed after its body began: " + e.getMessage(), e);
@@ -54,8 +61,11 @@ final class ResultResponse {
         }
       }
       body.close();
+      trace.bytes(wire.count() - reported);
+      trace.succeeded();
     } catch (IOException e) {
       result.cancel();
+      trace.failed(new EngineException(ErrorKind.CANCELLED, "the client went away: " + e));
       log.info("client went away after {} rows; query cancelled ({})", result.rows(), e.toString());
       throw new ResponseAborted("the client went away", e);
     }

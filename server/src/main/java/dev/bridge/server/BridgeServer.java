@@ -1,6 +1,7 @@
 package dev.bridge.server;
 
 import dev.bridge.config.BridgeConfig;
+import dev.bridge.config.ConfigWatcher;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.SessionManager;
@@ -9,6 +10,8 @@ import dev.bridge.engine.TransactionManager;
 import dev.bridge.flight.BridgeFlightSqlProducer;
 import dev.bridge.flight.FlightTransport;
 import dev.bridge.ingest.ArrowIngest;
+import dev.bridge.metrics.BridgeMetrics;
+import dev.bridge.metrics.Telemetry;
 import dev.bridge.rest.HttpTransport;
 import dev.bridge.rest.RestHandler;
 import java.io.IOException;
@@ -37,11 +40,14 @@ public final class BridgeServer implements AutoCloseable {
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
   private final HttpTransport http;
+  private final RestHandler rest;
+  private final Telemetry telemetry;
+  private final LogbackSettings logback = new LogbackSettings();
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
       TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
-      FlightTransport flight, HttpTransport http) {
+      FlightTransport flight, HttpTransport http, RestHandler rest, Telemetry telemetry) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
@@ -51,6 +57,9 @@ public final class BridgeServer implements AutoCloseable {
     this.producer = producer;
     this.flight = flight;
     this.http = http;
+    this.rest = rest;
+    this.telemetry = telemetry;
+    logback.apply(config.logging().levels());
   }
 
   public static BridgeServer start(BridgeConfig config) throws IOException {
@@ -63,16 +72,19 @@ public final class BridgeServer implements AutoCloseable {
     TransactionManager transactions =
         new TransactionManager(config.sessions().busyWait(), config.sessions().transactionIdleTimeout());
     ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
+    Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
+        config.queryLog());
     BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
-        allocator, config.flight().batchRows());
+        allocator, config.flight().batchRows(), telemetry);
     FlightTransport flight = null;
     try {
       flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
+      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, allocator, telemetry);
       HttpTransport http = config.http().enabled()
-          ? HttpTransport.start(config.http(), config.flight().host(),
-              new RestHandler(config.http(), engine, sessions, statements, ingest, allocator))
+          ? HttpTransport.start(config.http(), config.flight().host(), rest)
           : null;
-      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http);
+      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http,
+          rest, telemetry);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
@@ -107,6 +119,25 @@ public final class BridgeServer implements AutoCloseable {
 
   public int sessionCount() {
     return sessions.size();
+  }
+
+  /** The metrics and query log both doors report into (the authentication layer reports rejections here). */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /**
+   * Registers with {@code watcher} every setting the running server can take without a restart; an edit of any
+   * other key is logged as needing one. A feature with reloadable settings adds one line here.
+   */
+  public void applyEditsFrom(ConfigWatcher watcher) {
+    watcher
+        .onChange("sessions.idle_timeout", (previous, next) -> sessions.configure(next.sessions()))
+        .onChange("sessions.ticket_ttl", (previous, next) -> producer.configure(next.sessions()))
+        .onChange("http.chunk_rows", (previous, next) -> rest.configure(next.http()))
+        .onChange("http.max_body_bytes", (previous, next) -> rest.configure(next.http()))
+        .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))
+        .onChange("query_log", (previous, next) -> telemetry.queryLog().configure(next.queryLog()));
   }
 
   @Override

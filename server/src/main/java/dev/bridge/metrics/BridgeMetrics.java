@@ -1,0 +1,124 @@
+package dev.bridge.metrics;
+
+import dev.bridge.engine.DuckDbEngine;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's Prometheus metrics, one registry per server: both doors report statements, streams and ingests into
+ * it (through {@link Telemetry}), and the gauges read the sessions, transactions, Arrow allocator and DuckDB when
+ * scraped.
+ */
+public final class BridgeMetrics {
+  private static final Logger log = LoggerFactory.getLogger(BridgeMetrics.class);
+  // From 1 ms to about 5 minutes: interactive lookups to long scans.
+  private static final double[] LATENCY_BUCKETS = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ExpositionFormats formats = ExpositionFormats.init();
+  private final AtomicInteger activeStreams = new AtomicInteger();
+
+  final Counter queries = Counter.builder().name("bridge_queries_total")
+      .help("Statements run, by protocol, kind (query, update, command, ingest) and outcome (ok, error, cancelled)")
+      .labelNames("protocol", "kind", "outcome").register(registry);
+  final Histogram planningSeconds = latency("bridge_query_planning_seconds",
+      "Time to prepare and describe a statement", "protocol");
+  final Histogram firstBatchSeconds = latency("bridge_query_first_batch_seconds",
+      "Time from the start of a result stream to its first batch", "protocol");
+  final Histogram durationSeconds = latency("bridge_query_duration_seconds",
+      "Time a statement ran: a query from the start of its stream to its end, an update or ingest in full",
+      "protocol", "kind");
+  final Counter rowsSent = Counter.builder().name("bridge_result_rows_total")
+      .help("Result rows sent to clients").labelNames("protocol").register(registry);
+  final Counter bytesSent = Counter.builder().name("bridge_result_bytes_total")
+      .help("Result bytes sent to clients: Arrow buffer bytes of each batch over Flight, response body bytes over"
+          + " HTTP").labelNames("protocol").register(registry);
+  final Counter ingestRows = Counter.builder().name("bridge_ingest_rows_total")
+      .help("Rows written to tables by ingests").labelNames("protocol").register(registry);
+  final Counter ingestBytes = Counter.builder().name("bridge_ingest_bytes_total")
+      .help("Arrow buffer bytes received by ingests").labelNames("protocol").register(registry);
+  private final Counter authRejected = Counter.builder().name("bridge_auth_rejected_total")
+      .help("Calls refused because their credentials were missing or wrong").labelNames("protocol")
+      .register(registry);
+
+  /**
+   * Registers the gauges that read the server's state when scraped: open sessions and transactions, result
+   * streams in progress, Arrow memory and DuckDB memory.
+   */
+  public BridgeMetrics(IntSupplier sessions, IntSupplier transactions, BufferAllocator allocator,
+      DuckDbEngine engine) {
+    gauge("bridge_sessions_active", "Open client sessions (each holds a DuckDB connection)", sessions);
+    gauge("bridge_transactions_active", "Open explicit transactions (BeginTransaction)", transactions);
+    gauge("bridge_streams_active", "Result streams being sent right now", activeStreams::get);
+    GaugeWithCallback.builder().name("bridge_arrow_allocated_bytes")
+        .help("Arrow memory held by the server now").callback(cb -> cb.call(allocator.getAllocatedMemory()))
+        .register(registry);
+    GaugeWithCallback.builder().name("bridge_arrow_allocated_peak_bytes")
+        .help("Most Arrow memory the server has held at once").callback(cb -> cb.call(allocator.getPeakMemoryAllocation()))
+        .register(registry);
+    GaugeWithCallback.builder().name("bridge_duckdb_memory_bytes")
+        .help("Memory DuckDB's buffer manager holds now (duckdb_memory())")
+        .callback(cb -> cb.call(duckDbMemoryBytes(engine))).register(registry);
+  }
+
+  /** A call refused for missing or wrong credentials; the authentication layer calls this. */
+  public void authRejected(Protocol protocol) {
+    authRejected.labelValues(protocol.label()).inc();
+  }
+
+  /** The content type {@link #write} uses for a client that sent this Accept header (may be null). */
+  public String contentType(String accept) {
+    return formats.findWriter(accept).getContentType();
+  }
+
+  /** Writes every metric in the exposition format the Accept header asks for (Prometheus text by default). */
+  public void write(String accept, OutputStream out) throws IOException {
+    ExpositionFormatWriter writer = formats.findWriter(accept);
+    writer.write(out, registry.scrape());
+  }
+
+  void streamStarted() {
+    activeStreams.incrementAndGet();
+  }
+
+  void streamEnded() {
+    activeStreams.decrementAndGet();
+  }
+
+  private Histogram latency(String name, String help, String... labels) {
+    return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(LATENCY_BUCKETS)
+        .labelNames(labels).register(registry);
+  }
+
+  private void gauge(String name, String help, IntSupplier value) {
+    GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsInt())).register(registry);
+  }
+
+  private static double duckDbMemoryBytes(DuckDbEngine engine) {
+    try (DuckDBConnection connection = engine.connect();
+         Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException | RuntimeException e) {
+      log.debug("reading duckdb_memory() for /metrics failed: {}", e.getMessage());
+      return Double.NaN;
+    }
+  }
+}

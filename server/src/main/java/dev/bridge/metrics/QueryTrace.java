@@ -1,0 +1,123 @@
+package dev.bridge.metrics;
+
+import dev.bridge.engine.StatementKind;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * One statement or ingest as the metrics and the query log see it: the door marks when it was planned, each batch
+ * it sent, and how it ended. It ends once ({@link #succeeded}, {@link #failed}); a trace dropped after planning (a
+ * query whose ticket is redeemed by a later call, which traces its stream) counts only its planning time.
+ */
+public final class QueryTrace {
+  static final String INGEST = "ingest";
+
+  private final Telemetry telemetry;
+  private final Protocol protocol;
+  private final String user;
+  private final String session;
+  private final String statement;
+  private final long startNanos = System.nanoTime();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile String kind = "unknown";
+  private volatile boolean streaming;
+  private volatile boolean sentFirstBatch;
+  private volatile long rows;
+  private volatile long bytes;
+
+  QueryTrace(Telemetry telemetry, Protocol protocol, String user, String session, String statement) {
+    this.telemetry = telemetry;
+    this.protocol = protocol;
+    this.user = user;
+    this.session = session;
+    this.statement = statement;
+  }
+
+  /** The statement was prepared: records the planning time. */
+  public void planned(StatementKind statementKind) {
+    kind(statementKind);
+    telemetry.metrics().planningSeconds.labelValues(protocol.label()).observe(elapsedSeconds());
+  }
+
+  /** The statement's kind, when it was planned by an earlier call. */
+  public void kind(StatementKind statementKind) {
+    kind(statementKind.name().toLowerCase(Locale.ROOT));
+  }
+
+  void kind(String label) {
+    this.kind = label;
+  }
+
+  /** A result stream starts: counted among the active streams until the trace ends. */
+  public void streamStarted() {
+    if (!streaming) {
+      streaming = true;
+      telemetry.metrics().streamStarted();
+    }
+  }
+
+  /** A batch was sent (or, for an ingest, received). */
+  public void batch(long batchRows, long batchBytes) {
+    if (!sentFirstBatch && !INGEST.equals(kind)) {
+      sentFirstBatch = true;
+      telemetry.metrics().firstBatchSeconds.labelValues(protocol.label()).observe(elapsedSeconds());
+    }
+    rows += batchRows;
+    bytes += batchBytes;
+    if (!INGEST.equals(kind)) {
+      telemetry.metrics().rowsSent.labelValues(protocol.label()).inc(batchRows);
+      telemetry.metrics().bytesSent.labelValues(protocol.label()).inc(batchBytes);
+    }
+  }
+
+  /** Bytes that no batch accounted for: an HTTP body's buffered tail, or all the bytes an ingest received. */
+  public void bytes(long moreBytes) {
+    if (moreBytes > 0) {
+      bytes += moreBytes;
+      if (!INGEST.equals(kind)) {
+        telemetry.metrics().bytesSent.labelValues(protocol.label()).inc(moreBytes);
+      }
+    }
+  }
+
+  /** An update or ingest ended with {@code count} rows changed or written. */
+  public void succeeded(long count) {
+    rows = count;
+    end(Outcome.OK, null);
+  }
+
+  /** A stream ended after its last batch. */
+  public void succeeded() {
+    end(Outcome.OK, null);
+  }
+
+  public void failed(Throwable failure) {
+    end(Outcome.of(failure), failure.getMessage() == null ? failure.toString() : failure.getMessage());
+  }
+
+  /** Runs {@code work}; a failure ends the trace as failed and is rethrown. */
+  public <T> T around(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      failed(e);
+      throw e;
+    }
+  }
+
+  private void end(Outcome outcome, String error) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    if (streaming) {
+      telemetry.metrics().streamEnded();
+    }
+    telemetry.finished(new QueryRecord(user, session, protocol, kind, statement, rows, bytes,
+        System.nanoTime() - startNanos, outcome, error), INGEST.equals(kind));
+  }
+
+  private double elapsedSeconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
