@@ -1,0 +1,41 @@
+package dev.bridge.cli;
+
+import java.io.PrintWriter;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+
+/** Tells the user why a client command failed, on stderr, and gives the command's exit code. */
+final class ClientErrors {
+  static final int FAILED = 1;
+
+  private ClientErrors() {}
+
+  static int report(Exception failure, String url, PrintWriter err) {
+    err.println("bridge: " + message(failure, url));
+    err.flush();
+    return FAILED;
+  }
+
+  private static String rootCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause == failure || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
+  }
+
+  private static String message(Exception failure, String url) {
+    if (failure instanceof FlightRuntimeException flight) {
+      CallStatus status = flight.status();
+      if (status.code() == FlightStatusCode.UNAVAILABLE) {
+        return "cannot reach " + url + ": " + status.description() + rootCause(flight);
+      }
+      if (status.code() == FlightStatusCode.UNAUTHENTICATED) {
+        return "not authenticated: " + status.description();
+      }
+      return "the server refused (" + status.code() + "): " + status.description();
+    }
+    return failure.getMessage() == null ? failure.toString() : failure.getMessage();
+  }
+}
