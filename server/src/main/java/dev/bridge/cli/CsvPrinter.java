@@ -1,6 +1,7 @@
 package dev.bridge.cli;
 
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -25,7 +26,9 @@ final class CsvPrinter implements ResultPrinter {
     if (csv == null) {
       CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
       root.getSchema().getFields().stream().map(Field::getName).forEach(schema::addColumn);
-      csv = new CsvMapper().writer(schema.build()).writeValues(out);
+      // Strict checking quotes only what RFC 4180 needs quoted (not every value with a space).
+      csv = new CsvMapper().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).writer(schema.build())
+          .writeValues(out);
     }
     List<FieldVector> vectors = root.getFieldVectors();
     for (int row = 0; row < root.getRowCount(); row++) {
