@@ -10,29 +10,41 @@ public record BridgeConfig(
     @JsonProperty("flight") FlightConfig flight,
     @JsonProperty("database") DatabaseConfig database,
     @JsonProperty("sessions") SessionConfig sessions,
-    @JsonProperty("http") HttpConfig http) {
+    @JsonProperty("http") HttpConfig http,
+    @JsonProperty("tls") TlsConfig tls,
+    @JsonProperty("limits") LimitsConfig limits) {
 
   public BridgeConfig {
     flight = flight == null ? FlightConfig.DEFAULT : flight;
     database = database == null ? DatabaseConfig.DEFAULT : database;
     sessions = sessions == null ? SessionConfig.DEFAULT : sessions;
     http = http == null ? HttpConfig.DEFAULT : http;
+    tls = tls == null ? TlsConfig.DEFAULT : tls;
+    limits = limits == null ? LimitsConfig.DEFAULT : limits;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http);
+    return new BridgeConfig(newFlight, database, sessions, http, tls, limits);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http);
+    return new BridgeConfig(flight, newDatabase, sessions, http, tls, limits);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp);
+    return new BridgeConfig(flight, database, sessions, newHttp, tls, limits);
+  }
+
+  public BridgeConfig withTls(TlsConfig newTls) {
+    return new BridgeConfig(flight, database, sessions, http, newTls, limits);
+  }
+
+  public BridgeConfig withLimits(LimitsConfig newLimits) {
+    return new BridgeConfig(flight, database, sessions, http, tls, newLimits);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -41,5 +53,7 @@ public record BridgeConfig(
     database.validate();
     sessions.validate();
     http.validate();
+    tls.validate();
+    limits.validate();
   }
 }

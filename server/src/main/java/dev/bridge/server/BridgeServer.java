@@ -11,7 +11,9 @@ import dev.bridge.flight.FlightTransport;
 import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.rest.HttpTransport;
 import dev.bridge.rest.RestHandler;
+import dev.bridge.tls.ServerTls;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,7 @@ public final class BridgeServer implements AutoCloseable {
 
   public static BridgeServer start(BridgeConfig config) throws IOException {
     config.validate();
+    Optional<ServerTls> tls = config.tls().enabled() ? Optional.of(ServerTls.load(config.tls())) : Optional.empty();
     BufferAllocator allocator = new RootAllocator();
     DuckDbEngine engine = DuckDbEngine.open(config.database());
     SessionManager sessions = new SessionManager(engine, config.sessions());
@@ -67,9 +70,9 @@ public final class BridgeServer implements AutoCloseable {
         allocator, config.flight().batchRows());
     FlightTransport flight = null;
     try {
-      flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
+      flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor);
       HttpTransport http = config.http().enabled()
-          ? HttpTransport.start(config.http(), config.flight().host(),
+          ? HttpTransport.start(config.http(), config.flight().host(), tls,
               new RestHandler(config.http(), engine, sessions, statements, ingest, allocator))
           : null;
       return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http);
