@@ -40,6 +40,9 @@ final class QueryRoute {
     ContentEncoding encoding = ContentEncoding.negotiate(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING));
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
       Session session = scoped.session();
+      if (query.timeout() != null) {
+        session.setQueryTimeout(query.timeout());
+      }
       StatementPlan plan = executor.plan(session, query.sql());
       if (!plan.kind().returnsRows()) {
         List<List<Object>> parameterRows = query.parameters().isEmpty() ? List.of() : List.of(query.parameters());

@@ -3,6 +3,7 @@ package dev.bridge.server;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.QueryTimeouts;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.TransactionManager;
@@ -35,6 +36,7 @@ public final class BridgeServer implements AutoCloseable {
   private final DuckDbEngine engine;
   private final SessionManager sessions;
   private final TransactionManager transactions;
+  private final QueryTimeouts timeouts;
   private final ExecutorService executor;
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
@@ -42,13 +44,14 @@ public final class BridgeServer implements AutoCloseable {
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
-      TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
-      FlightTransport flight, HttpTransport http) {
+      TransactionManager transactions, QueryTimeouts timeouts, ExecutorService executor,
+      BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
     this.sessions = sessions;
     this.transactions = transactions;
+    this.timeouts = timeouts;
     this.executor = executor;
     this.producer = producer;
     this.flight = flight;
@@ -62,7 +65,8 @@ public final class BridgeServer implements AutoCloseable {
     DuckDbEngine engine = DuckDbEngine.open(config.database());
     SessionManager sessions = new SessionManager(engine, config.sessions());
     ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("bridge-flight"));
-    StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
+    QueryTimeouts timeouts = new QueryTimeouts(config.limits());
+    StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait(), timeouts);
     TransactionManager transactions =
         new TransactionManager(config.sessions().busyWait(), config.sessions().transactionIdleTimeout());
     ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
@@ -75,13 +79,15 @@ public final class BridgeServer implements AutoCloseable {
           ? HttpTransport.start(config.http(), config.flight().host(), tls,
               new RestHandler(config.http(), engine, sessions, statements, ingest, allocator))
           : null;
-      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http);
+      return new BridgeServer(config, allocator, engine, sessions, transactions, timeouts, executor, producer, flight,
+          http);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
       }
       producer.close();
       transactions.close();
+      timeouts.close();
       sessions.close();
       engine.close();
       executor.shutdownNow();
@@ -97,6 +103,11 @@ public final class BridgeServer implements AutoCloseable {
   /** The HTTP door's port, or -1 when it is disabled. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** Where the query timeouts are read from; {@link QueryTimeouts#update} applies new limits (reload). */
+  public QueryTimeouts queryTimeouts() {
+    return timeouts;
   }
 
   public BridgeConfig config() {
@@ -124,6 +135,7 @@ public final class BridgeServer implements AutoCloseable {
     shutdownQuietly(flight);
     producer.close();
     transactions.close();
+    timeouts.close();
     sessions.close();
     engine.close();
     executor.shutdown();
