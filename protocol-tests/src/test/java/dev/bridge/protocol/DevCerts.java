@@ -13,7 +13,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** A CA, a server certificate for 127.0.0.1 and a client certificate in a fresh directory, made by scripts/dev-certs. */
+/** A CA, a server certificate for 127.0.0.1 and a client certificate in a new directory, by scripts/dev-certs. */
 public final class DevCerts {
   static final String PASSWORD = "changeit";
 

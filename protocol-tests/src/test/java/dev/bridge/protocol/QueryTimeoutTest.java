@@ -95,8 +95,9 @@ class QueryTimeoutTest {
 
   @Test
   void aBadSessionOptionValueIsRefusedAndChangesNothing() {
-    for (SessionOptionValue bad : new SessionOptionValue[] {SessionOptionValueFactory.makeSessionOptionValue("soon"),
-        SessionOptionValueFactory.makeSessionOptionValue(-5L), SessionOptionValueFactory.makeSessionOptionValue(true)}) {
+    for (SessionOptionValue bad : new SessionOptionValue[] {
+        SessionOptionValueFactory.makeSessionOptionValue("soon"), SessionOptionValueFactory.makeSessionOptionValue(-5L),
+        SessionOptionValueFactory.makeSessionOptionValue(true)}) {
       SetSessionOptionsResult result = set(bad);
       assertThat(result.getErrors().get("query_timeout").value)
           .isEqualTo(SetSessionOptionsResult.ErrorValue.INVALID_VALUE);

@@ -59,7 +59,8 @@ class TlsTest {
 
   @Test
   void jdbcWithThePemRootCertificate() throws SQLException {
-    try (Connection connection = DriverManager.getConnection(jdbcUrl("useEncryption=true&tlsRootCerts=" + certs.ca()))) {
+    String url = jdbcUrl("useEncryption=true&tlsRootCerts=" + certs.ca());
+    try (Connection connection = DriverManager.getConnection(url)) {
       assertThat(firstLong(connection, "SELECT 7")).isEqualTo(7);
     }
   }

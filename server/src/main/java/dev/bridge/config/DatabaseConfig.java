@@ -40,6 +40,14 @@ public record DatabaseConfig(
     return new DatabaseConfig(newPath, threads, memoryLimit, dataDirectories);
   }
 
+  public DatabaseConfig withMemoryLimit(String newMemoryLimit) {
+    return new DatabaseConfig(path, threads, newMemoryLimit, dataDirectories);
+  }
+
+  public DatabaseConfig withThreads(int newThreads) {
+    return new DatabaseConfig(path, newThreads, memoryLimit, dataDirectories);
+  }
+
   public DatabaseConfig withDataDirectories(List<String> newDataDirectories) {
     return new DatabaseConfig(path, threads, memoryLimit, newDataDirectories);
   }

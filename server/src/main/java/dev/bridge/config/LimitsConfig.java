@@ -33,5 +33,7 @@ public record LimitsConfig(
   void validate() {
     Validation.require(!queryTimeout.isNegative(), "limits.query_timeout", "must not be negative");
     Validation.require(!maxQueryTimeout.isNegative(), "limits.max_query_timeout", "must not be negative");
+    Validation.require(maxQueryTimeout.isZero() || queryTimeout.compareTo(maxQueryTimeout) <= 0,
+        "limits.query_timeout", "must not exceed limits.max_query_timeout (" + maxQueryTimeout + ")");
   }
 }

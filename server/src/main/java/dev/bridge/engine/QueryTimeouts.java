@@ -56,7 +56,7 @@ public final class QueryTimeouts implements AutoCloseable {
     timer.shutdownNow();
   }
 
-  /** The timing of one statement. Expiry and {@link #close()} exclude each other, so no statement is interrupted late. */
+  /** The timing of one statement. Expiry and {@link #close()} exclude each other: no statement is interrupted late. */
   static final class Watch implements AutoCloseable {
     private final Duration timeout;
     private final Statement statement;
