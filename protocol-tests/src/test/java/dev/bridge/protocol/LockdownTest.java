@@ -10,10 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -126,20 +124,7 @@ class LockdownTest {
   }
 
   private List<String> rows(String sql) {
-    FlightInfo info = client.execute(sql);
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
-      List<String> values = new java.util.ArrayList<>();
-      while (stream.next()) {
-        for (int row = 0; row < stream.getRoot().getRowCount(); row++) {
-          values.add(String.valueOf(stream.getRoot().getVector(0).getObject(row)));
-        }
-      }
-      return values;
-    } catch (FlightRuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return FirstColumn.of(client, sql);
   }
 
   private static Path createDirectory(String prefix) {

@@ -14,10 +14,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
 import org.apache.arrow.flight.SessionOptionValue;
 import org.apache.arrow.flight.SessionOptionValueFactory;
@@ -164,14 +162,6 @@ class QueryTimeoutTest {
   }
 
   private String first(String sql) {
-    FlightInfo info = client.execute(sql);
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
-      assertThat(stream.next()).isTrue();
-      return String.valueOf(stream.getRoot().getVector(0).getObject(0));
-    } catch (FlightRuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return FirstColumn.of(client, sql).get(0);
   }
 }
