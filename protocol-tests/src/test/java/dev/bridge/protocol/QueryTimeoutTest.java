@@ -67,6 +67,13 @@ class QueryTimeoutTest {
     assertThat(first("SELECT 42")).isEqualTo("42");
   }
 
+  /** EXPLAIN ANALYZE cannot be described without running it: that run is timed too. */
+  @Test
+  void aStatementRunWhilePlanningIsTimedToo() {
+    assertTimedOut(() -> client.execute("EXPLAIN ANALYZE " + ENDLESS), "PT1S");
+    assertThat(first("SELECT 43")).isEqualTo("43");
+  }
+
   @Test
   void aTimedOutUpdateChangesNothing() {
     assertTimedOut(() -> client.executeUpdate("CREATE TABLE never AS " + ENDLESS), "PT1S");

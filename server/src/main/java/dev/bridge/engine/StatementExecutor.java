@@ -21,7 +21,7 @@ public final class StatementExecutor {
 
   public StatementExecutor(DuckDbEngine engine, BufferAllocator allocator, Duration busyWait, QueryTimeouts timeouts) {
     this.engine = engine;
-    this.planner = new StatementPlanner(allocator);
+    this.planner = new StatementPlanner(allocator, timeouts);
     this.allocator = allocator;
     this.busyWait = busyWait;
     this.timeouts = timeouts;
@@ -33,7 +33,7 @@ public final class StatementExecutor {
 
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
-      return planner.plan(engine, lease, sql);
+      return planner.plan(engine, session, lease, sql);
     }
   }
 
@@ -44,7 +44,7 @@ public final class StatementExecutor {
       return plan.resultSchema();
     }
     try (ConnectionLease lease = session.lease(busyWait)) {
-      return planner.describe(engine, lease, plan, parameters);
+      return planner.describe(engine, session, lease, plan, parameters);
     }
   }
 
