@@ -12,8 +12,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 JAR = ROOT / "server" / "target" / "bridge.jar"
-READY = re.compile(r"Bridge ready: Flight SQL on grpc://([\d.]+):(\d+)")
-READY_HTTP = re.compile(r"HTTP on http://([\d.]+):(\d+)")
+READY = re.compile(r"Bridge ready: Flight SQL on grpc(?:\+tls)?://([\d.]+):(\d+)")
+READY_HTTP = re.compile(r"HTTP on https?://([\d.]+):(\d+)")
 
 
 class BridgeProcess:
@@ -69,8 +69,16 @@ class BridgeProcess:
 
 
 @pytest.fixture(scope="session")
-def bridge():
-    server = BridgeProcess(":memory:")
+def data_dir(tmp_path_factory):
+    """The shared server's one data directory: the only place its SQL may read and write files."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def bridge(data_dir):
+    config = data_dir.parent / "bridge-shared.yaml"
+    config.write_text(f"database:\n  data_directories: ['{data_dir}']\n")
+    server = BridgeProcess(":memory:", ["--config", str(config)])
     yield server
     code = server.stop()
     assert code in (0, 143), server.log()

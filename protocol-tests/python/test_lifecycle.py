@@ -13,9 +13,9 @@ def query(client, sql):
     return client.do_get(info.endpoints[0].ticket).read_all()
 
 
-def test_bundled_parquet_json_and_icu_work_without_any_download(client, tmp_path):
-    parquet = tmp_path / "t.parquet"
-    json_file = tmp_path / "t.json"
+def test_bundled_parquet_json_and_icu_work_without_any_download(client, data_dir):
+    parquet = data_dir / "t.parquet"
+    json_file = data_dir / "t.json"
     query(client, f"COPY (SELECT range AS i FROM range(5)) TO '{parquet}' (FORMAT parquet)")
     assert query(client, f"SELECT sum(i) AS s FROM read_parquet('{parquet}')").to_pylist() == [{"s": 10}]
     json_file.write_text('{"a": 1}\n{"a": 2}\n')

@@ -3,7 +3,6 @@ package dev.bridge.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import java.util.Map;
 import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.CloseSessionResult;
@@ -13,7 +12,6 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
 import org.apache.arrow.flight.SessionOptionValue;
 import org.apache.arrow.flight.SessionOptionValueFactory;
-import org.apache.arrow.flight.SessionOptionValueVisitor;
 import org.apache.arrow.flight.SetSessionOptionsRequest;
 import org.apache.arrow.flight.SetSessionOptionsResult;
 import org.apache.arrow.flight.sql.FlightSqlClient;
@@ -150,36 +148,6 @@ class FlightSqlSessionOptionsTest {
   }
 
   private static String text(SessionOptionValue value) {
-    return value.acceptVisitor(new SessionOptionValueVisitor<String>() {
-      @Override
-      public String visit(String text) {
-        return text;
-      }
-
-      @Override
-      public String visit(boolean flag) {
-        return null;
-      }
-
-      @Override
-      public String visit(long number) {
-        return null;
-      }
-
-      @Override
-      public String visit(double number) {
-        return null;
-      }
-
-      @Override
-      public String visit(String[] texts) {
-        return List.of(texts).toString();
-      }
-
-      @Override
-      public String visit(Void nothing) {
-        return null;
-      }
-    });
+    return value.acceptVisitor(new TextOption());
   }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcException;
 import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
@@ -28,15 +29,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final String databasePath;
+  private final UnaryOperator<BridgeConfig> customize;
   private BridgeServer server;
 
-  private TestServer(String databasePath) {
+  private TestServer(String databasePath, UnaryOperator<BridgeConfig> customize) {
     this.databasePath = databasePath;
+    this.customize = customize;
   }
 
   /** A server on an in-memory database, started and stopped around one test class. */
   public static TestServer perClass() {
-    return new TestServer(DatabaseConfig.IN_MEMORY);
+    return perClass(UnaryOperator.identity());
+  }
+
+  /** Like {@link #perClass()}, with the test's configuration changes (TLS, limits, ...) applied. */
+  public static TestServer perClass(UnaryOperator<BridgeConfig> customize) {
+    return new TestServer(DatabaseConfig.IN_MEMORY, customize);
   }
 
   /** A server on an in-memory database, started now; the caller closes it. */
@@ -50,7 +58,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   private static TestServer startNow(String databasePath) {
-    TestServer testServer = new TestServer(databasePath);
+    TestServer testServer = new TestServer(databasePath, UnaryOperator.identity());
     testServer.startServer();
     return testServer;
   }
@@ -71,7 +79,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         .withDatabase(DatabaseConfig.DEFAULT.withPath(databasePath))
         .withHttp(HttpConfig.DEFAULT.withPort(0));
     try {
-      server = BridgeServer.start(config);
+      server = BridgeServer.start(customize.apply(config));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -68,6 +68,9 @@ public final class ServeCommand implements Callable<Integer> {
         server.applyEditsFrom(watcher);
         watcher.start();
       }
+    } catch (ConfigException e) {
+      System.err.println("bridge: invalid configuration: " + e.getMessage());
+      return 2;
     } catch (EngineException | IOException e) {
       System.err.println("bridge: cannot start: " + e.getMessage());
       return 1;
@@ -81,9 +84,10 @@ public final class ServeCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "bridge-shutdown"));
+    boolean tls = config.tls().enabled();
     String http = server.httpPort() < 0 ? "HTTP off"
-        : "HTTP on http://" + config.flight().host() + ":" + server.httpPort();
-    System.out.printf("Bridge ready: Flight SQL on grpc://%s:%d, %s, database %s%n",
+        : "HTTP on " + (tls ? "https" : "http") + "://" + config.flight().host() + ":" + server.httpPort();
+    System.out.printf("Bridge ready: Flight SQL on %s://%s:%d, %s, database %s%n", tls ? "grpc+tls" : "grpc",
         config.flight().host(), server.flightPort(), http, config.database().path());
     System.out.flush();
     stopped.await();

@@ -11,6 +11,8 @@ public record BridgeConfig(
     @JsonProperty("database") DatabaseConfig database,
     @JsonProperty("sessions") SessionConfig sessions,
     @JsonProperty("http") HttpConfig http,
+    @JsonProperty("tls") TlsConfig tls,
+    @JsonProperty("limits") LimitsConfig limits,
     @JsonProperty("logging") LoggingConfig logging,
     @JsonProperty("query_log") QueryLogConfig queryLog) {
 
@@ -19,24 +21,34 @@ public record BridgeConfig(
     database = database == null ? DatabaseConfig.DEFAULT : database;
     sessions = sessions == null ? SessionConfig.DEFAULT : sessions;
     http = http == null ? HttpConfig.DEFAULT : http;
+    tls = tls == null ? TlsConfig.DEFAULT : tls;
+    limits = limits == null ? LimitsConfig.DEFAULT : limits;
     logging = logging == null ? LoggingConfig.DEFAULT : logging;
     queryLog = queryLog == null ? QueryLogConfig.DEFAULT : queryLog;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http, logging, queryLog);
+    return new BridgeConfig(newFlight, database, sessions, http, tls, limits, logging, queryLog);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http, logging, queryLog);
+    return new BridgeConfig(flight, newDatabase, sessions, http, tls, limits, logging, queryLog);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, newHttp, tls, limits, logging, queryLog);
+  }
+
+  public BridgeConfig withTls(TlsConfig newTls) {
+    return new BridgeConfig(flight, database, sessions, http, newTls, limits, logging, queryLog);
+  }
+
+  public BridgeConfig withLimits(LimitsConfig newLimits) {
+    return new BridgeConfig(flight, database, sessions, http, tls, newLimits, logging, queryLog);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -45,6 +57,8 @@ public record BridgeConfig(
     database.validate();
     sessions.validate();
     http.validate();
+    tls.validate();
+    limits.validate();
     logging.validate();
     queryLog.validate();
   }

@@ -40,6 +40,18 @@ public record DatabaseConfig(
     return new DatabaseConfig(newPath, threads, memoryLimit, dataDirectories);
   }
 
+  public DatabaseConfig withMemoryLimit(String newMemoryLimit) {
+    return new DatabaseConfig(path, threads, newMemoryLimit, dataDirectories);
+  }
+
+  public DatabaseConfig withThreads(int newThreads) {
+    return new DatabaseConfig(path, newThreads, memoryLimit, dataDirectories);
+  }
+
+  public DatabaseConfig withDataDirectories(List<String> newDataDirectories) {
+    return new DatabaseConfig(path, threads, memoryLimit, newDataDirectories);
+  }
+
   /** The data directories as absolute paths, relative ones resolved against the working directory. */
   public List<Path> dataDirectoryPaths() {
     return dataDirectories.stream().map(directory -> Path.of(directory).toAbsolutePath().normalize()).toList();

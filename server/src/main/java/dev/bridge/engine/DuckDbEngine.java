@@ -44,6 +44,12 @@ public final class DuckDbEngine implements AutoCloseable {
     }
     try {
       DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection(url, properties);
+      try {
+        DuckDbLockdown.apply(root, config);
+      } catch (SQLException e) {
+        root.close();
+        throw e;
+      }
       return new DuckDbEngine(config, root);
     } catch (SQLException e) {
       throw new EngineException(ErrorKind.INTERNAL, "cannot open DuckDB database " + config.path() + ": "

@@ -31,9 +31,12 @@ public final class DuckDbErrors {
     String lower = message.toLowerCase(Locale.ROOT);
     String prefix = lower.contains(":") ? lower.substring(0, lower.indexOf(':')) : lower;
     return switch (prefix) {
-      case "parser error", "syntax error", "binder error", "conversion error", "invalid input error",
-           "invalid type error", "out of range error", "type mismatch error", "parameter not resolved error",
-           "parameter not allowed error", "sequence error", "invalid configuration error" -> ErrorKind.INVALID_ARGUMENT;
+      case "parser error", "syntax error", "binder error", "conversion error", "invalid type error",
+           "out of range error", "type mismatch error", "parameter not resolved error", "parameter not allowed error",
+           "sequence error", "invalid configuration error" -> ErrorKind.INVALID_ARGUMENT;
+      // A SET of any setting after DuckDbLockdown locked the configuration.
+      case "invalid input error" -> lower.contains("the configuration has been locked")
+          ? ErrorKind.PERMISSION_DENIED : ErrorKind.INVALID_ARGUMENT;
       case "catalog error" -> lower.contains("already exists") ? ErrorKind.ALREADY_EXISTS
           : lower.contains("does not exist") || lower.contains("not found") ? ErrorKind.NOT_FOUND
           : ErrorKind.INVALID_ARGUMENT;

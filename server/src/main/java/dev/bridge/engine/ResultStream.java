@@ -24,15 +24,18 @@ public final class ResultStream implements AutoCloseable {
   private final DuckDBPreparedStatement statement;
   private final DuckDBResultSet results;
   private final ArrowReader reader;
+  private final QueryTimeouts.Watch watch;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private long rows;
 
-  ResultStream(ConnectionLease lease, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader) {
+  ResultStream(ConnectionLease lease, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader,
+      QueryTimeouts.Watch watch) {
     this.lease = lease;
     this.statement = statement;
     this.results = results;
     this.reader = reader;
+    this.watch = watch;
   }
 
   public Schema schema() {
@@ -49,6 +52,9 @@ public final class ResultStream implements AutoCloseable {
 
   /** Loads the next batch into {@link #root()}; false at the end of the result. */
   public boolean next() {
+    if (watch.expired()) {
+      throw watch.exceeded(null);
+    }
     if (cancelled.get()) {
       throw new EngineException(ErrorKind.CANCELLED, "the query was cancelled");
     }
@@ -59,6 +65,9 @@ public final class ResultStream implements AutoCloseable {
       }
       return loaded;
     } catch (IOException | RuntimeException e) {
+      if (watch.expired()) {
+        throw watch.exceeded(e);
+      }
       if (cancelled.get()) {
         throw new EngineException(ErrorKind.CANCELLED, "the query was cancelled", e);
       }
@@ -92,6 +101,7 @@ public final class ResultStream implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    watch.close();
     try {
       reader.close();
     } catch (IOException | RuntimeException e) {

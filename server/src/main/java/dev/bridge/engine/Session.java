@@ -34,6 +34,7 @@ public final class Session implements AutoCloseable {
   private volatile boolean inTransaction;
   private volatile String currentSchema;
   private volatile long lastUsedNanos = System.nanoTime();
+  private volatile Duration queryTimeout;
   private volatile boolean closed;
 
   Session(String id, DuckDbEngine engine) {
@@ -123,6 +124,15 @@ public final class Session implements AutoCloseable {
 
   public boolean removePreparedQuery(String handle) {
     return preparedQueries.remove(handle) != null;
+  }
+
+  /** The query timeout this session asked for, or null for the server's default (see {@link QueryTimeouts}). */
+  public Duration queryTimeout() {
+    return queryTimeout;
+  }
+
+  public void setQueryTimeout(Duration timeout) {
+    this.queryTimeout = timeout;
   }
 
   public void touch() {

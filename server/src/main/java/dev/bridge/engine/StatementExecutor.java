@@ -17,17 +17,23 @@ public final class StatementExecutor {
   private final StatementPlanner planner;
   private final BufferAllocator allocator;
   private final Duration busyWait;
+  private final QueryTimeouts timeouts;
 
-  public StatementExecutor(DuckDbEngine engine, BufferAllocator allocator, Duration busyWait) {
+  public StatementExecutor(DuckDbEngine engine, BufferAllocator allocator, Duration busyWait, QueryTimeouts timeouts) {
     this.engine = engine;
-    this.planner = new StatementPlanner(allocator);
+    this.planner = new StatementPlanner(allocator, timeouts);
     this.allocator = allocator;
     this.busyWait = busyWait;
+    this.timeouts = timeouts;
+  }
+
+  public QueryTimeouts timeouts() {
+    return timeouts;
   }
 
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
-      return planner.plan(engine, lease, sql);
+      return planner.plan(engine, session, lease, sql);
     }
   }
 
@@ -38,7 +44,7 @@ public final class StatementExecutor {
       return plan.resultSchema();
     }
     try (ConnectionLease lease = session.lease(busyWait)) {
-      return planner.describe(engine, lease, plan, parameters);
+      return planner.describe(engine, session, lease, plan, parameters);
     }
   }
 
@@ -49,17 +55,19 @@ public final class StatementExecutor {
     requireParameters(plan, parameters);
     ConnectionLease lease = session.lease(busyWait);
     DuckDBPreparedStatement statement = null;
+    QueryTimeouts.Watch watch = null;
     try {
       statement = lease.connection().prepare(plan.executableSql());
       ParameterBinder.bind(statement, parameters);
+      watch = timeouts.start(session, statement);
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
-      return new ResultStream(lease, statement, results, reader);
+      return new ResultStream(lease, statement, results, reader, watch);
     } catch (SQLException e) {
-      abandon(statement, lease);
-      throw DuckDbErrors.translate(e);
+      abandon(watch, statement, lease);
+      throw watch != null && watch.expired() ? watch.exceeded(e) : DuckDbErrors.translate(e);
     } catch (RuntimeException e) {
-      abandon(statement, lease);
+      abandon(watch, statement, lease);
       throw e;
     }
   }
@@ -79,10 +87,15 @@ public final class StatementExecutor {
           execute(connection, "BEGIN TRANSACTION");
         }
         long changed = 0;
-        try (DuckDBPreparedStatement statement = connection.prepare(plan.executableSql())) {
-          for (List<Object> row : rows) {
-            ParameterBinder.bind(statement, row);
-            changed += Math.max(0, statement.executeLargeUpdate());
+        try (DuckDBPreparedStatement statement = connection.prepare(plan.executableSql());
+             QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
+          try {
+            for (List<Object> row : rows) {
+              ParameterBinder.bind(statement, row);
+              changed += Math.max(0, statement.executeLargeUpdate());
+            }
+          } catch (SQLException e) {
+            throw watch.expired() ? watch.exceeded(e) : DuckDbErrors.translate(e);
           }
         }
         if (ownTransaction) {
@@ -128,7 +141,10 @@ public final class StatementExecutor {
     }
   }
 
-  private static void abandon(DuckDBPreparedStatement statement, ConnectionLease lease) {
+  private static void abandon(QueryTimeouts.Watch watch, DuckDBPreparedStatement statement, ConnectionLease lease) {
+    if (watch != null) {
+      watch.close();
+    }
     try {
       if (statement != null) {
         statement.close();

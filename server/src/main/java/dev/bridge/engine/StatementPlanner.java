@@ -30,12 +30,14 @@ public final class StatementPlanner {
   private static final String UNRESOLVED_TYPE = "UNKNOWN";
 
   private final BufferAllocator allocator;
+  private final QueryTimeouts timeouts;
 
-  public StatementPlanner(BufferAllocator allocator) {
+  public StatementPlanner(BufferAllocator allocator, QueryTimeouts timeouts) {
     this.allocator = allocator;
+    this.timeouts = timeouts;
   }
 
-  public StatementPlan plan(DuckDbEngine engine, ConnectionLease lease, String sql) {
+  public StatementPlan plan(DuckDbEngine engine, Session session, ConnectionLease lease, String sql) {
     if (sql == null || sql.isBlank()) {
       throw EngineException.invalidArgument("the SQL statement is empty");
     }
@@ -57,7 +59,7 @@ public final class StatementPlanner {
       if (types.contains(UNRESOLVED_TYPE)) {
         // DuckDB types this statement only once it sees its parameters, and until then reports it as returning
         // rows. Described with every parameter NULL, it may turn out to return none (INSERT ... FROM range(?)).
-        Schema schema = describeUnresolved(engine, connection, sql, nullParameters);
+        Schema schema = describeUnresolved(engine, session, connection, sql, nullParameters);
         return schema == null
             ? new StatementPlan(sql, sql, StatementKind.UPDATE, parameterTypes, null, List.of(), false)
             : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true);
@@ -70,19 +72,20 @@ public final class StatementPlanner {
         return new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false);
       }
       return new StatementPlan(sql, sql, kind, parameterTypes,
-          schemaByRolledBackRun(engine, connection, sql, nullParameters), types, false);
+          schemaByRolledBackRun(engine, session, connection, sql, nullParameters), types, false);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
   }
 
   /** The schema of {@code plan}'s result for these parameter values. */
-  public Schema describe(DuckDbEngine engine, ConnectionLease lease, StatementPlan plan, List<Object> parameters) {
+  public Schema describe(DuckDbEngine engine, Session session, ConnectionLease lease, StatementPlan plan,
+      List<Object> parameters) {
     if (!plan.schemaDependsOnParameters()) {
       return plan.resultSchema();
     }
     try {
-      Schema schema = describeUnresolved(engine, lease.connection(), plan.sql(), parameters);
+      Schema schema = describeUnresolved(engine, session, lease.connection(), plan.sql(), parameters);
       if (schema == null) {
         throw EngineException.invalidArgument("with these parameter values the statement returns no rows;"
             + " execute it as an update");
@@ -94,10 +97,10 @@ public final class StatementPlanner {
   }
 
   /** The schema of a statement whose types depend on its parameters, or null when it returns no rows. */
-  private Schema describeUnresolved(DuckDbEngine engine, DuckDBConnection connection, String sql,
+  private Schema describeUnresolved(DuckDbEngine engine, Session session, DuckDBConnection connection, String sql,
       List<Object> parameters) throws SQLException {
     Schema schema = schemaOfWrapped(connection, ResultShaper.limitZero(sql), parameters);
-    return schema != null ? schema : schemaByRolledBackRun(engine, connection, sql, parameters);
+    return schema != null ? schema : schemaByRolledBackRun(engine, session, connection, sql, parameters);
   }
 
   private static StatementKind kindOf(StatementReturnType returnType) {
@@ -131,11 +134,11 @@ public final class StatementPlanner {
     }
   }
 
-  private Schema schemaByRolledBackRun(DuckDbEngine engine, DuckDBConnection connection, String sql,
+  private Schema schemaByRolledBackRun(DuckDbEngine engine, Session session, DuckDBConnection connection, String sql,
       List<Object> parameters) throws SQLException {
     if (tryBegin(connection)) {
       try {
-        return schemaOfRun(connection, sql, parameters);
+        return schemaOfRun(session, connection, sql, parameters);
       } finally {
         execute(connection, "ROLLBACK");
       }
@@ -144,19 +147,23 @@ public final class StatementPlanner {
     try (DuckDBConnection spare = engine.connect()) {
       execute(spare, "BEGIN TRANSACTION");
       try {
-        return schemaOfRun(spare, sql, parameters);
+        return schemaOfRun(session, spare, sql, parameters);
       } finally {
         execute(spare, "ROLLBACK");
       }
     }
   }
 
-  /** The schema of the statement's result when run with these parameters, or null when it returned no rows. */
-  private Schema schemaOfRun(DuckDBConnection connection, String sql, List<Object> parameters)
+  /**
+   * The schema of the statement's result when run with these parameters, or null when it returned no rows. The run
+   * is bounded by the session's query timeout like the real execution.
+   */
+  private Schema schemaOfRun(Session session, DuckDBConnection connection, String sql, List<Object> parameters)
       throws SQLException {
-    try (DuckDBPreparedStatement statement = connection.prepare(sql)) {
+    try (DuckDBPreparedStatement statement = connection.prepare(sql);
+         QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
       ParameterBinder.bind(statement, parameters);
-      if (!statement.execute()) {
+      if (!executeWithin(watch, statement)) {
         return null;
       }
       try (DuckDBResultSet results = (DuckDBResultSet) statement.getResultSet();
@@ -175,6 +182,18 @@ public final class StatementPlanner {
       return reader.getVectorSchemaRoot().getSchema();
     } catch (IOException e) {
       throw new EngineException(ErrorKind.INTERNAL, "cannot read the result schema: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean executeWithin(QueryTimeouts.Watch watch, DuckDBPreparedStatement statement)
+      throws SQLException {
+    try {
+      return statement.execute();
+    } catch (SQLException e) {
+      if (watch.expired()) {
+        throw watch.exceeded(e);
+      }
+      throw e;
     }
   }
 

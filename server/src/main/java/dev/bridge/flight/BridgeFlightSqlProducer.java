@@ -103,7 +103,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
         sessions.config().transactionIdleTimeout());
-    this.sessionOptions = new SessionOptions(catalog);
+    this.sessionOptions = new SessionOptions(catalog, executor.timeouts());
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.bridge.flight;
 
 import dev.bridge.config.FlightConfig;
 import dev.bridge.engine.SessionManager;
+import dev.bridge.tls.ServerTls;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import io.grpc.Server;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightGrpcUtils;
@@ -38,13 +40,16 @@ public final class FlightTransport implements AutoCloseable {
     this.health = health;
   }
 
-  public static FlightTransport start(FlightConfig config, BufferAllocator allocator,
+  /** Starts listening; with {@code tls} the port speaks only TLS (grpc+tls://). */
+  public static FlightTransport start(FlightConfig config, Optional<ServerTls> tls, BufferAllocator allocator,
       BridgeFlightSqlProducer producer, SessionManager sessions, ExecutorService executor) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     List<ServerInterceptorAdapter.KeyFactory<?>> middleware = List.of(
         new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
+    tls.ifPresent(identity -> builder.sslContext(identity.grpcContext()));
+    Server server = builder
         .executor(executor)
         .maxInboundMessageSize(config.maxInboundMessageBytes())
         .maxInboundMetadataSize(config.maxHeaderListBytes())

@@ -1,6 +1,7 @@
 package dev.bridge.flight;
 
 import dev.bridge.engine.EngineException;
+import dev.bridge.engine.QueryTimeouts;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.engine.catalog.CurrentSchema;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Flight session options of a session: {@code catalog} and {@code schema}, its DuckDB connection's current
- * database and schema (the JDBC driver sets them from its {@code catalog} and {@code schema} URL properties). Each
+ * database and schema (the JDBC driver sets them from its {@code catalog} and {@code schema} URL properties), and
+ * {@code query_timeout} (see {@link QueryTimeoutOption}; reading it answers the timeout in effect). Each
  * option that cannot be set gets its own error in the result; the others are still applied.
  */
 final class SessionOptions {
@@ -28,9 +30,11 @@ final class SessionOptions {
   private static final Logger log = LoggerFactory.getLogger(SessionOptions.class);
 
   private final CatalogReader catalog;
+  private final QueryTimeouts timeouts;
 
-  SessionOptions(CatalogReader catalog) {
+  SessionOptions(CatalogReader catalog, QueryTimeouts timeouts) {
     this.catalog = catalog;
+    this.timeouts = timeouts;
   }
 
   SetSessionOptionsResult set(Session session, SetSessionOptionsRequest request) {
@@ -49,6 +53,9 @@ final class SessionOptions {
             newSchema = text;
           }
         }
+        case QueryTimeoutOption.NAME -> option.getValue().acceptVisitor(QueryTimeoutOption.INSTANCE).ifPresentOrElse(
+            session::setQueryTimeout,
+            () -> errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE)));
         default -> errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_NAME));
       }
     }
@@ -65,6 +72,8 @@ final class SessionOptions {
     Map<String, SessionOptionValue> options = new LinkedHashMap<>();
     options.put(CATALOG, SessionOptionValueFactory.makeSessionOptionValue(current.catalog()));
     options.put(SCHEMA, SessionOptionValueFactory.makeSessionOptionValue(current.schema()));
+    options.put(QueryTimeoutOption.NAME,
+        SessionOptionValueFactory.makeSessionOptionValue(timeouts.timeoutOf(session).toString()));
     return new GetSessionOptionsResult(options);
   }
 

@@ -7,7 +7,8 @@ import dev.bridge.engine.ErrorKind;
 public enum Outcome {
   OK("ok"),
   ERROR("error"),
-  CANCELLED("cancelled");
+  CANCELLED("cancelled"),
+  TIMED_OUT("timed_out");
 
   private final String label;
 
@@ -20,6 +21,14 @@ public enum Outcome {
   }
 
   static Outcome of(Throwable failure) {
-    return failure instanceof EngineException e && e.kind() == ErrorKind.CANCELLED ? CANCELLED : ERROR;
+    if (failure instanceof EngineException e) {
+      if (e.kind() == ErrorKind.CANCELLED) {
+        return CANCELLED;
+      }
+      if (e.kind() == ErrorKind.DEADLINE_EXCEEDED) {
+        return TIMED_OUT;
+      }
+    }
+    return ERROR;
   }
 }

@@ -1,17 +1,23 @@
 package dev.bridge.rest;
 
 import dev.bridge.config.HttpConfig;
+import dev.bridge.tls.ServerTls;
 import java.io.IOException;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Jetty server the HTTP door listens on: one HTTP/1.1 connector on the Flight host. */
+/** The Jetty server the HTTP door listens on: one HTTP/1.1 connector on the Flight host, HTTPS when TLS is on. */
 public final class HttpTransport {
   private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
   private static final int MAX_THREADS = 200;
@@ -27,14 +33,18 @@ public final class HttpTransport {
     this.connector = connector;
   }
 
-  public static HttpTransport start(HttpConfig config, String host, Handler handler) throws IOException {
+  public static HttpTransport start(HttpConfig config, String host, Optional<ServerTls> tls, Handler handler)
+      throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("bridge-http");
     threads.setDaemon(true);
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector = tls.isPresent()
+        ? new ServerConnector(server, new SslConnectionFactory(jettyTls(tls.get()), HttpVersion.HTTP_1_1.asString()),
+            new HttpConnectionFactory(secure(http)))
+        : new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(config.port());
     connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
@@ -49,6 +59,24 @@ public final class HttpTransport {
           e);
     }
     return new HttpTransport(server, connector);
+  }
+
+  private static SslContextFactory.Server jettyTls(ServerTls tls) {
+    SslContextFactory.Server factory = new SslContextFactory.Server();
+    factory.setSslContext(tls.jdkContext());
+    factory.setNeedClientAuth(tls.clientCertificateRequired());
+    return factory;
+  }
+
+  /**
+   * Marks requests as https. The host check is off: it compares the Host header with a certificate Jetty loaded
+   * itself from a keystore, and this certificate comes from PEM files through a ready SSLContext.
+   */
+  private static HttpConfiguration secure(HttpConfiguration http) {
+    SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+    customizer.setSniHostCheck(false);
+    http.addCustomizer(customizer);
+    return http;
   }
 
   public int port() {

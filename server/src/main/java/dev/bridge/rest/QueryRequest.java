@@ -1,5 +1,6 @@
 package dev.bridge.rest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,10 +9,10 @@ import org.apache.arrow.vector.compression.CompressionUtil;
 
 /**
  * One query as a client asked for it over HTTP: the SQL, its positional parameters, the rows per chunk, the body
- * format and, for Arrow, the IPC buffer compression.
+ * format, for Arrow the IPC buffer compression, and the session's query timeout when the request sets one (else null).
  */
 record QueryRequest(String sql, List<Object> parameters, int chunkRows, ResultFormat format,
-    CompressionUtil.CodecType arrowCompression) {
+    CompressionUtil.CodecType arrowCompression, Duration timeout) {
 
   QueryRequest {
     // Not List.copyOf: a parameter may be SQL NULL.

@@ -1,7 +1,9 @@
 package dev.bridge.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bridge.config.Durations;
 import dev.bridge.config.HttpConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,10 +14,11 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * Reads a {@link QueryRequest} from {@code GET /v1/query?sql=...&param=...} or from the JSON body of
- * {@code POST /v1/query}; {@code format} and {@code compression} may also come from the query string.
+ * {@code POST /v1/query}; {@code format}, {@code compression} and {@code timeout} may also come from the query string.
  */
 final class QueryRequests {
-  private static final List<String> BODY_KEYS = List.of("sql", "params", "chunk_rows", "format", "compression");
+  private static final List<String> BODY_KEYS = List.of("sql", "params", "chunk_rows", "format", "compression",
+      "timeout");
 
   private volatile HttpConfig config;
 
@@ -32,7 +35,7 @@ final class QueryRequests {
     Fields query = Request.extractQueryParameters(request);
     List<Object> parameters = new ArrayList<>(query.getValuesOrEmpty("param"));
     return build(query, query.getValue("sql"), parameters, query.getValue("chunk_rows"), query.getValue("format"),
-        query.getValue("compression"), request);
+        query.getValue("compression"), query.getValue("timeout"), request);
   }
 
   QueryRequest fromJsonBody(Request request) {
@@ -49,19 +52,29 @@ final class QueryRequests {
     }
     Fields query = Request.extractQueryParameters(request);
     return build(query, sql == null ? null : sql.asText(), JsonParameters.read(body.get("params")),
-        text(body, "chunk_rows"), text(body, "format"), text(body, "compression"), request);
+        text(body, "chunk_rows"), text(body, "format"), text(body, "compression"), text(body, "timeout"), request);
   }
 
   private QueryRequest build(Fields query, String sql, List<Object> parameters, String chunkRows, String format,
-      String compression, Request request) {
+      String compression, String timeout, Request request) {
     if (sql == null || sql.isBlank()) {
       throw HttpError.badRequest("missing 'sql': the statement to run");
     }
     String chosenFormat = format != null ? format : query.getValue("format");
     String chosenCompression = compression != null ? compression : query.getValue("compression");
+    String chosenTimeout = timeout != null ? timeout : query.getValue("timeout");
     return new QueryRequest(sql, parameters, chunkRows(chunkRows),
         ResultFormat.choose(chosenFormat, request.getHeaders().get(HttpHeader.ACCEPT)),
-        QueryRequest.arrowCompression(chosenCompression));
+        QueryRequest.arrowCompression(chosenCompression), timeout(chosenTimeout));
+  }
+
+  private static Duration timeout(String text) {
+    if (text == null) {
+      return null;
+    }
+    return Durations.parseOrSeconds(text).filter(duration -> !duration.isNegative()).orElseThrow(() ->
+        HttpError.badRequest("'timeout' must be a duration such as 30s, 500ms or PT1M, or a number of seconds;"
+            + " got '" + text + "'"));
   }
 
   private int chunkRows(String text) {

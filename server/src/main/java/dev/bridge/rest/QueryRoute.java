@@ -45,6 +45,9 @@ final class QueryRoute {
     ContentEncoding encoding = ContentEncoding.negotiate(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING));
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
       Session session = scoped.session();
+      if (query.timeout() != null) {
+        session.setQueryTimeout(query.timeout());
+      }
       QueryTrace trace = telemetry.statement(Protocol.HTTP, RequestSessions.user(request), session.id(), query.sql());
       try {
         StatementPlan plan = executor.plan(session, query.sql());

@@ -4,6 +4,7 @@ import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ConfigWatcher;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.QueryTimeouts;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.TransactionManager;
@@ -14,7 +15,9 @@ import dev.bridge.metrics.BridgeMetrics;
 import dev.bridge.metrics.Telemetry;
 import dev.bridge.rest.HttpTransport;
 import dev.bridge.rest.RestHandler;
+import dev.bridge.tls.ServerTls;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,7 @@ public final class BridgeServer implements AutoCloseable {
   private final DuckDbEngine engine;
   private final SessionManager sessions;
   private final TransactionManager transactions;
+  private final QueryTimeouts timeouts;
   private final ExecutorService executor;
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
@@ -46,13 +50,15 @@ public final class BridgeServer implements AutoCloseable {
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
-      TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
-      FlightTransport flight, HttpTransport http, RestHandler rest, Telemetry telemetry) {
+      TransactionManager transactions, QueryTimeouts timeouts, ExecutorService executor,
+      BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http, RestHandler rest,
+      Telemetry telemetry) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
     this.sessions = sessions;
     this.transactions = transactions;
+    this.timeouts = timeouts;
     this.executor = executor;
     this.producer = producer;
     this.flight = flight;
@@ -64,11 +70,13 @@ public final class BridgeServer implements AutoCloseable {
 
   public static BridgeServer start(BridgeConfig config) throws IOException {
     config.validate();
+    Optional<ServerTls> tls = config.tls().enabled() ? Optional.of(ServerTls.load(config.tls())) : Optional.empty();
     BufferAllocator allocator = new RootAllocator();
     DuckDbEngine engine = DuckDbEngine.open(config.database());
     SessionManager sessions = new SessionManager(engine, config.sessions());
     ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("bridge-flight"));
-    StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
+    QueryTimeouts timeouts = new QueryTimeouts(config.limits());
+    StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait(), timeouts);
     TransactionManager transactions =
         new TransactionManager(config.sessions().busyWait(), config.sessions().transactionIdleTimeout());
     ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
@@ -78,19 +86,20 @@ public final class BridgeServer implements AutoCloseable {
         allocator, config.flight().batchRows(), telemetry);
     FlightTransport flight = null;
     try {
-      flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
+      flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor);
       RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, allocator, telemetry);
       HttpTransport http = config.http().enabled()
-          ? HttpTransport.start(config.http(), config.flight().host(), rest)
+          ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
-      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http,
-          rest, telemetry);
+      return new BridgeServer(config, allocator, engine, sessions, transactions, timeouts, executor, producer, flight,
+          http, rest, telemetry);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
       }
       producer.close();
       transactions.close();
+      timeouts.close();
       sessions.close();
       engine.close();
       executor.shutdownNow();
@@ -106,6 +115,11 @@ public final class BridgeServer implements AutoCloseable {
   /** The HTTP door's port, or -1 when it is disabled. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** Where the query timeouts are read from; {@link QueryTimeouts#update} applies new limits (reload). */
+  public QueryTimeouts queryTimeouts() {
+    return timeouts;
   }
 
   public BridgeConfig config() {
@@ -136,6 +150,7 @@ public final class BridgeServer implements AutoCloseable {
         .onChange("sessions.ticket_ttl", (previous, next) -> producer.configure(next.sessions()))
         .onChange("http.chunk_rows", (previous, next) -> rest.configure(next.http()))
         .onChange("http.max_body_bytes", (previous, next) -> rest.configure(next.http()))
+        .onChange("limits", (previous, next) -> timeouts.update(next.limits()))
         .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))
         .onChange("query_log", (previous, next) -> telemetry.queryLog().configure(next.queryLog()));
   }
@@ -152,6 +167,7 @@ public final class BridgeServer implements AutoCloseable {
     shutdownQuietly(flight);
     producer.close();
     transactions.close();
+    timeouts.close();
     sessions.close();
     engine.close();
     executor.shutdown();

@@ -91,4 +91,38 @@ class ConfigLoaderTest {
   void malformedYamlIsAnError() {
     assertThatThrownBy(() -> load("flight: [unclosed\n")).isInstanceOf(ConfigException.class);
   }
+
+  @Test
+  void tlsIsOffByDefaultAndNeedsReadableFiles() throws IOException {
+    assertThat(BridgeConfig.defaults().tls().enabled()).isFalse();
+    Path cert = Files.writeString(directory.resolve("server.pem"), "not checked here");
+    assertThatThrownBy(() -> load("tls:\n  enabled: true\n  cert_file: " + cert + "\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("tls.key_file");
+    Path missing = directory.resolve("missing.key");
+    assertThatThrownBy(() -> load("tls:\n  enabled: true\n  cert_file: " + cert + "\n  key_file: " + missing + "\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("tls.key_file")
+        .hasMessageContaining(missing.toString());
+    assertThatThrownBy(() -> load("tls:\n  enabled: true\n  cert_file: " + cert + "\n  key_file: " + cert
+        + "\n  client_ca_file: " + missing + "\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("tls.client_ca_file");
+    TlsConfig mutual = load("tls:\n  enabled: true\n  cert_file: " + cert + "\n  key_file: " + cert
+        + "\n  client_ca_file: " + cert + "\n").tls();
+    assertThat(mutual.mutual()).isTrue();
+  }
+
+  @Test
+  void queryTimeoutsAreCappedByTheMaximum() throws IOException {
+    LimitsConfig limits = load("limits:\n  query_timeout: 30s\n  max_query_timeout: 5m\n").limits();
+    assertThat(limits.effectiveTimeout(null)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(limits.effectiveTimeout(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(limits.effectiveTimeout(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(5));
+    assertThat(limits.effectiveTimeout(Duration.ZERO)).isEqualTo(Duration.ofMinutes(5));
+    LimitsConfig unlimited = BridgeConfig.defaults().limits();
+    assertThat(unlimited.effectiveTimeout(null)).isZero();
+    assertThat(unlimited.effectiveTimeout(Duration.ofHours(1))).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> load("limits:\n  query_timeout: 10m\n  max_query_timeout: 5m\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("limits.query_timeout");
+    assertThatThrownBy(() -> load("limits:\n  query_timeout: -PT1S\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("limits.query_timeout");
+  }
 }

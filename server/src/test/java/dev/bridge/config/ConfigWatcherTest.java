@@ -76,17 +76,14 @@ class ConfigWatcherTest {
     BridgeConfig before = BridgeConfig.defaults();
     BridgeConfig after = before.withHttp(before.http().withPort(1)).withFlight(before.flight().withHost("::1"));
     assertThat(new ConfigChanges().changedKeys(before, after)).containsExactly("flight.host", "http.port");
-    BridgeConfig levels = new BridgeConfig(null, null, null, null,
-        new LoggingConfig(null, java.util.Map.of("dev.bridge", "DEBUG")), null);
+    BridgeConfig levels = yaml("logging: {levels: {dev.bridge: DEBUG}}");
     assertThat(new ConfigChanges().changedKeys(before, levels)).containsExactly("logging.levels");
   }
 
   @Test
   void durationsSurviveAPartialRevert() {
     BridgeConfig before = BridgeConfig.defaults();
-    BridgeConfig edited = new BridgeConfig(null, null,
-        new SessionConfig(Duration.ofSeconds(5), Duration.ofSeconds(6), null, null), null, null, null)
-        .withHttp(before.http().withPort(1));
+    BridgeConfig edited = yaml("sessions: {idle_timeout: 5s, ticket_ttl: 6s}").withHttp(before.http().withPort(1));
     BridgeConfig merged = new ConfigChanges().revert(before, edited, List.of("http.port"));
     assertThat(merged.http().port()).isEqualTo(31338);
     assertThat(merged.sessions().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -110,5 +107,13 @@ class ConfigWatcherTest {
       Thread.sleep(50);
     }
     assertThat(watcher.current().http().chunkRows()).isEqualTo(expected);
+  }
+
+  private static BridgeConfig yaml(String text) {
+    try {
+      return new ConfigLoader().mapper().readValue(text, BridgeConfig.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 }

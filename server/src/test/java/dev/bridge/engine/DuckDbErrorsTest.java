@@ -19,6 +19,11 @@ class DuckDbErrorsTest {
       "Interrupt Error: Interrupted!|CANCELLED",
       "Out of Memory Error: could not allocate block of size 256KB|RESOURCE_EXHAUSTED",
       "Permission Error: File system LocalFileSystem has been disabled by configuration|PERMISSION_DENIED",
+      "Permission Error: Cannot access file \"/etc/passwd\" - file system operations are disabled by configuration"
+          + "|PERMISSION_DENIED",
+      "Invalid Input Error: Cannot change configuration option \"threads\" - the configuration has been locked"
+          + "|PERMISSION_DENIED",
+      "Invalid Input Error: Could not convert|INVALID_ARGUMENT",
       "Not implemented Error: savepoints|UNIMPLEMENTED",
       "IO Error: No files found that match the pattern \"x.csv\"|NOT_FOUND",
       "IO Error: Could not write file: No space left on device|RESOURCE_EXHAUSTED",
