@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcException;
 import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
@@ -28,15 +29,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final String databasePath;
+  private final UnaryOperator<BridgeConfig> customize;
   private BridgeServer server;
 
-  private TestServer(String databasePath) {
+  private TestServer(String databasePath, UnaryOperator<BridgeConfig> customize) {
     this.databasePath = databasePath;
+    this.customize = customize;
   }
 
   /** A server on an in-memory database, started and stopped around one test class. */
   public static TestServer perClass() {
-    return new TestServer(DatabaseConfig.IN_MEMORY);
+    return new TestServer(DatabaseConfig.IN_MEMORY, UnaryOperator.identity());
   }
 
   /** A server on an in-memory database, started now; the caller closes it. */
@@ -49,8 +52,15 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return startNow(path.toString());
   }
 
+  /** A server on an in-memory database whose configuration {@code customize} derives from the test defaults. */
+  public static TestServer start(UnaryOperator<BridgeConfig> customize) {
+    TestServer testServer = new TestServer(DatabaseConfig.IN_MEMORY, customize);
+    testServer.startServer();
+    return testServer;
+  }
+
   private static TestServer startNow(String databasePath) {
-    TestServer testServer = new TestServer(databasePath);
+    TestServer testServer = new TestServer(databasePath, UnaryOperator.identity());
     testServer.startServer();
     return testServer;
   }
@@ -71,7 +81,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         .withDatabase(DatabaseConfig.DEFAULT.withPath(databasePath))
         .withHttp(HttpConfig.DEFAULT.withPort(0));
     try {
-      server = BridgeServer.start(config);
+      server = BridgeServer.start(customize.apply(config));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -52,6 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
     BridgeServer server;
     try {
       server = BridgeServer.start(config);
+    } catch (ConfigException e) {
+      System.err.println("bridge: invalid configuration: " + e.getMessage());
+      return 2;
     } catch (EngineException | java.io.IOException e) {
       System.err.println("bridge: cannot start: " + e.getMessage());
       return 1;

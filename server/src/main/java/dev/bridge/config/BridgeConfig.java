@@ -10,29 +10,35 @@ public record BridgeConfig(
     @JsonProperty("flight") FlightConfig flight,
     @JsonProperty("database") DatabaseConfig database,
     @JsonProperty("sessions") SessionConfig sessions,
-    @JsonProperty("http") HttpConfig http) {
+    @JsonProperty("http") HttpConfig http,
+    @JsonProperty("files") FilesConfig files) {
 
   public BridgeConfig {
     flight = flight == null ? FlightConfig.DEFAULT : flight;
     database = database == null ? DatabaseConfig.DEFAULT : database;
     sessions = sessions == null ? SessionConfig.DEFAULT : sessions;
     http = http == null ? HttpConfig.DEFAULT : http;
+    files = files == null ? FilesConfig.DEFAULT : files;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http);
+    return new BridgeConfig(newFlight, database, sessions, http, files);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http);
+    return new BridgeConfig(flight, newDatabase, sessions, http, files);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp);
+    return new BridgeConfig(flight, database, sessions, newHttp, files);
+  }
+
+  public BridgeConfig withFiles(FilesConfig newFiles) {
+    return new BridgeConfig(flight, database, sessions, http, newFiles);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -41,5 +47,6 @@ public record BridgeConfig(
     database.validate();
     sessions.validate();
     http.validate();
+    files.validate();
   }
 }

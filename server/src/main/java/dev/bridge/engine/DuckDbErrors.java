@@ -12,6 +12,9 @@ public final class DuckDbErrors {
   private static final String PENDING_RESULT_WRAPPER =
       "Attempting to execute an unsuccessful or closed pending query result\nError: ";
 
+  /** How the error of an unavailable dataset's view starts (see {@code dev.bridge.datasets}). */
+  public static final String DATASET_UNAVAILABLE_PREFIX = "dataset '";
+
   private DuckDbErrors() {}
 
   public static EngineException translate(SQLException e) {
@@ -31,7 +34,10 @@ public final class DuckDbErrors {
     String lower = message.toLowerCase(Locale.ROOT);
     String prefix = lower.contains(":") ? lower.substring(0, lower.indexOf(':')) : lower;
     return switch (prefix) {
-      case "parser error", "syntax error", "binder error", "conversion error", "invalid input error",
+      // A configured dataset whose files are missing or unreadable: the statement is fine, the files are not.
+      case "invalid input error" -> lower.startsWith("invalid input error: " + DATASET_UNAVAILABLE_PREFIX)
+          ? ErrorKind.FAILED_PRECONDITION : ErrorKind.INVALID_ARGUMENT;
+      case "parser error", "syntax error", "binder error", "conversion error",
            "invalid type error", "out of range error", "type mismatch error", "parameter not resolved error",
            "parameter not allowed error", "sequence error", "invalid configuration error" -> ErrorKind.INVALID_ARGUMENT;
       case "catalog error" -> lower.contains("already exists") ? ErrorKind.ALREADY_EXISTS

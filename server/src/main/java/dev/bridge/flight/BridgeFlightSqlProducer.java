@@ -10,6 +10,7 @@ import dev.bridge.engine.PreparedQuery;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.TableCatalog;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.metadata.CatalogMetadata;
 import dev.bridge.flight.metadata.SqlInfos;
@@ -80,6 +81,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final CatalogMetadata metadata;
   private final SqlInfos sqlInfos;
   private final SessionOptions sessionOptions;
+  private final PathFlights pathFlights;
 
   public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
       ArrowIngest ingest, BufferAllocator allocator, int batchRows) {
@@ -95,12 +97,16 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
         sessions.config().transactionIdleTimeout());
     this.sessionOptions = new SessionOptions(catalog);
+    this.pathFlights = new PathFlights(catalog, new TableCatalog(sessions.config().busyWait()), executor, statements);
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------
 
   @Override
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    if (!descriptor.isCommand()) {
+      return call(() -> pathFlights.flightInfo(session(context), descriptor));
+    }
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getFlightInfoStatement(query, context, descriptor))
         .orElseGet(() -> FlightSqlProducer.super.getFlightInfo(context, descriptor));
@@ -108,6 +114,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   @Override
   public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    if (!descriptor.isCommand()) {
+      return call(() -> new SchemaResult(pathFlights.schema(session(context), descriptor)));
+    }
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getSchemaStatement(query, context, descriptor))
         .orElseGet(() -> FlightSqlProducer.super.getSchema(context, descriptor));
@@ -118,6 +127,10 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     if (!isAny(ticket.getBytes())) {
       listener.error(FlightStatuses.toGrpc(EngineException.invalidArgument(
           "the ticket is not a Flight SQL ticket (a packed protobuf Any); use a ticket from GetFlightInfo")));
+      return;
+    }
+    if (PathFlights.isTicket(ticket)) {
+      stream(listener, () -> pathFlights.stream(session(context), ticket, listener));
       return;
     }
     FlightSqlProducer.super.getStream(context, ticket, listener);
@@ -454,9 +467,14 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     listener.onCompleted();
   }
 
+  /** Every table, view and dataset, one FlightInfo each with a path descriptor; see {@link PathFlights}. */
   @Override
   public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
-    listener.onError(unsupported("ListFlights"));
+    try {
+      pathFlights.list(session(context), criteria, listener);
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
+    }
   }
 
   @Override
@@ -525,9 +543,5 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private static RuntimeException savepointsUnsupported() {
     return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED,
         "savepoints are not supported: DuckDB has no SAVEPOINT; use BeginTransaction/EndTransaction"));
-  }
-
-  private static RuntimeException unsupported(String what) {
-    return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED, what + " is not supported yet"));
   }
 }

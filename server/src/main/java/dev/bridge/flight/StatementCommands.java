@@ -79,8 +79,18 @@ final class StatementCommands implements AutoCloseable {
 
   /** Streams a prepared query with its bound parameters (older clients redeem the command itself). */
   void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener) {
-    ResultStream stream = executor.openQuery(session, prepared.plan(), singleRow(prepared.boundRows()), batchRows);
-    new ResultStreamer(stream, withColumnMetadata(prepared.plan(), stream.schema()), listener).start(() -> { });
+    streamQuery(session, prepared.plan(), singleRow(prepared.boundRows()), listener);
+  }
+
+  /** Runs a planned query without parameters and streams its result; returns at once. */
+  void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener) {
+    streamQuery(session, plan, List.of(), listener);
+  }
+
+  private void streamQuery(Session session, StatementPlan plan, List<Object> parameters,
+      ServerStreamListener listener) {
+    ResultStream stream = executor.openQuery(session, plan, parameters, batchRows);
+    new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener).start(() -> { });
   }
 
   /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */

@@ -1,6 +1,7 @@
 package dev.bridge.server;
 
 import dev.bridge.config.BridgeConfig;
+import dev.bridge.datasets.DatasetRegistry;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.SessionManager;
@@ -31,6 +32,7 @@ public final class BridgeServer implements AutoCloseable {
   private final BridgeConfig config;
   private final BufferAllocator allocator;
   private final DuckDbEngine engine;
+  private final DatasetRegistry datasets;
   private final SessionManager sessions;
   private final TransactionManager transactions;
   private final ExecutorService executor;
@@ -39,12 +41,14 @@ public final class BridgeServer implements AutoCloseable {
   private final HttpTransport http;
   private boolean closed;
 
-  private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
+  private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, DatasetRegistry datasets,
+      SessionManager sessions,
       TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
       FlightTransport flight, HttpTransport http) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
+    this.datasets = datasets;
     this.sessions = sessions;
     this.transactions = transactions;
     this.executor = executor;
@@ -57,6 +61,16 @@ public final class BridgeServer implements AutoCloseable {
     config.validate();
     BufferAllocator allocator = new RootAllocator();
     DuckDbEngine engine = DuckDbEngine.open(config.database());
+    DatasetRegistry datasets;
+    try {
+      datasets = DatasetRegistry.open(engine, config.files().schema(), config.files().datasets(),
+          config.database().dataDirectoryPaths());
+    } catch (RuntimeException e) {
+      engine.close();
+      allocator.close();
+      throw e;
+    }
+    engine.useCatalogRefresher(datasets);
     SessionManager sessions = new SessionManager(engine, config.sessions());
     ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("bridge-flight"));
     StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait());
@@ -72,7 +86,8 @@ public final class BridgeServer implements AutoCloseable {
           ? HttpTransport.start(config.http(), config.flight().host(),
               new RestHandler(config.http(), engine, sessions, statements, ingest, allocator))
           : null;
-      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http);
+      return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, executor, producer, flight,
+          http);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
@@ -80,6 +95,7 @@ public final class BridgeServer implements AutoCloseable {
       producer.close();
       transactions.close();
       sessions.close();
+      datasets.close();
       engine.close();
       executor.shutdownNow();
       allocator.close();
@@ -94,6 +110,11 @@ public final class BridgeServer implements AutoCloseable {
   /** The HTTP door's port, or -1 when it is disabled. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** The dataset views; {@link DatasetRegistry#apply} brings them in line with a reloaded dataset list. */
+  public DatasetRegistry datasets() {
+    return datasets;
   }
 
   public BridgeConfig config() {
@@ -122,6 +143,7 @@ public final class BridgeServer implements AutoCloseable {
     producer.close();
     transactions.close();
     sessions.close();
+    datasets.close();
     engine.close();
     executor.shutdown();
     try {
