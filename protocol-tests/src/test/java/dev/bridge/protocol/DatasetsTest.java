@@ -19,9 +19,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.flight.CallStatus;
+import java.nio.charset.StandardCharsets;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.util.TableRef;
@@ -148,6 +152,153 @@ class DatasetsTest {
     files.parquet("later/a.parquet", "SELECT 5 AS n");
     assertThat(scalar("SELECT sum(n)::BIGINT FROM files.later")).isEqualTo(5L);
     assertThat(jdbcColumns("later")).containsExactly("n");
+  }
+
+  @Test
+  void aCorruptFileMakesOnlyItsDatasetFailUntilItIsRemoved() throws Exception {
+    files.parquet("trips/a.parquet", "SELECT 1 AS id, 'x' AS city");
+    files.parquet("other/a.parquet", "SELECT 2 AS id");
+    Path corrupt = files.corrupt("trips/b.parquet");
+    // The server starts although a dataset is broken.
+    start(DatasetConfig.of("trips", List.of("trips/*.parquet")), DatasetConfig.of("other", List.of("other/*.parquet")));
+    assertThatThrownBy(() -> scalar("SELECT count(*) FROM files.trips"))
+        .hasMessageContaining("dataset 'trips' is unavailable")
+        .hasMessageContaining(corrupt.toString());
+    assertThat(scalar("SELECT count(*) FROM files.other")).isEqualTo(1L);
+    assertThat(jdbcColumns("other")).containsExactly("id");
+
+    files.delete("trips/b.parquet");
+    assertThat(scalar("SELECT count(*) FROM files.trips")).isEqualTo(1L);
+    files.corrupt("trips/c.parquet");
+    // A dataset that breaks keeps its columns in the metadata, so clients' catalogs do not flicker.
+    assertThat(jdbcColumns("trips")).containsExactly("id", "city");
+    assertThat(flightSqlTableSchema("trips").getFields()).extracting(Field::getName).containsExactly("id", "city");
+    assertThatThrownBy(() -> scalar("SELECT id FROM files.trips")).hasMessageContaining("c.parquet");
+  }
+
+  @Test
+  void aSymbolicLinkOutOfTheDataDirectoriesMakesTheDatasetUnavailable(@TempDir Path outside) throws Exception {
+    files.parquet("trips/a.parquet", "SELECT 1 AS id");
+    start(DatasetConfig.of("trips", List.of("trips/*.parquet")));
+    Path secret;
+    try (DataFiles elsewhere = new DataFiles(outside)) {
+      secret = elsewhere.parquet("secret.parquet", "SELECT 42 AS id");
+    }
+    Files.createSymbolicLink(data.resolve("trips/b.parquet"), secret);
+    assertThatThrownBy(() -> scalar("SELECT count(*) FROM files.trips"))
+        .hasMessageContaining("dataset 'trips' is unavailable")
+        .hasMessageContaining("outside the data directories");
+    Files.delete(data.resolve("trips/b.parquet"));
+    assertThat(scalar("SELECT count(*) FROM files.trips")).isEqualTo(1L);
+  }
+
+  @Test
+  void aPatternOutsideTheDataDirectoriesStopsTheServerAtStart(@TempDir Path outside) {
+    for (String pattern : List.of(outside + "/*.parquet", "../elsewhere/*.parquet", "trips/*/../../../x/*.parquet")) {
+      assertThatThrownBy(() -> start(DatasetConfig.of("escape", List.of(pattern))))
+          .as(pattern)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("files.datasets.escape.paths")
+          .hasMessageContaining(pattern);
+    }
+  }
+
+  @Test
+  void applyingANewDatasetListAddsReplacesAndDropsViews() throws Exception {
+    files.parquet("trips/a.parquet", "SELECT 1 AS id");
+    files.parquet("old/a.parquet", "SELECT 1 AS id");
+    files.write("new/a.csv", "SELECT 'n' AS tag", "FORMAT csv");
+    start(DatasetConfig.of("trips", List.of("trips/*.parquet")), DatasetConfig.of("old", List.of("old/*.parquet")));
+    jdbc.createStatement().execute("CREATE VIEW files.mine AS SELECT 1 AS x");
+
+    server.server().datasets().apply(List.of(
+        new DatasetConfig("trips", List.of("trips/*.parquet", "old/*.parquet"), null, null, null, null),
+        DatasetConfig.of("fresh", List.of("new/*.csv"))));
+    assertThat(scalar("SELECT count(*) FROM files.trips")).isEqualTo(2L);
+    assertThat(scalar("SELECT tag FROM files.fresh")).isEqualTo("n");
+    assertThatThrownBy(() -> scalar("SELECT * FROM files.old")).hasMessageContaining("old");
+    // Views the registry did not create are left alone.
+    assertThat(scalar("SELECT x FROM files.mine")).isEqualTo(1);
+
+    List<DatasetConfig> escaping = List.of(DatasetConfig.of("trips", List.of("../../*.parquet")));
+    assertThatThrownBy(() -> server.server().datasets().apply(escaping))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("files.datasets.trips.paths");
+    assertThat(scalar("SELECT count(*) FROM files.trips")).isEqualTo(2L);
+  }
+
+  @Test
+  void viewsOfDatasetsNoLongerConfiguredAreDroppedAtStart(@TempDir Path database) throws Exception {
+    files.parquet("trips/a.parquet", "SELECT 1 AS id");
+    String path = database.resolve("bridge.duckdb").toString();
+    List<DatasetConfig> two = List.of(DatasetConfig.of("trips", List.of("trips/*.parquet")),
+        DatasetConfig.of("gone", List.of("trips/*.parquet")));
+    try (TestServer first = TestServer.start(config -> withDatasets(config, data, two).withDatabase(
+        new DatabaseConfig(path, null, null, List.of(data.toString()))))) {
+      assertThat(first.server().config().files().datasets()).hasSize(2);
+    }
+    server = TestServer.start(config -> withDatasets(config, data, two.subList(0, 1)).withDatabase(
+        new DatabaseConfig(path, null, null, List.of(data.toString()))));
+    allocator = new RootAllocator();
+    flightSql = server.flightSqlClient(allocator);
+    jdbc = DriverManager.getConnection(server.jdbcUrl());
+    assertThat(scalar("SELECT count(*) FROM files.trips")).isEqualTo(1L);
+    try (ResultSet tables = jdbc.getMetaData().getTables(null, "files", "gone", null)) {
+      assertThat(tables.next()).isFalse();
+    }
+  }
+
+  @Test
+  void listFlightsAndPathDescriptorsThroughArrowsFlightClient() throws Exception {
+    files.parquet("trips/a.parquet", "SELECT range AS id FROM range(3)");
+    start(DatasetConfig.of("trips", List.of("trips/*.parquet")));
+    jdbc.createStatement().execute("CREATE TABLE planes AS SELECT 1 AS seats");
+    try (FlightClient client = server.flightClient(allocator)) {
+      List<List<String>> paths = new ArrayList<>();
+      for (FlightInfo info : client.listFlights(new Criteria("files.%".getBytes(StandardCharsets.UTF_8)))) {
+        paths.add(info.getDescriptor().getPath());
+        assertThat(info.getSchema().getFields()).extracting(Field::getName).containsExactly("id");
+      }
+      assertThat(paths).containsExactly(List.of("files", "trips"));
+      List<List<String>> all = new ArrayList<>();
+      client.listFlights(Criteria.ALL).forEach(info -> all.add(info.getDescriptor().getPath()));
+      assertThat(all).contains(List.of("files", "trips"), List.of("main", "planes"));
+
+      // An in-memory database's catalog is called "memory".
+      for (FlightDescriptor descriptor : List.of(FlightDescriptor.path("files", "trips"), FlightDescriptor.path("trips"),
+          FlightDescriptor.path("memory", "files", "trips"))) {
+        FlightInfo info = client.getInfo(descriptor);
+        assertThat(info.getDescriptor()).isEqualTo(descriptor);
+        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+          long rows = 0;
+          while (stream.next()) {
+            rows += stream.getRoot().getRowCount();
+          }
+          assertThat(rows).isEqualTo(3);
+        }
+        assertThat(client.getSchema(descriptor).getSchema().getFields()).extracting(Field::getName)
+            .containsExactly("id");
+      }
+      assertThatThrownBy(() -> client.getInfo(FlightDescriptor.path("files", "nowhere")))
+          .isInstanceOfSatisfying(FlightRuntimeException.class,
+              e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND))
+          .hasMessageContaining("files.nowhere");
+    }
+  }
+
+  @Test
+  void listFlightsLeavesOutAViewThatCannotBeRead() throws Exception {
+    start();
+    try (Statement statement = jdbc.createStatement()) {
+      statement.execute("CREATE TABLE base AS SELECT 1 AS id");
+      statement.execute("CREATE VIEW dangling AS SELECT * FROM base");
+      statement.execute("DROP TABLE base");
+    }
+    try (FlightClient client = server.flightClient(allocator)) {
+      List<List<String>> paths = new ArrayList<>();
+      client.listFlights(Criteria.ALL).forEach(info -> paths.add(info.getDescriptor().getPath()));
+      assertThat(paths).doesNotContain(List.of("main", "dangling"));
+    }
   }
 
   private long flightSqlRows(String sql) throws Exception {
