@@ -173,3 +173,14 @@ def test_hive_partitions_are_columns_and_filters_prune_files(client):
     assert "Scanning Files: 1/4" in plan, plan
     assert query(client, "SELECT sum(amount) AS s FROM files.sales WHERE year = 2024 AND month = 1") \
         .to_pydict() == {"s": [202401 * 4]}
+
+
+def test_a_new_partition_and_a_file_rewritten_in_place_are_read_at_once(client, data):
+    write_parquet(data / "sales" / "year=2025" / "month=1" / "part.parquet", {"amount": [202501]})
+    assert query(client, "SELECT count(*) AS n FROM files.sales WHERE year = 2025").to_pydict() == {"n": [1]}
+    # Rewritten in place (no rename: the directory does not change). DuckDB reads the file as it is now at once;
+    # the view's metadata follows within a second (the registry lists files again at least that often).
+    pq.write_table(pa.table({"amount": [1], "note": ["x"]}), data / "sales" / "year=2025" / "month=1" / "part.parquet")
+    assert query(client, "SELECT note FROM files.sales WHERE year = 2025").to_pydict() == {"note": ["x"]}
+    os.remove(data / "sales" / "year=2025" / "month=1" / "part.parquet")
+    assert query(client, "SELECT count(*) AS n FROM files.sales WHERE year = 2025").to_pydict() == {"n": [0]}

@@ -15,9 +15,21 @@ import java.util.stream.Collectors;
  * the exact files listed (not the pattern), so what it reads is what was checked when it was created.
  */
 final class Dataset {
+  /**
+   * File systems stamp modifications with a coarse clock (one kernel tick): a directory modified this shortly
+   * before it was listed may change again under the same stamp, so it is not trusted until it has settled.
+   */
+  private static final long SETTLE_MILLIS = 50;
+  /** A file rewritten in place changes no directory; the files themselves are listed again at least this often. */
+  private static final long RELIST_MILLIS = 1_000;
+
   private final DatasetConfig config;
   private final List<DatasetGlob> globs;
   private volatile FileSet current;
+  private volatile Listing lastListing;
+
+  /** The directories a listing read, and when (wall clock) it started. */
+  private record Listing(List<DirectoryStamp> directories, long startedMillis) {}
 
   private Dataset(DatasetConfig config, List<DatasetGlob> globs) {
     this.config = config;
@@ -54,16 +66,37 @@ final class Dataset {
   }
 
   /**
+   * Whether the files cannot have changed since the last listing: it is recent, and every directory it read still
+   * has the stamp it had then, a stamp that had settled before it. This costs one {@code stat} per directory.
+   */
+  boolean unchangedSinceListing() {
+    Listing listing = lastListing;
+    if (listing == null || System.currentTimeMillis() - listing.startedMillis() >= RELIST_MILLIS) {
+      return false;
+    }
+    for (DirectoryStamp directory : listing.directories()) {
+      if (listing.startedMillis() - directory.modified().toMillis() < SETTLE_MILLIS || !directory.unchanged()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Lists the files every pattern matches now. A file whose real path leaves the data directories (through a
    * symbolic link) makes the dataset unavailable rather than being read or silently skipped.
    */
   FileSet scan(List<Path> realDataDirectories) {
+    long startedMillis = System.currentTimeMillis();
     List<DatasetFile> files = new ArrayList<>();
+    List<DirectoryStamp> directories = new ArrayList<>();
     try {
       for (DatasetGlob glob : globs) {
-        glob.list(files);
+        glob.list(files, directories);
       }
+      lastListing = new Listing(List.copyOf(directories), startedMillis);
     } catch (IOException e) {
+      lastListing = null;
       return FileSet.failed("cannot list " + patterns() + ": " + e);
     }
     for (DatasetFile file : files) {

@@ -70,12 +70,29 @@ final class DatasetGlob {
     return absolutePattern;
   }
 
-  /** Adds the regular files (or symbolic links to them) the pattern matches now. */
-  void list(List<DatasetFile> into) throws IOException {
+  /**
+   * Adds the regular files (or symbolic links to them) the pattern matches now to {@code files}, and the directories
+   * it read to {@code directories}, each stamped before it was read. When the pattern's directory does not exist
+   * yet, its nearest existing ancestor is stamped instead, so that its creation is noticed.
+   */
+  void list(List<DatasetFile> files, List<DirectoryStamp> directories) throws IOException {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      Path ancestor = root.getParent();
+      while (ancestor != null && !Files.isDirectory(ancestor, LinkOption.NOFOLLOW_LINKS)) {
+        ancestor = ancestor.getParent();
+      }
+      if (ancestor != null) {
+        directories.add(DirectoryStamp.of(ancestor));
+      }
       return;
     }
     Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), maxDepth, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+        directories.add(new DirectoryStamp(directory, attributes.lastModifiedTime()));
+        return FileVisitResult.CONTINUE;
+      }
+
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
         if (matcher.matches(file)) {
@@ -83,19 +100,15 @@ final class DatasetGlob {
             Path target = file.toRealPath();
             BasicFileAttributes targetAttributes = Files.readAttributes(target, BasicFileAttributes.class);
             if (targetAttributes.isRegularFile()) {
-              into.add(new DatasetFile(file, target, targetAttributes.size(), targetAttributes.lastModifiedTime()));
+              files.add(new DatasetFile(file, target, targetAttributes.size(), targetAttributes.lastModifiedTime()));
             }
           } else if (attributes.isRegularFile()) {
-            into.add(new DatasetFile(file, file, attributes.size(), attributes.lastModifiedTime()));
+            files.add(new DatasetFile(file, file, attributes.size(), attributes.lastModifiedTime()));
           }
         }
         return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  Path root() {
-    return root;
   }
 
   private static boolean hasWildcard(String segment) {

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one view per configured dataset in the datasets' schema, in line with the files on disk.
  *
- * <p>{@link #refresh()} runs before every statement and metadata read: it lists each dataset's files (names, sizes,
- * modification times) and, only when that list changed, replaces the view with one over the files now there. The
+ * <p>{@link #refresh()} runs before every statement and metadata read. It checks the modification times of the
+ * directories each dataset's last listing read (one {@code stat} each); only when one changed (a file was added,
+ * removed or renamed) or a second has passed does it list the files again (names, sizes, modification times), and
+ * only when that list changed does it replace the view with one over the files now there. The
  * replacement binds the files (DuckDB reads every file's schema with {@code union_by_name}), so a new column shows
  * in {@code duckdb_columns()} and in every client's metadata at once. A dataset with no file, or whose files DuckDB
  * cannot read, gets a view with its last known columns that fails when read, with a message naming the dataset and
@@ -112,9 +114,13 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
     if (now.isEmpty()) {
       return;
     }
-    List<Path> realDirectories = realDataDirectories();
+    List<Path> realDirectories = null;
     for (Dataset dataset : now.values()) {
       try {
+        if (dataset.unchangedSinceListing()) {
+          continue;
+        }
+        realDirectories = realDirectories == null ? realDataDirectories() : realDirectories;
         FileSet files = dataset.scan(realDirectories);
         if (!files.equals(dataset.current())) {
           synchronized (this) {
