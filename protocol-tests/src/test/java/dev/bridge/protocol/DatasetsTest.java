@@ -10,6 +10,7 @@ import dev.bridge.config.DatabaseConfig;
 import dev.bridge.config.DatasetConfig;
 import dev.bridge.config.FilesConfig;
 import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -299,6 +300,21 @@ class DatasetsTest {
       client.listFlights(Criteria.ALL).forEach(info -> paths.add(info.getDescriptor().getPath()));
       assertThat(paths).doesNotContain(List.of("main", "dangling"));
     }
+  }
+
+  @Test
+  void theHttpDoorSeesDatasetsAndTheirErrorsToo() throws Exception {
+    files.parquet("trips/a.parquet", "SELECT 1 AS id");
+    start(DatasetConfig.of("trips", List.of("trips/*.parquet")), DatasetConfig.of("later", List.of("later/*.csv")));
+    RestClient http = new RestClient(server);
+    files.parquet("trips/b.parquet", "SELECT 2 AS id, 'x' AS note");
+    HttpResponse<String> table = http.send(http.request("/v1/tables/trips?schema=files"));
+    assertThat(table.statusCode()).isEqualTo(200);
+    assertThat(RestClient.json(table.body()).get("columns")).extracting(column -> column.get("name").asText())
+        .containsExactly("id", "note");
+    HttpResponse<String> unavailable = http.send(http.query("SELECT * FROM files.later"));
+    assertThat(unavailable.statusCode()).isEqualTo(409);
+    assertThat(unavailable.body()).contains("dataset 'later' is unavailable: no file matches");
   }
 
   private long flightSqlRows(String sql) throws Exception {

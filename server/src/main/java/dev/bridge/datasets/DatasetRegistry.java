@@ -157,8 +157,7 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
       }
     }
     if (problem.isPresent()) {
-      String message = DuckDbErrors.DATASET_UNAVAILABLE_PREFIX + dataset.name() + "' is unavailable: "
-          + problem.get();
+      String message = DuckDbErrors.datasetUnavailable(dataset.name(), problem.get());
       log.warn("{}", message);
       try {
         execute("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM (" + typedNulls(dataset.name())

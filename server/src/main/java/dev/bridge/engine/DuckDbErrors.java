@@ -12,10 +12,18 @@ public final class DuckDbErrors {
   private static final String PENDING_RESULT_WRAPPER =
       "Attempting to execute an unsuccessful or closed pending query result\nError: ";
 
-  /** How the error of an unavailable dataset's view starts (see {@code dev.bridge.datasets}). */
-  public static final String DATASET_UNAVAILABLE_PREFIX = "dataset '";
+  private static final String DATASET_PREFIX = "dataset '";
+  private static final String UNAVAILABLE = "' is unavailable: ";
 
   private DuckDbErrors() {}
+
+  /**
+   * The message an unavailable dataset's view fails with (see {@code dev.bridge.datasets}); DuckDB reports it as an
+   * Invalid Input Error, classified here as FAILED_PRECONDITION.
+   */
+  public static String datasetUnavailable(String dataset, String problem) {
+    return DATASET_PREFIX + dataset + UNAVAILABLE + problem;
+  }
 
   public static EngineException translate(SQLException e) {
     return translate(e.getMessage(), e);
@@ -35,8 +43,8 @@ public final class DuckDbErrors {
     String prefix = lower.contains(":") ? lower.substring(0, lower.indexOf(':')) : lower;
     return switch (prefix) {
       // A configured dataset whose files are missing or unreadable: the statement is fine, the files are not.
-      case "invalid input error" -> lower.startsWith("invalid input error: " + DATASET_UNAVAILABLE_PREFIX)
-          ? ErrorKind.FAILED_PRECONDITION : ErrorKind.INVALID_ARGUMENT;
+      case "invalid input error" -> lower.startsWith("invalid input error: " + DATASET_PREFIX)
+          && lower.contains(UNAVAILABLE) ? ErrorKind.FAILED_PRECONDITION : ErrorKind.INVALID_ARGUMENT;
       case "parser error", "syntax error", "binder error", "conversion error",
            "invalid type error", "out of range error", "type mismatch error", "parameter not resolved error",
            "parameter not allowed error", "sequence error", "invalid configuration error" -> ErrorKind.INVALID_ARGUMENT;
