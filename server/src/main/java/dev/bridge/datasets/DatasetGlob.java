@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * One glob pattern of a dataset, resolved to an absolute path and split into the directory it starts in (its
@@ -59,8 +60,13 @@ final class DatasetGlob {
     }
     // Java's "**/" needs at least one directory; a dataset's "**/" also matches none, as DuckDB's does.
     String wildcardPart = String.join("/", rest).replace("**/", "{**/,}");
-    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + escape(root.toString()) + "/"
-        + wildcardPart);
+    PathMatcher matcher;
+    try {
+      matcher = FileSystems.getDefault().getPathMatcher("glob:" + escape(root.toString()) + "/" + wildcardPart);
+    } catch (PatternSyntaxException e) {
+      throw new ConfigException("files.datasets." + dataset + ".paths: '" + pattern + "' is not a valid glob: "
+          + e.getDescription());
+    }
     int maxDepth = rest.stream().anyMatch(segment -> segment.contains("**")) ? Integer.MAX_VALUE : rest.size();
     return new DatasetGlob(root + "/" + String.join("/", rest), root, matcher, maxDepth);
   }
