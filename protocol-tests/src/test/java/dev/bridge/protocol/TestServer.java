@@ -57,6 +57,13 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return startNow(path.toString());
   }
 
+  /** A server on an in-memory database whose configuration {@code customize} derives from the test defaults. */
+  public static TestServer start(UnaryOperator<BridgeConfig> customize) {
+    TestServer testServer = new TestServer(DatabaseConfig.IN_MEMORY, customize);
+    testServer.startServer();
+    return testServer;
+  }
+
   private static TestServer startNow(String databasePath) {
     TestServer testServer = new TestServer(databasePath, UnaryOperator.identity());
     testServer.startServer();

@@ -13,6 +13,7 @@ public record BridgeConfig(
     @JsonProperty("http") HttpConfig http,
     @JsonProperty("tls") TlsConfig tls,
     @JsonProperty("limits") LimitsConfig limits,
+    @JsonProperty("files") FilesConfig files,
     @JsonProperty("logging") LoggingConfig logging,
     @JsonProperty("query_log") QueryLogConfig queryLog) {
 
@@ -23,32 +24,37 @@ public record BridgeConfig(
     http = http == null ? HttpConfig.DEFAULT : http;
     tls = tls == null ? TlsConfig.DEFAULT : tls;
     limits = limits == null ? LimitsConfig.DEFAULT : limits;
+    files = files == null ? FilesConfig.DEFAULT : files;
     logging = logging == null ? LoggingConfig.DEFAULT : logging;
     queryLog = queryLog == null ? QueryLogConfig.DEFAULT : queryLog;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http, tls, limits, logging, queryLog);
+    return new BridgeConfig(newFlight, database, sessions, http, tls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http, tls, limits, logging, queryLog);
+    return new BridgeConfig(flight, newDatabase, sessions, http, tls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp, tls, limits, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, newHttp, tls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withTls(TlsConfig newTls) {
-    return new BridgeConfig(flight, database, sessions, http, newTls, limits, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, newTls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withLimits(LimitsConfig newLimits) {
-    return new BridgeConfig(flight, database, sessions, http, tls, newLimits, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, tls, newLimits, files, logging, queryLog);
+  }
+
+  public BridgeConfig withFiles(FilesConfig newFiles) {
+    return new BridgeConfig(flight, database, sessions, http, tls, limits, newFiles, logging, queryLog);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -59,6 +65,7 @@ public record BridgeConfig(
     http.validate();
     tls.validate();
     limits.validate();
+    files.validate();
     logging.validate();
     queryLog.validate();
   }

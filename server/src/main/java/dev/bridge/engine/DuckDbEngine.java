@@ -21,6 +21,7 @@ public final class DuckDbEngine implements AutoCloseable {
 
   private final DatabaseConfig config;
   private final DuckDBConnection root;
+  private volatile CatalogRefresher catalogRefresher = CatalogRefresher.NONE;
 
   private DuckDbEngine(DatabaseConfig config, DuckDBConnection root) {
     this.config = config;
@@ -76,6 +77,15 @@ public final class DuckDbEngine implements AutoCloseable {
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
+  }
+
+  /** Runs {@code refresher} before every statement and metadata read of every session. */
+  public void useCatalogRefresher(CatalogRefresher refresher) {
+    this.catalogRefresher = refresher;
+  }
+
+  void refreshCatalog() {
+    catalogRefresher.refresh();
   }
 
   public DatabaseConfig config() {

@@ -12,7 +12,18 @@ public final class DuckDbErrors {
   private static final String PENDING_RESULT_WRAPPER =
       "Attempting to execute an unsuccessful or closed pending query result\nError: ";
 
+  private static final String DATASET_PREFIX = "dataset '";
+  private static final String UNAVAILABLE = "' is unavailable: ";
+
   private DuckDbErrors() {}
+
+  /**
+   * The message an unavailable dataset's view fails with (see {@code dev.bridge.datasets}); DuckDB reports it as an
+   * Invalid Input Error, classified here as FAILED_PRECONDITION.
+   */
+  public static String datasetUnavailable(String dataset, String problem) {
+    return DATASET_PREFIX + dataset + UNAVAILABLE + problem;
+  }
 
   public static EngineException translate(SQLException e) {
     return translate(e.getMessage(), e);
@@ -34,9 +45,7 @@ public final class DuckDbErrors {
       case "parser error", "syntax error", "binder error", "conversion error", "invalid type error",
            "out of range error", "type mismatch error", "parameter not resolved error", "parameter not allowed error",
            "sequence error", "invalid configuration error" -> ErrorKind.INVALID_ARGUMENT;
-      // A SET of any setting after DuckDbLockdown locked the configuration.
-      case "invalid input error" -> lower.contains("the configuration has been locked")
-          ? ErrorKind.PERMISSION_DENIED : ErrorKind.INVALID_ARGUMENT;
+      case "invalid input error" -> invalidInputKind(lower);
       case "catalog error" -> lower.contains("already exists") ? ErrorKind.ALREADY_EXISTS
           : lower.contains("does not exist") || lower.contains("not found") ? ErrorKind.NOT_FOUND
           : ErrorKind.INVALID_ARGUMENT;
@@ -53,5 +62,17 @@ public final class DuckDbErrors {
       case "fatal error", "internal error" -> ErrorKind.INTERNAL;
       default -> lower.contains("conflict") ? ErrorKind.ABORTED : ErrorKind.INVALID_ARGUMENT;
     };
+  }
+
+  private static ErrorKind invalidInputKind(String lower) {
+    // A configured dataset whose files are missing or unreadable: the statement is fine, the files are not.
+    if (lower.startsWith("invalid input error: " + DATASET_PREFIX) && lower.contains(UNAVAILABLE)) {
+      return ErrorKind.FAILED_PRECONDITION;
+    }
+    // A SET of any setting after DuckDbLockdown locked the configuration.
+    if (lower.contains("the configuration has been locked")) {
+      return ErrorKind.PERMISSION_DENIED;
+    }
+    return ErrorKind.INVALID_ARGUMENT;
   }
 }

@@ -64,6 +64,7 @@ public final class Session implements AutoCloseable {
   private ConnectionLease lease(Duration busyWait, boolean ownConnection) {
     ensureOpen();
     touch();
+    engine.refreshCatalog();
     if (connectionFree.tryAcquire()) {
       return new ConnectionLease(connection, this::releasePrimary);
     }

@@ -12,6 +12,7 @@ import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.TableCatalog;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.metadata.CatalogMetadata;
 import dev.bridge.flight.metadata.SqlInfos;
@@ -88,6 +89,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final SqlInfos sqlInfos;
   private final SessionOptions sessionOptions;
   private final Telemetry telemetry;
+  private final PathFlights pathFlights;
 
   public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
       ArrowIngest ingest, BufferAllocator allocator, int batchRows, Telemetry telemetry) {
@@ -104,12 +106,16 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
         sessions.config().transactionIdleTimeout());
     this.sessionOptions = new SessionOptions(catalog, executor.timeouts());
+    this.pathFlights = new PathFlights(catalog, new TableCatalog(sessions.config().busyWait()), executor, statements);
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------
 
   @Override
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    if (!descriptor.isCommand()) {
+      return call(() -> pathFlights.flightInfo(session(context), descriptor));
+    }
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getFlightInfoStatement(query, context, descriptor))
         .orElseGet(() -> FlightSqlProducer.super.getFlightInfo(context, descriptor));
@@ -117,6 +123,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   @Override
   public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    if (!descriptor.isCommand()) {
+      return call(() -> new SchemaResult(pathFlights.schema(session(context), descriptor)));
+    }
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getSchemaStatement(query, context, descriptor))
         .orElseGet(() -> FlightSqlProducer.super.getSchema(context, descriptor));
@@ -127,6 +136,10 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     if (!isAny(ticket.getBytes())) {
       listener.error(FlightStatuses.toGrpc(EngineException.invalidArgument(
           "the ticket is not a Flight SQL ticket (a packed protobuf Any); use a ticket from GetFlightInfo")));
+      return;
+    }
+    if (PathFlights.isTicket(ticket)) {
+      stream(listener, () -> pathFlights.stream(session(context), user(context), ticket, listener));
       return;
     }
     FlightSqlProducer.super.getStream(context, ticket, listener);
@@ -485,9 +498,14 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     listener.onCompleted();
   }
 
+  /** Every table, view and dataset, one FlightInfo each with a path descriptor; see {@link PathFlights}. */
   @Override
   public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
-    listener.onError(unsupported("ListFlights"));
+    try {
+      pathFlights.list(session(context), criteria, listener);
+    } catch (EngineException e) {
+      listener.onError(FlightStatuses.toGrpc(e));
+    }
   }
 
   /** Takes an edited ticket TTL for the tickets handed out from now on. */
@@ -583,9 +601,5 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private static RuntimeException savepointsUnsupported() {
     return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED,
         "savepoints are not supported: DuckDB has no SAVEPOINT; use BeginTransaction/EndTransaction"));
-  }
-
-  private static RuntimeException unsupported(String what) {
-    return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED, what + " is not supported yet"));
   }
 }

@@ -98,6 +98,11 @@ final class StatementCommands implements AutoCloseable {
     streamer(session, user, prepared.plan(), singleRow(prepared.boundRows()), listener).start(() -> { });
   }
 
+  /** Runs a planned query without parameters and streams its result; returns at once. */
+  void streamQuery(Session session, String user, StatementPlan plan, ServerStreamListener listener) {
+    streamer(session, user, plan, List.of(), listener).start(() -> { });
+  }
+
   private ResultStreamer streamer(Session session, String user, StatementPlan plan, List<Object> parameters,
       ServerStreamListener listener) {
     QueryTrace trace = telemetry.statement(Protocol.FLIGHT, user, session.id(), plan.sql());

@@ -2,6 +2,7 @@ package dev.bridge.server;
 
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ConfigWatcher;
+import dev.bridge.datasets.DatasetRegistry;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.QueryTimeouts;
@@ -37,6 +38,7 @@ public final class BridgeServer implements AutoCloseable {
   private final BridgeConfig config;
   private final BufferAllocator allocator;
   private final DuckDbEngine engine;
+  private final DatasetRegistry datasets;
   private final SessionManager sessions;
   private final TransactionManager transactions;
   private final QueryTimeouts timeouts;
@@ -49,13 +51,14 @@ public final class BridgeServer implements AutoCloseable {
   private final LogbackSettings logback = new LogbackSettings();
   private boolean closed;
 
-  private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
-      TransactionManager transactions, QueryTimeouts timeouts, ExecutorService executor,
+  private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, DatasetRegistry datasets,
+      SessionManager sessions, TransactionManager transactions, QueryTimeouts timeouts, ExecutorService executor,
       BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http, RestHandler rest,
       Telemetry telemetry) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
+    this.datasets = datasets;
     this.sessions = sessions;
     this.transactions = transactions;
     this.timeouts = timeouts;
@@ -73,6 +76,16 @@ public final class BridgeServer implements AutoCloseable {
     Optional<ServerTls> tls = config.tls().enabled() ? Optional.of(ServerTls.load(config.tls())) : Optional.empty();
     BufferAllocator allocator = new RootAllocator();
     DuckDbEngine engine = DuckDbEngine.open(config.database());
+    DatasetRegistry datasets;
+    try {
+      datasets = DatasetRegistry.open(engine, config.files().schema(), config.files().datasets(),
+          config.database().dataDirectoryPaths());
+    } catch (RuntimeException e) {
+      engine.close();
+      allocator.close();
+      throw e;
+    }
+    engine.useCatalogRefresher(datasets);
     SessionManager sessions = new SessionManager(engine, config.sessions());
     ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("bridge-flight"));
     QueryTimeouts timeouts = new QueryTimeouts(config.limits());
@@ -91,8 +104,8 @@ public final class BridgeServer implements AutoCloseable {
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
-      return new BridgeServer(config, allocator, engine, sessions, transactions, timeouts, executor, producer, flight,
-          http, rest, telemetry);
+      return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, timeouts, executor,
+          producer, flight, http, rest, telemetry);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
@@ -101,6 +114,7 @@ public final class BridgeServer implements AutoCloseable {
       transactions.close();
       timeouts.close();
       sessions.close();
+      datasets.close();
       engine.close();
       executor.shutdownNow();
       allocator.close();
@@ -120,6 +134,11 @@ public final class BridgeServer implements AutoCloseable {
   /** Where the query timeouts are read from; {@link QueryTimeouts#update} applies new limits (reload). */
   public QueryTimeouts queryTimeouts() {
     return timeouts;
+  }
+
+  /** The dataset views; {@link DatasetRegistry#apply} brings them in line with a reloaded dataset list. */
+  public DatasetRegistry datasets() {
+    return datasets;
   }
 
   public BridgeConfig config() {
@@ -151,6 +170,7 @@ public final class BridgeServer implements AutoCloseable {
         .onChange("http.chunk_rows", (previous, next) -> rest.configure(next.http()))
         .onChange("http.max_body_bytes", (previous, next) -> rest.configure(next.http()))
         .onChange("limits", (previous, next) -> timeouts.update(next.limits()))
+        .onChange("files.datasets", (previous, next) -> datasets.apply(next.files().datasets()))
         .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))
         .onChange("query_log", (previous, next) -> telemetry.queryLog().configure(next.queryLog()));
   }
@@ -169,6 +189,7 @@ public final class BridgeServer implements AutoCloseable {
     transactions.close();
     timeouts.close();
     sessions.close();
+    datasets.close();
     engine.close();
     executor.shutdown();
     try {

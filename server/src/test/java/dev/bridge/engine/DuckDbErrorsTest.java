@@ -11,6 +11,8 @@ class DuckDbErrorsTest {
       "Parser Error: syntax error at or near \"SELEC\"|INVALID_ARGUMENT",
       "Binder Error: Referenced column \"x\" not found|INVALID_ARGUMENT",
       "Conversion Error: Could not convert string 'a' to INT32|INVALID_ARGUMENT",
+      "Invalid Input Error: dataset 'trips' is unavailable: no file matches /d/trips/*.parquet|FAILED_PRECONDITION",
+      "Invalid Input Error: dataset 'trips' was not found in the note|INVALID_ARGUMENT",
       "Catalog Error: Table with name nope does not exist!|NOT_FOUND",
       "Catalog Error: Table with name t already exists!|ALREADY_EXISTS",
       "Constraint Error: Duplicate key \"id: 1\" violates primary key constraint|FAILED_PRECONDITION",
