@@ -1,5 +1,6 @@
 package dev.bridge.cli;
 
+import dev.bridge.auth.ListenPolicy;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ConfigException;
 import dev.bridge.config.ConfigLoader;
@@ -39,12 +40,17 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-http", description = "Do not start the HTTP (REST) listener.")
   private boolean noHttp;
 
+  @Option(names = "--insecure",
+      description = "Allow listening on an address other than loopback without authentication.")
+  private boolean insecure;
+
   @Override
   public Integer call() throws Exception {
     BridgeConfig config;
     try {
       config = applyFlags(new ConfigLoader().load(resolveConfigFile()));
       config.validate();
+      ListenPolicy.check(config, insecure);
     } catch (ConfigException e) {
       System.err.println("bridge: invalid configuration: " + e.getMessage());
       return 2;
@@ -52,6 +58,9 @@ public final class ServeCommand implements Callable<Integer> {
     BridgeServer server;
     try {
       server = BridgeServer.start(config);
+    } catch (ConfigException e) {
+      System.err.println("bridge: invalid configuration: " + e.getMessage());
+      return 2;
     } catch (EngineException | java.io.IOException e) {
       System.err.println("bridge: cannot start: " + e.getMessage());
       return 1;

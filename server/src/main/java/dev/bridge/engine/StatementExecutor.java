@@ -1,5 +1,6 @@
 package dev.bridge.engine;
 
+import dev.bridge.auth.StatementRoles;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -25,8 +26,10 @@ public final class StatementExecutor {
     this.busyWait = busyWait;
   }
 
+  /** Plans {@code sql} once the session's role is allowed to run it (checked before DuckDB prepares anything). */
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
+      StatementRoles.check(session.principal(), lease.connection(), sql);
       return planner.plan(engine, lease, sql);
     }
   }

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.bridge.auth.Principal;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.PreparedQuery;
@@ -307,7 +308,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
       StreamListener<CancelStatus> listener) {
-    if (statements.cancel(request.getInfo())) {
+    if (statements.cancel(principal(context).user(), request.getInfo())) {
       listener.onNext(CancelStatus.CANCELLED);
       listener.onCompleted();
     } else {
@@ -449,7 +450,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void closeSession(CloseSessionRequest request, CallContext context,
       StreamListener<CloseSessionResult> listener) {
-    sessions.close(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
+    sessions.close(sessionKey(context));
     listener.onNext(new CloseSessionResult(CloseSessionResult.Status.CLOSED));
     listener.onCompleted();
   }
@@ -467,7 +468,18 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   // ---- Helpers -------------------------------------------------------------------------------------------------
 
   private Session session(CallContext context) {
-    return sessions.session(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
+    return sessions.session(sessionKey(context), principal(context));
+  }
+
+  /** The caller's session key: its bearer token when authentication is on, else what SessionKeyMiddleware saw. */
+  private static String sessionKey(CallContext context) {
+    AuthMiddleware auth = context.getMiddleware(AuthMiddleware.KEY);
+    return auth != null ? auth.sessionKey() : context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey();
+  }
+
+  private static Principal principal(CallContext context) {
+    AuthMiddleware auth = context.getMiddleware(AuthMiddleware.KEY);
+    return auth != null ? auth.principal() : Principal.ANONYMOUS;
   }
 
   private static boolean isAny(byte[] bytes) {

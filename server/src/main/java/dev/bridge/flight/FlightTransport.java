@@ -1,5 +1,6 @@
 package dev.bridge.flight;
 
+import dev.bridge.auth.Authenticator;
 import dev.bridge.config.FlightConfig;
 import dev.bridge.engine.SessionManager;
 import io.grpc.Attributes;
@@ -13,6 +14,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +41,16 @@ public final class FlightTransport implements AutoCloseable {
   }
 
   public static FlightTransport start(FlightConfig config, BufferAllocator allocator,
-      BridgeFlightSqlProducer producer, SessionManager sessions, ExecutorService executor) throws IOException {
+      BridgeFlightSqlProducer producer, SessionManager sessions, ExecutorService executor,
+      Authenticator authenticator) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
-    List<ServerInterceptorAdapter.KeyFactory<?>> middleware = List.of(
+    List<ServerInterceptorAdapter.KeyFactory<?>> middleware = new ArrayList<>();
+    if (authenticator.enabled()) {
+      // First, so that no other middleware (nor the producer) sees an unauthenticated call.
+      middleware.add(new ServerInterceptorAdapter.KeyFactory<>(AuthMiddleware.KEY,
+          new AuthMiddleware.Factory(authenticator)));
+    }
+    middleware.add(
         new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))

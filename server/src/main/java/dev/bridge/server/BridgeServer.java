@@ -1,5 +1,7 @@
 package dev.bridge.server;
 
+import dev.bridge.auth.AuthEvents;
+import dev.bridge.auth.Authenticator;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
@@ -37,11 +39,12 @@ public final class BridgeServer implements AutoCloseable {
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
   private final HttpTransport http;
+  private final Authenticator authenticator;
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, SessionManager sessions,
       TransactionManager transactions, ExecutorService executor, BridgeFlightSqlProducer producer,
-      FlightTransport flight, HttpTransport http) {
+      FlightTransport flight, HttpTransport http, Authenticator authenticator) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
@@ -51,10 +54,17 @@ public final class BridgeServer implements AutoCloseable {
     this.producer = producer;
     this.flight = flight;
     this.http = http;
+    this.authenticator = authenticator;
   }
 
   public static BridgeServer start(BridgeConfig config) throws IOException {
+    return start(config, AuthEvents.NONE);
+  }
+
+  /** Starts a server whose refused authentications are reported to {@code authEvents}. */
+  public static BridgeServer start(BridgeConfig config, AuthEvents authEvents) throws IOException {
     config.validate();
+    Authenticator authenticator = new Authenticator(config.auth(), authEvents);
     BufferAllocator allocator = new RootAllocator();
     DuckDbEngine engine = DuckDbEngine.open(config.database());
     SessionManager sessions = new SessionManager(engine, config.sessions());
@@ -67,12 +77,13 @@ public final class BridgeServer implements AutoCloseable {
         allocator, config.flight().batchRows());
     FlightTransport flight = null;
     try {
-      flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor);
+      flight = FlightTransport.start(config.flight(), allocator, producer, sessions, executor, authenticator);
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(),
-              new RestHandler(config.http(), engine, sessions, statements, ingest, allocator))
+              new RestHandler(config.http(), engine, sessions, statements, ingest, allocator, authenticator))
           : null;
-      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http);
+      return new BridgeServer(config, allocator, engine, sessions, transactions, executor, producer, flight, http,
+          authenticator);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
@@ -94,6 +105,11 @@ public final class BridgeServer implements AutoCloseable {
   /** The HTTP door's port, or -1 when it is disabled. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** Users, roles and token settings; {@link Authenticator#update} replaces them on a configuration reload. */
+  public Authenticator authenticator() {
+    return authenticator;
   }
 
   public BridgeConfig config() {
