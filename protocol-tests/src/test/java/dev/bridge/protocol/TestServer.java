@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcException;
 import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
@@ -28,10 +29,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final String databasePath;
+  private final UnaryOperator<BridgeConfig> customization;
   private BridgeServer server;
 
   private TestServer(String databasePath) {
+    this(databasePath, UnaryOperator.identity());
+  }
+
+  private TestServer(String databasePath, UnaryOperator<BridgeConfig> customization) {
     this.databasePath = databasePath;
+    this.customization = customization;
+  }
+
+  /** A server on an in-memory database with its configuration changed by {@code customization}, per test class. */
+  public static TestServer perClass(UnaryOperator<BridgeConfig> customization) {
+    return new TestServer(DatabaseConfig.IN_MEMORY, customization);
+  }
+
+  /** A server on an in-memory database with its configuration changed by {@code customization}, started now. */
+  public static TestServer start(UnaryOperator<BridgeConfig> customization) {
+    TestServer testServer = new TestServer(DatabaseConfig.IN_MEMORY, customization);
+    testServer.startServer();
+    return testServer;
   }
 
   /** A server on an in-memory database, started and stopped around one test class. */
@@ -66,10 +85,10 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   private void startServer() {
-    BridgeConfig config = BridgeConfig.defaults()
+    BridgeConfig config = customization.apply(BridgeConfig.defaults()
         .withFlight(FlightConfig.DEFAULT.withHost("127.0.0.1").withPort(0))
         .withDatabase(DatabaseConfig.DEFAULT.withPath(databasePath))
-        .withHttp(HttpConfig.DEFAULT.withPort(0));
+        .withHttp(HttpConfig.DEFAULT.withPort(0)));
     try {
       server = BridgeServer.start(config);
     } catch (IOException e) {
