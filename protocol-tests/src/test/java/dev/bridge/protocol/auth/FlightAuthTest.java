@@ -132,6 +132,29 @@ class FlightAuthTest {
   }
 
   @Test
+  void aReaderCannotIngestThroughCommandStatementIngest() throws Exception {
+    CredentialCallOption reader = login(client, READER);
+    FlightSqlClient sql = new FlightSqlClient(client);
+    Schema schema = new Schema(List.of(org.apache.arrow.vector.types.pojo.Field.nullable("id",
+        new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true))));
+    try (VectorSchemaRoot data = VectorSchemaRoot.create(schema, allocator)) {
+      data.setRowCount(0);
+      FlightSqlClient.ExecuteIngestOptions options = new FlightSqlClient.ExecuteIngestOptions("reader_upload",
+          org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.newBuilder()
+              .setIfNotExist(org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest
+                  .TableDefinitionOptions.TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE)
+              .setIfExists(org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest
+                  .TableDefinitionOptions.TableExistsOption.TABLE_EXISTS_OPTION_FAIL).build(),
+          false, null, null, java.util.Map.of());
+      assertThatThrownBy(() -> sql.executeIngest(data, options, reader))
+          .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+            assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAUTHORIZED);
+            assertThat(e.getMessage()).contains("role reader");
+          });
+    }
+  }
+
+  @Test
   void aTicketFromOneUserIsUselessToAnother() throws Exception {
     CredentialCallOption writer = login(client, WRITER);
     CredentialCallOption admin = login(client, ADMIN);
