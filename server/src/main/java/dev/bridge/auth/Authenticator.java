@@ -51,9 +51,13 @@ public final class Authenticator {
 
   /**
    * Replaces users, roles, token settings and the external issuer's key at once, for a configuration reload.
-   * Tokens already handed out stay valid while their signing key does; a removed user's do not.
+   * Tokens already handed out stay valid while their signing key does; a removed user's do not. Does nothing when
+   * authentication is off (turning it on needs a restart).
    */
   public void update(AuthConfig config) {
+    if (!enabled) {
+      return;
+    }
     TokenConfig token = config.token();
     State next = new State(new UserDirectory(config), new SignedTokens(signingKey(token), token.issuer(),
         token.ttl()), config.externalJwt().configured()

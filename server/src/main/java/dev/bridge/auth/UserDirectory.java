@@ -11,9 +11,6 @@ import java.util.stream.Collectors;
 final class UserDirectory {
   private record User(String name, String passwordHash, Role role) {}
 
-  /** Checked when the user is unknown, so that an unknown name costs as long as a wrong password. */
-  private static final String DECOY_HASH = PasswordHasher.hash("decoy".toCharArray(), PasswordHasher.DEFAULT_COST);
-
   private volatile Map<String, User> users = Map.of();
 
   UserDirectory(AuthConfig config) {
@@ -29,13 +26,18 @@ final class UserDirectory {
   /** The user these credentials belong to, or empty when the name is unknown or the password wrong. */
   Optional<Principal> verify(String name, char[] password) {
     User user = users.get(name);
-    boolean matches = PasswordHasher.verify(password, user == null ? DECOY_HASH : user.passwordHash());
+    boolean matches = PasswordHasher.verify(password, user == null ? Decoy.HASH : user.passwordHash());
     return user != null && matches ? Optional.of(new Principal(user.name(), user.role())) : Optional.empty();
   }
 
   /** The user's current role, or empty when the user no longer exists. */
   Optional<Principal> current(String name) {
     return Optional.ofNullable(users.get(name)).map(user -> new Principal(user.name(), user.role()));
+  }
+
+  /** Checked when the user is unknown, so that an unknown name costs as long as a wrong password; made on first use. */
+  private static final class Decoy {
+    static final String HASH = PasswordHasher.hash("decoy".toCharArray(), PasswordHasher.DEFAULT_COST);
   }
 
   private static Role roleOf(UserConfig user) {

@@ -2,6 +2,7 @@ package dev.bridge.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.bridge.auth.Role;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,7 +68,7 @@ public record AuthConfig(
       @JsonProperty("signing_key") String signingKey,
       @JsonProperty("signing_key_file") String signingKeyFile,
       @JsonProperty("issuer") String issuer,
-      @JsonProperty("ttl") java.time.Duration ttl) {
+      @JsonProperty("ttl") Duration ttl) {
 
     public static final TokenConfig DEFAULT = new TokenConfig(null, null, null, null);
     /** HS256 needs a key of at least 256 bits. */
@@ -77,7 +78,7 @@ public record AuthConfig(
       signingKey = signingKey == null ? "" : signingKey;
       signingKeyFile = signingKeyFile == null ? "" : signingKeyFile;
       issuer = issuer == null ? "bridge" : issuer;
-      ttl = ttl == null ? java.time.Duration.ofHours(1) : ttl;
+      ttl = ttl == null ? Duration.ofHours(1) : ttl;
     }
 
     void validate() {

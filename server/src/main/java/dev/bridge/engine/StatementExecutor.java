@@ -50,7 +50,7 @@ public final class StatementExecutor {
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows) {
     requireParameters(plan, parameters);
-    ConnectionLease lease = session.lease(busyWait);
+    ConnectionLease lease = readOnlyForReaders(session, session.lease(busyWait));
     DuckDBPreparedStatement statement = null;
     try {
       statement = lease.connection().prepare(plan.executableSql());
@@ -103,6 +103,40 @@ public final class StatementExecutor {
           session.refreshCurrentSchema(connection);
           SqlTransactionControl.effect(plan.sql()).ifPresent(open -> session.noteSqlTransaction(connection, open));
         }
+      }
+    }
+  }
+
+  /**
+   * Runs a reader's query in a DuckDB read-only transaction (ended when the lease is), so DuckDB itself refuses the
+   * writes a query can hide, such as {@code nextval()}. Inside the session's own transaction nothing is added: a
+   * reader's transactions are begun read-only ({@link TransactionManager#begin}).
+   */
+  private static ConnectionLease readOnlyForReaders(Session session, ConnectionLease lease) {
+    if (session.principal().role().mayWrite() || session.inTransaction()) {
+      return lease;
+    }
+    DuckDBConnection connection = lease.connection();
+    try {
+      execute(connection, "BEGIN TRANSACTION READ ONLY");
+    } catch (SQLException e) {
+      lease.close();
+      throw DuckDbErrors.translate(e);
+    }
+    return new ConnectionLease(connection, () -> {
+      endReadOnly(connection);
+      lease.close();
+    });
+  }
+
+  private static void endReadOnly(DuckDBConnection connection) {
+    try {
+      execute(connection, "COMMIT");
+    } catch (SQLException failed) {
+      try {
+        execute(connection, "ROLLBACK");
+      } catch (SQLException ignored) {
+        // The connection is closing, or DuckDB already ended the transaction the failed query aborted.
       }
     }
   }

@@ -155,6 +155,21 @@ class FlightAuthTest {
   }
 
   @Test
+  void aReadersTransactionIsReadOnly() throws Exception {
+    CredentialCallOption writer = login(client, WRITER);
+    CredentialCallOption reader = login(client, READER);
+    FlightSqlClient sql = new FlightSqlClient(client);
+    sql.executeUpdate("CREATE SEQUENCE flight_reader_ids", writer);
+    FlightSqlClient.Transaction transaction = sql.beginTransaction(reader);
+    assertThatThrownBy(() -> countRows(sql, sql.execute("SELECT nextval('flight_reader_ids')", transaction, reader),
+        reader)).isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+          assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAUTHORIZED);
+          assertThat(e.getMessage()).contains("read-only");
+        });
+    sql.rollback(transaction, reader);
+  }
+
+  @Test
   void aTicketFromOneUserIsUselessToAnother() throws Exception {
     CredentialCallOption writer = login(client, WRITER);
     CredentialCallOption admin = login(client, ADMIN);

@@ -104,16 +104,9 @@ class JdbcRolesTest {
       "VACUUM",
       "PIVOT accounts ON id USING sum(balance)"})
   void aReaderMayNotChangeAnything(String sql) throws SQLException {
-    try (Connection connection = connect(READER); Statement statement = connection.createStatement()) {
-      assertThatThrownBy(() -> statement.execute(sql)).isInstanceOf(SQLException.class)
-          .hasMessageContaining("role reader");
-    }
-    try (Connection connection = connect(ADMIN); Statement statement = connection.createStatement();
-         ResultSet rows = statement.executeQuery("SELECT count(*), sum(balance) FROM accounts")) {
-      rows.next();
-      assertThat(rows.getLong(1)).as("rows left after " + sql).isEqualTo(3);
-      assertThat(rows.getLong(2)).as("balance left after " + sql).isEqualTo(30);
-    }
+    assertRefused(READER, "reader", sql);
+    assertThat(adminQuery("SELECT count(*) * 1000 + sum(balance) FROM accounts")).as("accounts after " + sql)
+        .isEqualTo(3030);
   }
 
   @ParameterizedTest
@@ -136,10 +129,96 @@ class JdbcRolesTest {
   }
 
   @Test
+  void aReadersQueryRunsReadOnlySoFunctionsCannotWrite() throws SQLException {
+    try (Connection admin = connect(ADMIN); Statement statement = admin.createStatement()) {
+      statement.execute("CREATE SEQUENCE reader_ids");
+    }
+    try (Connection reader = connect(READER); Statement statement = reader.createStatement()) {
+      assertThatThrownBy(() -> statement.executeQuery("SELECT nextval('reader_ids')").next())
+          .isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+      // The refused query left no transaction behind: the next one runs.
+      try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM accounts")) {
+        assertThat(rows.next()).isTrue();
+      }
+    }
+    assertThat(adminQuery("SELECT nextval('reader_ids')")).isEqualTo(1);
+  }
+
+  @Test
   void aReadersSyntaxErrorIsReportedAsSuch() throws SQLException {
     try (Connection connection = connect(READER); Statement statement = connection.createStatement()) {
       assertThatThrownBy(() -> statement.executeQuery("SELEC 1")).isInstanceOf(SQLException.class)
           .hasMessageContaining("syntax error");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "ATTACH ':memory:' AS elsewhere",
+      "DETACH memory",
+      "INSTALL httpfs",
+      "LOAD json",
+      "UPDATE EXTENSIONS",
+      "SET threads = 1",
+      "SET GLOBAL threads = 1",
+      "SET memory_limit = '1GB'",
+      "RESET memory_limit",
+      "PRAGMA threads = 1",
+      "EXPORT DATABASE 'dump'",
+      "CREATE TABLE before_attach(a INT); ATTACH ':memory:' AS elsewhere",
+      "ATTACH ':memory:' AS elsewhere; EXPLAIN SELECT 1",
+      "EXPLAIN ANALYZE SELECT 1"})
+  void aWriterMayNotRunAdminOnlyStatements(String sql) throws SQLException {
+    assertRefused(WRITER, "writer", sql);
+    assertThat(adminQuery("SELECT count(*) FROM duckdb_databases() WHERE NOT internal"))
+        .as("databases attached after " + sql).isEqualTo(1);
+  }
+
+  private static void assertRefused(String user, String role, String sql) throws SQLException {
+    try (Connection connection = connect(user); Statement statement = connection.createStatement()) {
+      assertThatThrownBy(() -> statement.execute(sql)).isInstanceOf(SQLException.class)
+          .hasMessageContaining("role " + role);
+    }
+  }
+
+  /** The single number {@code sql} answers, asked as the admin. */
+  private static long adminQuery(String sql) throws SQLException {
+    try (Connection connection = connect(ADMIN); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SET VARIABLE answer = 42",
+      "SET search_path = 'main'",
+      "USE memory",
+      "CREATE TABLE scratch_w(a INT)",
+      "INSERT INTO accounts SELECT * FROM accounts WHERE false",
+      "WITH x AS (SELECT 1) SELECT * FROM x; SELECT 2",
+      "ANALYZE accounts"})
+  void aWriterRunsDataStatementsAndSessionSettings(String sql) throws SQLException {
+    try (Connection connection = connect(WRITER); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  @Test
+  void aWritersTextThatDoesNotBindReportsDuckDbsErrorAndRunsNothing() throws SQLException {
+    try (Connection connection = connect(WRITER); Statement statement = connection.createStatement()) {
+      assertThatThrownBy(() -> statement.execute("INSERT INTO no_such_table VALUES (1)"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("no_such_table");
+    }
+  }
+
+  @Test
+  void anAdminRunsAdminOnlyStatements() throws SQLException {
+    try (Connection connection = connect(ADMIN); Statement statement = connection.createStatement()) {
+      statement.execute("ATTACH ':memory:' AS admin_scratch");
+      statement.execute("DETACH admin_scratch");
+      statement.execute("EXPLAIN SELECT 1");
     }
   }
 

@@ -55,17 +55,18 @@ class SessionLimitsTest {
          BufferAllocator allocator = new RootAllocator();
          FlightClient client = server.flightClient(allocator)) {
       FlightSqlClient sql = new FlightSqlClient(client);
-      CredentialCallOption token = login(client, READER);
-      sql.execute("SELECT 1", token);
-      assertThat(server.server().sessionCount()).isEqualTo(1);
+      CredentialCallOption token = login(client, AuthFixture.WRITER);
+      sql.executeUpdate("CREATE TEMP TABLE forgotten AS SELECT 1 AS a", token);
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (server.server().sessionCount() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       assertThat(server.server().sessionCount()).isZero();
-      // The token still works: the next call opens a fresh session.
-      assertThat(sql.execute("SELECT 1", token).getEndpoints()).hasSize(1);
+      // The token still works, in a fresh session: the evicted one's temporary table is gone with it.
+      assertThatThrownBy(() -> sql.execute("SELECT * FROM forgotten", token))
+          .isInstanceOfSatisfying(FlightRuntimeException.class,
+              e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
+      assertThat(server.server().sessionCount()).isEqualTo(1);
     }
   }
-
 }
