@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Who may connect: configured users with bcrypt password hashes and roles, the tokens the server signs for them,
@@ -45,6 +46,8 @@ public record AuthConfig(
   }
 
   /** One configured user: a name, the bcrypt hash {@code bridge hash-password} printed, and a role. */
+  private static final Pattern BCRYPT = Pattern.compile("\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
+
   public record UserConfig(
       @JsonProperty("name") String name,
       @JsonProperty("password_hash") String passwordHash,
@@ -53,8 +56,8 @@ public record AuthConfig(
     void validate(String key) {
       Validation.require(name != null && !name.isBlank() && name.indexOf(':') < 0, key + ".name",
           "must be a non-empty name without ':'");
-      Validation.require(passwordHash != null && passwordHash.startsWith("$2"), key + ".password_hash",
-          "must be a bcrypt hash as printed by 'bridge hash-password'");
+      Validation.require(passwordHash != null && BCRYPT.matcher(passwordHash).matches(), key + ".password_hash",
+          "must be a bcrypt hash as printed by 'bridge hash-password' ($2a$, cost, 53 characters of salt and hash)");
       Validation.require(role != null && Role.parse(role).isPresent(), key + ".role", "must be one of " + Role.NAMES
           + ", got " + role);
     }

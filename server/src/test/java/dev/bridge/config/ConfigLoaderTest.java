@@ -112,7 +112,10 @@ class ConfigLoaderTest {
     String user = "auth:\n  enabled: true\n  users:\n    - name: ann\n      password_hash: \"%s\"\n      role: %s\n";
     assertThatThrownBy(() -> load(user.formatted("plain-text", "reader")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users[0].password_hash");
-    assertThatThrownBy(() -> load(user.formatted("$2a$10$x", "owner")))
+    assertThatThrownBy(() -> load(user.formatted("$2a$10$x", "reader")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users[0].password_hash");
+    assertThatThrownBy(() -> load(user.formatted(
+            "$2a$10$abcdefghijklmnopqrstuu5cJ6nSc6bBvW/qvJlTzCDsiTEqzHLa2", "owner")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users[0].role");
     assertThatThrownBy(() -> load("auth:\n  enabled: true\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("nobody could log in");
