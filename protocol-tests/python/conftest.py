@@ -17,15 +17,15 @@ READY_HTTP = re.compile(r"HTTP on https?://([\d.]+):(\d+)")
 
 
 class BridgeProcess:
-    def __init__(self, database: str, extra_args=(), launcher=None):
+    def __init__(self, database: str, extra_args=(), launcher=None, host="127.0.0.1"):
         """launcher: the command that starts the jar's main (default: plain java); scripts/bridge for its JVM and
-        malloc defaults."""
+        malloc defaults. host: the address to listen on; clients always connect to 127.0.0.1."""
         if not JAR.exists():
             raise RuntimeError(f"{JAR} is missing: run 'mvn -B package' first (scripts/test does)")
         self.log_lines = []
         self.proc = subprocess.Popen(
             [*(launcher or ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", str(JAR)]), "serve",
-             "--database", database, "--host", "127.0.0.1", "--port", "0", "--http-port", "0", *extra_args],
+             "--database", database, "--host", host, "--port", "0", "--http-port", "0", *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tempfile.gettempdir())
         self.port = None
         self.http_port = None

@@ -3,7 +3,6 @@ package dev.bridge.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bridge.metrics.Protocol;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -106,13 +105,6 @@ class MetricsTest {
     assertThat(value(after, "bridge_transactions_active", Map.of())).isZero();
     assertThat(value(after, "bridge_arrow_allocated_peak_bytes", Map.of())).isPositive();
     assertThat(value(after, "bridge_duckdb_memory_bytes", Map.of())).isGreaterThanOrEqualTo(0);
-  }
-
-  @Test
-  void rejectedAuthenticationsAreCountedByProtocol() {
-    double before = value(scrape(), "bridge_auth_rejected_total", Map.of("protocol", "http"));
-    server.server().telemetry().metrics().authRejected(Protocol.HTTP);
-    assertThat(value(scrape(), "bridge_auth_rejected_total", Map.of("protocol", "http"))).isEqualTo(before + 1);
   }
 
   @Test

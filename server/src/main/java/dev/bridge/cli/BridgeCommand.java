@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Bridge: an Arrow Flight SQL server with DuckDB embedded.",
-    subcommands = {ServeCommand.class, QueryCommand.class, IngestCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, HashPasswordCommand.class, QueryCommand.class, IngestCommand.class, CommandLine.HelpCommand.class})
 public final class BridgeCommand implements Runnable {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

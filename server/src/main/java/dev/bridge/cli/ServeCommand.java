@@ -1,5 +1,6 @@
 package dev.bridge.cli;
 
+import dev.bridge.auth.ListenPolicy;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ConfigException;
 import dev.bridge.config.ConfigLoader;
@@ -48,6 +49,10 @@ public final class ServeCommand implements Callable<Integer> {
           + "else built-in).")
   private Path logConfig;
 
+  @Option(names = "--insecure",
+      description = "Allow listening on an address other than loopback without authentication.")
+  private boolean insecure;
+
   @Override
   public Integer call() throws Exception {
     Path file = resolveConfigFile();
@@ -55,6 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       config = load(file);
       resolveLogConfig(config).ifPresent(LogbackSettings::load);
+      ListenPolicy.check(config, insecure);
     } catch (ConfigException e) {
       System.err.println("bridge: invalid configuration: " + e.getMessage());
       return 2;

@@ -11,6 +11,7 @@ public record BridgeConfig(
     @JsonProperty("database") DatabaseConfig database,
     @JsonProperty("sessions") SessionConfig sessions,
     @JsonProperty("http") HttpConfig http,
+    @JsonProperty("auth") AuthConfig auth,
     @JsonProperty("tls") TlsConfig tls,
     @JsonProperty("limits") LimitsConfig limits,
     @JsonProperty("files") FilesConfig files,
@@ -22,6 +23,7 @@ public record BridgeConfig(
     database = database == null ? DatabaseConfig.DEFAULT : database;
     sessions = sessions == null ? SessionConfig.DEFAULT : sessions;
     http = http == null ? HttpConfig.DEFAULT : http;
+    auth = auth == null ? AuthConfig.DEFAULT : auth;
     tls = tls == null ? TlsConfig.DEFAULT : tls;
     limits = limits == null ? LimitsConfig.DEFAULT : limits;
     files = files == null ? FilesConfig.DEFAULT : files;
@@ -30,31 +32,39 @@ public record BridgeConfig(
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(newFlight, database, sessions, http, auth, tls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, newDatabase, sessions, http, auth, tls, limits, files, logging, queryLog);
+  }
+
+  public BridgeConfig withSessions(SessionConfig newSessions) {
+    return new BridgeConfig(flight, database, newSessions, http, auth, tls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, newHttp, auth, tls, limits, files, logging, queryLog);
+  }
+
+  public BridgeConfig withAuth(AuthConfig newAuth) {
+    return new BridgeConfig(flight, database, sessions, http, newAuth, tls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withTls(TlsConfig newTls) {
-    return new BridgeConfig(flight, database, sessions, http, newTls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, auth, newTls, limits, files, logging, queryLog);
   }
 
   public BridgeConfig withLimits(LimitsConfig newLimits) {
-    return new BridgeConfig(flight, database, sessions, http, tls, newLimits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, newLimits, files, logging, queryLog);
   }
 
   public BridgeConfig withFiles(FilesConfig newFiles) {
-    return new BridgeConfig(flight, database, sessions, http, tls, limits, newFiles, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, newFiles, logging, queryLog);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -63,6 +73,7 @@ public record BridgeConfig(
     database.validate();
     sessions.validate();
     http.validate();
+    auth.validate();
     tls.validate();
     limits.validate();
     files.validate();

@@ -50,8 +50,8 @@ public final class DuckDbErrors {
           : lower.contains("does not exist") || lower.contains("not found") ? ErrorKind.NOT_FOUND
           : ErrorKind.INVALID_ARGUMENT;
       case "constraint error", "dependency error" -> ErrorKind.FAILED_PRECONDITION;
-      case "transactioncontext error", "transaction error" -> lower.contains("conflict")
-          ? ErrorKind.ABORTED : ErrorKind.FAILED_PRECONDITION;
+      case "transactioncontext error", "transaction error" -> lower.contains("conflict") ? ErrorKind.ABORTED
+          : lower.contains("read-only mode") ? ErrorKind.PERMISSION_DENIED : ErrorKind.FAILED_PRECONDITION;
       case "interrupt error" -> ErrorKind.CANCELLED;
       case "out of memory error" -> ErrorKind.RESOURCE_EXHAUSTED;
       case "permission error" -> ErrorKind.PERMISSION_DENIED;

@@ -1,5 +1,6 @@
 package dev.bridge.engine;
 
+import dev.bridge.auth.Principal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,6 +28,7 @@ public final class Session implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
 
   private final String id;
+  private final Principal principal;
   private final DuckDbEngine engine;
   private final DuckDBConnection connection;
   private final Semaphore connectionFree = new Semaphore(1, true);
@@ -37,8 +39,9 @@ public final class Session implements AutoCloseable {
   private volatile Duration queryTimeout;
   private volatile boolean closed;
 
-  Session(String id, DuckDbEngine engine) {
+  Session(String id, Principal principal, DuckDbEngine engine) {
     this.id = id;
+    this.principal = principal;
     this.engine = engine;
     this.connection = engine.connect();
     this.currentSchema = readCurrentSchema(connection);
@@ -46,6 +49,11 @@ public final class Session implements AutoCloseable {
 
   public String id() {
     return id;
+  }
+
+  /** The user the session belongs to; its role decides which statements the session may run. */
+  public Principal principal() {
+    return principal;
   }
 
   /** Leases a connection for one statement; waits at most {@code busyWait} when the session is in a transaction. */

@@ -1,5 +1,6 @@
 package dev.bridge.engine;
 
+import dev.bridge.auth.Principal;
 import dev.bridge.config.SessionConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -47,9 +48,23 @@ public final class SessionManager implements AutoCloseable {
     eviction = evictor.scheduleWithFixedDelay(this::evictIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** The session for {@code key}, created when it has none. */
+  /** The session for {@code key}, created when it has none, for a caller without authentication. */
   public Session session(String key) {
-    Session session = sessions.computeIfAbsent(key, k -> new Session(k, engine));
+    return session(key, Principal.ANONYMOUS);
+  }
+
+  /**
+   * The session for {@code key}, created for {@code principal} when it has none; refused with RESOURCE_EXHAUSTED
+   * when {@code sessions.max_sessions} are open. Keys carry the bearer token, so a session has one user.
+   */
+  public Session session(String key, Principal principal) {
+    Session session = sessions.computeIfAbsent(key, k -> {
+      if (sessions.size() >= config.maxSessions()) {
+        throw new EngineException(ErrorKind.RESOURCE_EXHAUSTED, "the server has " + sessions.size()
+            + " open sessions, its limit (sessions.max_sessions); close a session or try again later");
+      }
+      return new Session(k, principal, engine);
+    });
     session.touch();
     return session;
   }

@@ -1,5 +1,6 @@
 package dev.bridge.engine;
 
+import dev.bridge.auth.StatementRoles;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,8 +32,10 @@ public final class StatementExecutor {
     return timeouts;
   }
 
+  /** Plans {@code sql} once the session's role is allowed to run it (checked before DuckDB prepares anything). */
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
+      StatementRoles.check(session.principal(), lease.connection(), sql);
       return planner.plan(engine, session, lease, sql);
     }
   }
@@ -53,7 +56,7 @@ public final class StatementExecutor {
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows) {
     requireParameters(plan, parameters);
-    ConnectionLease lease = session.lease(busyWait);
+    ConnectionLease lease = readOnlyForReaders(session, session.lease(busyWait));
     DuckDBPreparedStatement statement = null;
     QueryTimeouts.Watch watch = null;
     try {
@@ -113,6 +116,40 @@ public final class StatementExecutor {
           session.refreshCurrentSchema(connection);
           SqlTransactionControl.effect(plan.sql()).ifPresent(open -> session.noteSqlTransaction(connection, open));
         }
+      }
+    }
+  }
+
+  /**
+   * Runs a reader's query in a DuckDB read-only transaction (ended when the lease is), so DuckDB itself refuses the
+   * writes a query can hide, such as {@code nextval()}. Inside the session's own transaction nothing is added: a
+   * reader's transactions are begun read-only ({@link TransactionManager#begin}).
+   */
+  private static ConnectionLease readOnlyForReaders(Session session, ConnectionLease lease) {
+    if (session.principal().role().mayWrite() || session.inTransaction()) {
+      return lease;
+    }
+    DuckDBConnection connection = lease.connection();
+    try {
+      execute(connection, "BEGIN TRANSACTION READ ONLY");
+    } catch (SQLException e) {
+      lease.close();
+      throw DuckDbErrors.translate(e);
+    }
+    return new ConnectionLease(connection, () -> {
+      endReadOnly(connection);
+      lease.close();
+    });
+  }
+
+  private static void endReadOnly(DuckDBConnection connection) {
+    try {
+      execute(connection, "COMMIT");
+    } catch (SQLException failed) {
+      try {
+        execute(connection, "ROLLBACK");
+      } catch (SQLException ignored) {
+        // The connection is closing, or DuckDB already ended the transaction the failed query aborted.
       }
     }
   }

@@ -49,7 +49,8 @@ public final class TransactionManager implements AutoCloseable {
           + " transaction; commit or roll it back first (DuckDB has no nested transactions)");
     }
     try (ConnectionLease lease = session.lease(busyWait)) {
-      execute(lease, "BEGIN TRANSACTION");
+      // A reader's transaction is read-only in DuckDB too, like its single queries (StatementExecutor).
+      execute(lease, session.principal().role().mayWrite() ? "BEGIN TRANSACTION" : "BEGIN TRANSACTION READ ONLY");
       session.setInTransaction(true);
     }
     String id = UUID.randomUUID().toString();

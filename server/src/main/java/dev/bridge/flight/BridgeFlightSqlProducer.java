@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.bridge.config.SessionConfig;
+import dev.bridge.auth.Principal;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.PreparedQuery;
@@ -351,7 +352,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
       StreamListener<CancelStatus> listener) {
-    if (statements.cancel(request.getInfo())) {
+    if (statements.cancel(principal(context).user(), request.getInfo())) {
       listener.onNext(CancelStatus.CANCELLED);
       listener.onCompleted();
     } else {
@@ -493,7 +494,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void closeSession(CloseSessionRequest request, CallContext context,
       StreamListener<CloseSessionResult> listener) {
-    sessions.close(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
+    sessions.close(sessionKey(context));
     listener.onNext(new CloseSessionResult(CloseSessionResult.Status.CLOSED));
     listener.onCompleted();
   }
@@ -521,12 +522,23 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   // ---- Helpers -------------------------------------------------------------------------------------------------
 
   private Session session(CallContext context) {
-    return sessions.session(context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey());
+    return sessions.session(sessionKey(context), principal(context));
   }
 
-  /** The authenticated user of the call: Flight's peer identity, empty (anonymous) without authentication. */
+  /** The caller's session key: its bearer token when authentication is on, else what SessionKeyMiddleware saw. */
+  private static String sessionKey(CallContext context) {
+    AuthMiddleware auth = context.getMiddleware(AuthMiddleware.KEY);
+    return auth != null ? auth.sessionKey() : context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey();
+  }
+
+  private static Principal principal(CallContext context) {
+    AuthMiddleware auth = context.getMiddleware(AuthMiddleware.KEY);
+    return auth != null ? auth.principal() : Principal.ANONYMOUS;
+  }
+
+  /** The authenticated user of the call, for the query log. */
   private static String user(CallContext context) {
-    return context.peerIdentity();
+    return principal(context).user();
   }
 
   private QueryTrace trace(CallContext context, Session session, String sql) {

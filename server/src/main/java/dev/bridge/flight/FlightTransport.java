@@ -1,5 +1,6 @@
 package dev.bridge.flight;
 
+import dev.bridge.auth.Authenticator;
 import dev.bridge.config.FlightConfig;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.tls.ServerTls;
@@ -14,6 +15,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -42,9 +44,16 @@ public final class FlightTransport implements AutoCloseable {
 
   /** Starts listening; with {@code tls} the port speaks only TLS (grpc+tls://). */
   public static FlightTransport start(FlightConfig config, Optional<ServerTls> tls, BufferAllocator allocator,
-      BridgeFlightSqlProducer producer, SessionManager sessions, ExecutorService executor) throws IOException {
+      BridgeFlightSqlProducer producer, SessionManager sessions, ExecutorService executor,
+      Authenticator authenticator) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
-    List<ServerInterceptorAdapter.KeyFactory<?>> middleware = List.of(
+    List<ServerInterceptorAdapter.KeyFactory<?>> middleware = new ArrayList<>();
+    if (authenticator.enabled()) {
+      // First, so that no other middleware (nor the producer) sees an unauthenticated call.
+      middleware.add(new ServerInterceptorAdapter.KeyFactory<>(AuthMiddleware.KEY,
+          new AuthMiddleware.Factory(authenticator)));
+    }
+    middleware.add(
         new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));

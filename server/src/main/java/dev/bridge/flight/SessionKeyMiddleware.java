@@ -32,6 +32,11 @@ final class SessionKeyMiddleware implements FlightServerMiddleware {
     return "peer:" + peerAddress;
   }
 
+  /** The session key of a bearer token; the token itself never becomes a session id that could end up in a log. */
+  static String forToken(String token) {
+    return "token:" + Factory.sha256(token);
+  }
+
   @Override
   public void onBeforeSendingHeaders(CallHeaders outgoingHeaders) {}
 
@@ -46,8 +51,7 @@ final class SessionKeyMiddleware implements FlightServerMiddleware {
     public SessionKeyMiddleware onCallStarted(CallInfo info, CallHeaders incomingHeaders, RequestContext context) {
       String authorization = incomingHeaders.get("authorization");
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        // The token itself never becomes a session id that could end up in a log.
-        return new SessionKeyMiddleware("token:" + sha256(authorization.substring(7).trim()));
+        return new SessionKeyMiddleware(forToken(authorization.substring(7).trim()));
       }
       String peer = incomingHeaders.get(PeerAddressInterceptor.HEADER);
       return new SessionKeyMiddleware(forPeer(peer == null ? "unknown" : peer));

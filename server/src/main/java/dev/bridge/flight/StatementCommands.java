@@ -64,12 +64,12 @@ final class StatementCommands implements AutoCloseable {
     if (plan.kind().returnsRows()) {
       List<Object> parameters = singleRow(parameterRows);
       schema = withColumnMetadata(plan, executor.describe(session, plan, parameters));
-      id = tickets.add(new TicketStore.QueryTicket(plan, parameters));
+      id = tickets.add(session.principal().user(), new TicketStore.QueryTicket(plan, parameters));
     } else {
       schema = UpdateCounts.SCHEMA;
       long count = executor.executeUpdate(session, plan, parameterRows);
       trace.succeeded(count);
-      id = tickets.add(new TicketStore.UpdateCountTicket(count));
+      id = tickets.add(session.principal().user(), new TicketStore.UpdateCountTicket(count));
     }
     TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
         .setStatementHandle(ByteString.copyFromUtf8(id)).build();
@@ -84,7 +84,7 @@ final class StatementCommands implements AutoCloseable {
 
   /** Streams what ticket {@code id} stands for; returns at once. */
   void stream(Session session, String user, String id, ServerStreamListener listener) {
-    TicketStore.Payload payload = tickets.redeem(id);
+    TicketStore.Payload payload = tickets.redeem(session.principal().user(), id);
     if (payload instanceof TicketStore.UpdateCountTicket update) {
       UpdateCounts.stream(update.count(), allocator, listener);
     } else if (payload instanceof TicketStore.QueryTicket query) {
@@ -157,11 +157,11 @@ final class StatementCommands implements AutoCloseable {
     return withColumnMetadata(plan, executor.describe(session, plan, singleRow(prepared.boundRows())));
   }
 
-  /** Cancels the running streams of every ticket of {@code info}; false when none of them is known. */
-  boolean cancel(FlightInfo info) {
+  /** Cancels the running streams of every ticket of {@code info} that {@code owner} holds; false when none. */
+  boolean cancel(String owner, FlightInfo info) {
     boolean cancelledAny = false;
     for (FlightEndpoint endpoint : info.getEndpoints()) {
-      cancelledAny |= ticketId(endpoint.getTicket()).map(tickets::cancel).orElse(false);
+      cancelledAny |= ticketId(endpoint.getTicket()).map(id -> tickets.cancel(owner, id)).orElse(false);
     }
     return cancelledAny;
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The tickets GetFlightInfo hands out, each redeemable by DoGet until it expires. A query ticket holds the plan
  * and parameters (the query runs when the ticket is redeemed, as often as it is); an update ticket holds the count
  * of a statement that already ran (so DDL and DML run exactly once, however the client reads the answer).
+ * A ticket belongs to the user whose call made it: another user's DoGet or cancel finds no such ticket.
  */
 final class TicketStore implements AutoCloseable {
   sealed interface Payload permits QueryTicket, UpdateCountTicket {}
@@ -27,7 +28,8 @@ final class TicketStore implements AutoCloseable {
 
   record UpdateCountTicket(long count) implements Payload {}
 
-  private record Entry(Payload payload, long expiresAtNanos, Set<ResultStreamer> running, AtomicBoolean cancelled) {}
+  private record Entry(String owner, Payload payload, long expiresAtNanos, Set<ResultStreamer> running,
+      AtomicBoolean cancelled) {}
 
   private volatile Duration ttl;
   private final Map<String, Entry> tickets = new ConcurrentHashMap<>();
@@ -45,16 +47,16 @@ final class TicketStore implements AutoCloseable {
     this.ttl = newTtl;
   }
 
-  String add(Payload payload) {
+  String add(String owner, Payload payload) {
     String id = UUID.randomUUID().toString();
-    tickets.put(id, new Entry(payload, System.nanoTime() + ttl.toNanos(), ConcurrentHashMap.newKeySet(),
+    tickets.put(id, new Entry(owner, payload, System.nanoTime() + ttl.toNanos(), ConcurrentHashMap.newKeySet(),
         new AtomicBoolean()));
     return id;
   }
 
-  Payload redeem(String id) {
+  Payload redeem(String owner, String id) {
     Entry entry = tickets.get(id);
-    if (entry == null || entry.expiresAtNanos() < System.nanoTime()) {
+    if (entry == null || !entry.owner().equals(owner) || entry.expiresAtNanos() < System.nanoTime()) {
       throw EngineException.notFound("unknown or expired ticket '" + id + "'; call GetFlightInfo again");
     }
     if (entry.cancelled().get()) {
@@ -77,9 +79,9 @@ final class TicketStore implements AutoCloseable {
   }
 
   /** Cancels the ticket's running streams and refuses it from now on; false when the ticket is unknown. */
-  boolean cancel(String id) {
+  boolean cancel(String owner, String id) {
     Entry entry = tickets.get(id);
-    if (entry == null) {
+    if (entry == null || !entry.owner().equals(owner)) {
       return false;
     }
     entry.cancelled().set(true);

@@ -1,5 +1,6 @@
 package dev.bridge.ingest;
 
+import dev.bridge.auth.StatementRoles;
 import dev.bridge.engine.ConnectionLease;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.Session;
@@ -41,6 +42,7 @@ public final class ArrowIngest {
    * written. The source is read to its end (or its first error) and closed.
    */
   public long ingest(Session session, IngestTarget target, IngestMode mode, ArrowReader source) {
+    StatementRoles.requireWrite(session.principal(), "ingest data into tables");
     // A temporary table belongs to the connection that creates it: never let it land on a spare connection.
     ConnectionLease lease = target.temporary() ? session.leaseOwnConnection(busyWait) : session.lease(busyWait);
     try (lease; ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {

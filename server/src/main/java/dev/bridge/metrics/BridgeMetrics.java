@@ -1,5 +1,7 @@
 package dev.bridge.metrics;
 
+import dev.bridge.auth.AuthEvents;
+
 import dev.bridge.engine.DuckDbEngine;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -12,6 +14,7 @@ import java.io.OutputStream;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.apache.arrow.memory.BufferAllocator;
@@ -54,7 +57,7 @@ public final class BridgeMetrics {
   final Counter ingestBytes = Counter.builder().name("bridge_ingest_bytes_total")
       .help("Arrow buffer bytes received by ingests").labelNames("protocol").register(registry);
   private final Counter authRejected = Counter.builder().name("bridge_auth_rejected_total")
-      .help("Calls refused because their credentials were missing or wrong").labelNames("protocol")
+      .help("Calls refused because their credentials were missing or wrong").labelNames("reason")
       .register(registry);
 
   /**
@@ -78,8 +81,8 @@ public final class BridgeMetrics {
   }
 
   /** A call refused for missing or wrong credentials; the authentication layer calls this. */
-  public void authRejected(Protocol protocol) {
-    authRejected.labelValues(protocol.label()).inc();
+  public void authRejected(AuthEvents.Rejection reason) {
+    authRejected.labelValues(reason.name().toLowerCase(Locale.ROOT)).inc();
   }
 
   /** The content type {@link #write} uses for a client that sent this Accept header (may be null). */

@@ -51,7 +51,7 @@ final class IngestRoute {
          ArrowStreamReader reader = new ArrowStreamReader(body, allocator, CommonsCompressionFactory.INSTANCE)) {
       readSchema(reader);
       try (RequestSessions.Scoped scoped = sessions.open(request)) {
-        QueryTrace trace = telemetry.ingest(Protocol.HTTP, RequestSessions.user(request), scoped.session().id(),
+        QueryTrace trace = telemetry.ingest(Protocol.HTTP, scoped.session().principal().user(), scoped.session().id(),
             name, mode);
         CountingReader counted = new CountingReader(reader);
         rows = trace.around(() -> ingest.ingest(scoped.session(), target, mode, counted));

@@ -1,8 +1,10 @@
 package dev.bridge.rest;
 
+import dev.bridge.auth.Authenticator;
 import dev.bridge.config.HttpConfig;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.EngineException;
+import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.TableCatalog;
@@ -35,10 +37,13 @@ public final class RestHandler extends Handler.Abstract {
   private final IngestRoute ingest;
   private final MetricsRoute metrics;
   private final QueryRequests queryRequests;
+  private final Authenticator authenticator;
 
   public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
-      StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator, Telemetry telemetry) {
+      StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator, Telemetry telemetry,
+      Authenticator authenticator) {
     super(InvocationType.BLOCKING);
+    this.authenticator = authenticator;
     RequestSessions sessions = new RequestSessions(sessionManager);
     this.queryRequests = new QueryRequests(config);
     this.health = new HealthRoute(engine, sessionManager);
@@ -56,6 +61,7 @@ public final class RestHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     try {
+      authenticate(request);
       route(request).handle(request, response);
       callback.succeeded();
     } catch (HttpError e) {
@@ -64,6 +70,9 @@ public final class RestHandler extends Handler.Abstract {
       }
       fail(response, callback, e.status(), e.code(), e.getMessage(), e);
     } catch (EngineException e) {
+      if (e.kind() == ErrorKind.UNAUTHENTICATED && !response.isCommitted()) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer, Basic realm=\"bridge\"");
+      }
       fail(response, callback, HttpStatuses.of(e.kind()), e.kind().name(), e.getMessage(), e);
     } catch (ResponseAborted e) {
       callback.failed(e);
@@ -72,6 +81,14 @@ public final class RestHandler extends Handler.Abstract {
       fail(response, callback, 500, "INTERNAL", "the request failed: " + e, e);
     }
     return true;
+  }
+
+  /** Every route but /health needs credentials when authentication is on: a bearer token or Basic. */
+  private void authenticate(Request request) {
+    if (authenticator.enabled() && !Request.getPathInContext(request).equals("/health")) {
+      Authenticator.Result result = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+      request.setAttribute(RequestSessions.PRINCIPAL, result.principal());
+    }
   }
 
   private Route route(Request request) {

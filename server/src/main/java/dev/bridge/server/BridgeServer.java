@@ -1,5 +1,6 @@
 package dev.bridge.server;
 
+import dev.bridge.auth.Authenticator;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ConfigWatcher;
 import dev.bridge.datasets.DatasetRegistry;
@@ -49,12 +50,13 @@ public final class BridgeServer implements AutoCloseable {
   private final RestHandler rest;
   private final Telemetry telemetry;
   private final LogbackSettings logback = new LogbackSettings();
+  private final Authenticator authenticator;
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, DatasetRegistry datasets,
       SessionManager sessions, TransactionManager transactions, QueryTimeouts timeouts, ExecutorService executor,
       BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http, RestHandler rest,
-      Telemetry telemetry) {
+      Telemetry telemetry, Authenticator authenticator) {
     this.config = config;
     this.allocator = allocator;
     this.engine = engine;
@@ -69,6 +71,7 @@ public final class BridgeServer implements AutoCloseable {
     this.rest = rest;
     this.telemetry = telemetry;
     logback.apply(config.logging().levels());
+    this.authenticator = authenticator;
   }
 
   public static BridgeServer start(BridgeConfig config) throws IOException {
@@ -95,17 +98,19 @@ public final class BridgeServer implements AutoCloseable {
     ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
     Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
         config.queryLog());
+    Authenticator authenticator = new Authenticator(config.auth(), telemetry.metrics()::authRejected);
     BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
         allocator, config.flight().batchRows(), telemetry);
     FlightTransport flight = null;
     try {
-      flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor);
-      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, allocator, telemetry);
+      flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator);
+      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, allocator, telemetry,
+          authenticator);
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
       return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, timeouts, executor,
-          producer, flight, http, rest, telemetry);
+          producer, flight, http, rest, telemetry, authenticator);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
         shutdownQuietly(flight);
@@ -141,6 +146,11 @@ public final class BridgeServer implements AutoCloseable {
     return datasets;
   }
 
+  /** Users, roles and token settings; {@link Authenticator#update} replaces them on a configuration reload. */
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
   public BridgeConfig config() {
     return config;
   }
@@ -169,6 +179,7 @@ public final class BridgeServer implements AutoCloseable {
         .onChange("sessions.ticket_ttl", (previous, next) -> producer.configure(next.sessions()))
         .onChange("http.chunk_rows", (previous, next) -> rest.configure(next.http()))
         .onChange("http.max_body_bytes", (previous, next) -> rest.configure(next.http()))
+        .onChange("auth", (previous, next) -> authenticator.update(next.auth()))
         .onChange("limits", (previous, next) -> timeouts.update(next.limits()))
         .onChange("files.datasets", (previous, next) -> datasets.apply(next.files().datasets()))
         .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))

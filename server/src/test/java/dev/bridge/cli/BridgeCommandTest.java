@@ -41,6 +41,38 @@ class BridgeCommandTest {
   }
 
   @Test
+  void listeningBeyondLoopbackWithoutAuthStopsWithExitCode2BeforeBinding() {
+    assertThat(run("serve", "--database", ":memory:", "--host", "0.0.0.0")).isEqualTo(2);
+  }
+
+  @Test
+  void hashPasswordReadsStandardInputAndPrintsAHashThatVerifies() {
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("s3cret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(run("hash-password", "--cost", "4")).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+    String hash = out.toString().strip();
+    assertThat(hash).startsWith("$2a$04$");
+    assertThat(dev.bridge.auth.PasswordHasher.verify("s3cret".toCharArray(), hash)).isTrue();
+  }
+
+  @Test
+  void hashPasswordRefusesEmptyInputAndABadCost() {
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+      assertThat(run("hash-password")).isEqualTo(2);
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(run("hash-password", "--cost", "99")).isEqualTo(2);
+    assertThat(err.toString()).contains("--cost");
+  }
+
+  @Test
   void aBadFlagIsAUsageError() {
     assertThat(run("serve", "--port", "many")).isEqualTo(2);
     assertThat(err.toString()).contains("--port");

@@ -82,6 +82,50 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void authUsersAndTokensAreRead() throws IOException {
+    BridgeConfig config = load("""
+        auth:
+          enabled: true
+          users:
+            - name: ann
+              password_hash: "$2a$10$abcdefghijklmnopqrstuu5cJ6nSc6bBvW/qvJlTzCDsiTEqzHLa2"
+              role: reader
+          token:
+            ttl: 15m
+          external_jwt:
+            public_key_file: idp.pem
+            role_claim: groups
+        sessions:
+          max_sessions: 5
+        """);
+    assertThat(config.auth().enabled()).isTrue();
+    assertThat(config.auth().users()).singleElement().satisfies(user -> assertThat(user.role()).isEqualTo("reader"));
+    assertThat(config.auth().token().ttl()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.auth().token().issuer()).isEqualTo("bridge");
+    assertThat(config.auth().externalJwt().roleClaim()).isEqualTo("groups");
+    assertThat(config.auth().externalJwt().userClaim()).isEqualTo("sub");
+    assertThat(config.sessions().maxSessions()).isEqualTo(5);
+  }
+
+  @Test
+  void badAuthValuesAreNamed() {
+    String user = "auth:\n  enabled: true\n  users:\n    - name: ann\n      password_hash: \"%s\"\n      role: %s\n";
+    assertThatThrownBy(() -> load(user.formatted("plain-text", "reader")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users[0].password_hash");
+    assertThatThrownBy(() -> load(user.formatted("$2a$10$x", "reader")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users[0].password_hash");
+    assertThatThrownBy(() -> load(user.formatted(
+            "$2a$10$abcdefghijklmnopqrstuu5cJ6nSc6bBvW/qvJlTzCDsiTEqzHLa2", "owner")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users[0].role");
+    assertThatThrownBy(() -> load("auth:\n  enabled: true\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("nobody could log in");
+    assertThatThrownBy(() -> load("auth:\n  token:\n    signing_key: short\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.token.signing_key");
+    assertThatThrownBy(() -> load("sessions:\n  max_sessions: 0\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("sessions.max_sessions");
+  }
+
+  @Test
   void aMissingFileIsAnError() {
     assertThatThrownBy(() -> new ConfigLoader().load(directory.resolve("nope.yaml")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");

@@ -18,6 +18,7 @@ class DuckDbErrorsTest {
       "Constraint Error: Duplicate key \"id: 1\" violates primary key constraint|FAILED_PRECONDITION",
       "TransactionContext Error: Catalog write-write conflict on alter with \"t\"|ABORTED",
       "TransactionContext Error: cannot rollback - no transaction is active|FAILED_PRECONDITION",
+      "TransactionContext Error: Cannot write to database \"memory\" - transaction is launched in read-only mode|PERMISSION_DENIED",
       "Interrupt Error: Interrupted!|CANCELLED",
       "Out of Memory Error: could not allocate block of size 256KB|RESOURCE_EXHAUSTED",
       "Permission Error: File system LocalFileSystem has been disabled by configuration|PERMISSION_DENIED",
