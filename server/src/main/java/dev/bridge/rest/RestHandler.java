@@ -37,7 +37,7 @@ public final class RestHandler extends Handler.Abstract {
       StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator) {
     super(InvocationType.BLOCKING);
     RequestSessions sessions = new RequestSessions(sessionManager);
-    this.health = new HealthRoute(engine, sessionManager);
+    this.health = new HealthRoute(engine, sessionManager, allocator);
     this.query = new QueryRoute(new QueryRequests(config), sessions, executor);
     this.tables = new TableRoutes(sessions, new TableCatalog(sessionManager.config().busyWait()));
     this.ingest = new IngestRoute(sessions, arrowIngest, allocator);
