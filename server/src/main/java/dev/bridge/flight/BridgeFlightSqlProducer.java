@@ -19,6 +19,7 @@ import dev.bridge.ingest.IngestMode;
 import dev.bridge.ingest.IngestOptions;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
 import org.apache.arrow.flight.CloseSessionRequest;
@@ -43,6 +44,8 @@ import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedSubstraitPlanRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndSavepointRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
@@ -59,6 +62,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementSubstraitPlan;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
@@ -103,14 +107,20 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getFlightInfoStatement(query, context, descriptor))
-        .orElseGet(() -> FlightSqlProducer.super.getFlightInfo(context, descriptor));
+        .orElseGet(() -> call(() -> {
+          DescriptorCommands.requireAny(descriptor);
+          return FlightSqlProducer.super.getFlightInfo(context, descriptor);
+        }));
   }
 
   @Override
   public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getSchemaStatement(query, context, descriptor))
-        .orElseGet(() -> FlightSqlProducer.super.getSchema(context, descriptor));
+        .orElseGet(() -> call(() -> {
+          DescriptorCommands.requireAny(descriptor);
+          return FlightSqlProducer.super.getSchema(context, descriptor);
+        }));
   }
 
   @Override
@@ -180,11 +190,26 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   public Runnable acceptPut(CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
     FlightDescriptor descriptor = flightStream.getDescriptor();
     if (descriptor.isCommand()) {
+      call(() -> {
+        DescriptorCommands.requireAny(descriptor);
+        return descriptor;
+      });
       return FlightSqlProducer.super.acceptPut(context, flightStream, ackStream);
     }
     return () -> respond(ackStream, () -> updateResult(ingest.ingest(session(context),
         IngestCommands.target(descriptor.getPath()), IngestMode.CREATE_APPEND,
         new FlightStreamReader(flightStream, allocator))));
+  }
+
+  // ---- Actions ------------------------------------------------------------------------------------------------
+
+  @Override
+  public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+    call(() -> {
+      ActionBodies.requireParsable(action);
+      return action;
+    });
+    FlightSqlProducer.super.doAction(context, action, listener);
   }
 
   // ---- Transactions --------------------------------------------------------------------------------------------
@@ -300,6 +325,36 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       List<List<Object>> rows = StatementCommands.readParameterRows(flightStream);
       return updateResult(statements.execute(session, prepared.plan(), rows.isEmpty() ? prepared.boundRows() : rows));
     });
+  }
+
+  // ---- Substrait plans (not supported: Flight's defaults answer UNIMPLEMENTED without a message) ----------------
+
+  @Override
+  public FlightInfo getFlightInfoSubstraitPlan(CommandStatementSubstraitPlan command, CallContext context,
+      FlightDescriptor descriptor) {
+    throw substraitUnsupported();
+  }
+
+  @Override
+  public SchemaResult getSchemaSubstraitPlan(CommandStatementSubstraitPlan command, CallContext context,
+      FlightDescriptor descriptor) {
+    throw substraitUnsupported();
+  }
+
+  @Override
+  public Runnable acceptPutSubstraitPlan(CommandStatementSubstraitPlan command, CallContext context,
+      FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    return () -> ackStream.onError(substraitUnsupported());
+  }
+
+  @Override
+  public void createPreparedSubstraitPlan(ActionCreatePreparedSubstraitPlanRequest request, CallContext context,
+      StreamListener<ActionCreatePreparedStatementResult> listener) {
+    listener.onError(substraitUnsupported());
+  }
+
+  private static RuntimeException substraitUnsupported() {
+    return unsupported("Substrait plans (CommandStatementSubstraitPlan)");
   }
 
   // ---- Cancellation --------------------------------------------------------------------------------------------
@@ -528,6 +583,6 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   }
 
   private static RuntimeException unsupported(String what) {
-    return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED, what + " is not supported yet"));
+    return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED, what + " is not supported"));
   }
 }
