@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -58,6 +59,11 @@ public final class RestHandler extends Handler.Abstract {
     } catch (ResponseAborted e) {
       callback.failed(e);
     } catch (IOException | RuntimeException e) {
+      if (e instanceof HttpException jetty && jetty.getCode() < 500) {
+        // Jetty's own parsing refused the request (a query string that does not decode, ...): the client's mistake.
+        fail(response, callback, jetty.getCode(), "BAD_REQUEST", "the request is malformed: " + jetty.getReason(), e);
+        return true;
+      }
       log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
       fail(response, callback, 500, "INTERNAL", "the request failed: " + e, e);
     }
