@@ -1,5 +1,6 @@
 package dev.bridge.flight;
 
+import dev.bridge.ingest.IpcBatchCheck;
 import io.grpc.Attributes;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
@@ -13,14 +14,8 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import org.apache.arrow.flatbuf.BodyCompression;
-import org.apache.arrow.flatbuf.Buffer;
-import org.apache.arrow.flatbuf.CompressionType;
-import org.apache.arrow.flatbuf.DictionaryBatch;
-import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
-import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.flight.impl.FlightServiceGrpc;
 
 /**
@@ -282,7 +277,7 @@ final class DoPutGuard {
 
   /**
    * Reads the IPC header of a serialized FlightData (field 2, data_header) and the length of its body (field 1000)
-   * without reading the body, and checks that a batch's buffers fit in the body it came with.
+   * without reading the body, and checks a batch header against that body ({@link IpcBatchCheck}).
    */
   static final class IpcHeaderPeek {
     private static final int DATA_HEADER_FIELD = 2;
@@ -320,16 +315,7 @@ final class DoPutGuard {
       if (message == null) {
         return MessageHeader.NONE;
       }
-      RecordBatch batch = switch (message.headerType()) {
-        case MessageHeader.RecordBatch -> (RecordBatch) message.header(new RecordBatch());
-        case MessageHeader.DictionaryBatch -> ((DictionaryBatch) message.header(new DictionaryBatch())).data();
-        default -> null;
-      };
-      long needed = batch == null ? 0 : bodyBytesNeeded(batch);
-      if (needed > bodyLength) {
-        throw new IOException("the " + MessageHeader.name(message.headerType()) + "'s buffers need " + needed
-            + " bytes of body, the FlightData carries " + bodyLength);
-      }
+      IpcBatchCheck.check(message, bodyLength);
       return message.headerType();
     }
 
@@ -343,38 +329,6 @@ final class DoPutGuard {
         throw new IOException("the data_header is truncated");
       }
       return header.length == 0 ? null : Message.getRootAsMessage(ByteBuffer.wrap(header));
-    }
-
-    /**
-     * The body bytes a batch's buffers span, after the checks Arrow's deserializer makes: a batch that fails them
-     * there leaves its body buffer unreleased inside Flight's stream, so it is refused here first.
-     */
-    private static long bodyBytesNeeded(RecordBatch batch) throws IOException {
-      if (batch.length() < 0 || batch.length() > Integer.MAX_VALUE) {
-        throw new IOException("the batch claims " + batch.length() + " rows");
-      }
-      for (int i = 0; i < batch.nodesLength(); i++) {
-        FieldNode node = batch.nodes(i);
-        if (node.length() < 0 || node.length() > Integer.MAX_VALUE || node.nullCount() < 0
-            || node.nullCount() > node.length()) {
-          throw new IOException("field node " + i + " claims " + node.length() + " values, " + node.nullCount()
-              + " of them null");
-        }
-      }
-      BodyCompression compression = batch.compression();
-      if (compression != null && compression.codec() != CompressionType.LZ4_FRAME
-          && compression.codec() != CompressionType.ZSTD) {
-        throw new IOException("unknown body compression codec " + compression.codec());
-      }
-      long needed = 0;
-      for (int i = 0; i < batch.buffersLength(); i++) {
-        Buffer buffer = batch.buffers(i);
-        if (buffer.offset() < 0 || buffer.length() < 0) {
-          throw new IOException("buffer " + i + " has a negative offset or length");
-        }
-        needed = Math.max(needed, buffer.offset() + buffer.length());
-      }
-      return needed;
     }
 
     /** A varint, or -1 at the end of the stream. */
