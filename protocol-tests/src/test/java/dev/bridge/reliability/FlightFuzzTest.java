@@ -129,7 +129,7 @@ class FlightFuzzTest {
         } catch (StatusRuntimeException e) {
           failures.add(label + ": the next normal query failed: " + e.getStatus());
         }
-        long held = heldBytesSettled(leftBytes);
+        long held = Fuzz.heldBytesSettled(server.server(), leftBytes);
         if (held > leftBytes) {
           failures.add(label + ": the server holds " + (held - leftBytes) + " more Arrow bytes after it");
           leftBytes = held;
@@ -140,15 +140,6 @@ class FlightFuzzTest {
     System.out.printf("FlightFuzzTest: %d cases, seed %d, by kind %s, ms by kind %s%n", cases, seed, counts, millis);
     assertThat(failures).as("seed " + seed).isEmpty();
     assertAllocatorDrains();
-  }
-
-  /** The server's Arrow bytes once they are back to {@code expected}, or what they are after two seconds. */
-  private static long heldBytesSettled(long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-    while (server.server().allocatedBytes() > expected && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    return server.server().allocatedBytes();
   }
 
   static void assertAllocatorDrains() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.bridge.reliability;
 
+import dev.bridge.server.BridgeServer;
 import java.util.Random;
 
 /**
@@ -15,6 +16,15 @@ final class Fuzz {
     long seed = configured == null || configured.isBlank() ? System.nanoTime() : Long.parseLong(configured.trim());
     System.out.printf("%s: fuzz seed %d (replay with -Dfuzz.seed=%d)%n", suite, seed, seed);
     return seed;
+  }
+
+  /** The server's Arrow bytes once they are back to {@code expected}, or what they are after two seconds. */
+  static long heldBytesSettled(BridgeServer server, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+    while (server.allocatedBytes() > expected && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return server.allocatedBytes();
   }
 
   static int cases(int defaultCases) {
