@@ -21,7 +21,7 @@ from conftest import BridgeProcess
 PYTHON_DIR = os.path.dirname(__file__)
 
 # The slower fault cases run when BRIDGE_SLOW_TESTS=1 (docs/reliability.md has their last figures); the default
-# suite keeps one case of each kind of fault.
+# suite keeps the killed DoGet and DoPut clients and one out-of-memory query (test_ingest.py keeps a SIGKILL case).
 slow = pytest.mark.skipif(not os.environ.get("BRIDGE_SLOW_TESTS"), reason="slow fault case: set BRIDGE_SLOW_TESTS=1")
 
 # Child programs: each does its work, prints a line once it is mid-stream, then waits to be killed.
@@ -184,6 +184,7 @@ def test_server_killed_mid_ingest_keeps_committed_rows_only(tmp_path):
         restarted.stop()
 
 
+@slow
 def test_server_killed_mid_transaction_keeps_committed_rows_only(tmp_path):
     database = str(tmp_path / "txn.duckdb")
     first = BridgeProcess(database)
@@ -239,6 +240,7 @@ def big_stream_rows():
                                "name": pa.array([os.urandom(512).hex() for _ in range(1000)])})
 
 
+@slow
 def test_ingest_on_a_full_disk_is_a_clear_error_and_changes_nothing(small_disk):
     database = str(small_disk / "disk.duckdb")
     process = BridgeProcess(database)

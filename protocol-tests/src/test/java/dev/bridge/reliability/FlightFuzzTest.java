@@ -87,7 +87,7 @@ class FlightFuzzTest {
   void everyGeneratedCaseEndsInAClientErrorAndTheServerStaysWhole() throws Exception {
     long seed = Fuzz.seed("FlightFuzzTest");
     Random random = new Random(seed);
-    int cases = Fuzz.cases(1200);
+    int cases = Fuzz.cases(1000);
     Map<String, Integer> counts = new TreeMap<>();
     Map<String, Long> millis = new TreeMap<>();
     List<String> failures = new ArrayList<>();

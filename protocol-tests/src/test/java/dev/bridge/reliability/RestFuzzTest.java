@@ -73,7 +73,7 @@ class RestFuzzTest {
   void everyGeneratedRequestGetsAClientErrorAndTheServerStaysWhole() throws Exception {
     long seed = Fuzz.seed("RestFuzzTest");
     Random random = new Random(seed);
-    int cases = Fuzz.cases(400);
+    int cases = Fuzz.cases(250);
     Map<String, Integer> counts = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     byte[] ipc = ipcStream();
@@ -216,8 +216,10 @@ class RestFuzzTest {
       }
     }
     String uploadMode = mode;
-    // Bytes changed inside the values may still decode to valid rows; a 5xx or a half-written table never may.
-    boolean mayPass = detail.equals("corrupted IPC");
+    // Bytes changed inside the values may still decode to valid rows, and a stream cut at a message boundary is a
+    // shorter valid stream (Arrow readers accept a missing end-of-stream marker); a 5xx or a half-written table
+    // never may happen.
+    boolean mayPass = detail.equals("corrupted IPC") || detail.equals("truncated IPC");
     return new Case("upload", detail, test -> test.post("/v1/tables/" + table + "?mode=" + uploadMode,
         "application/vnd.apache.arrow.stream", body), IPC_PROBLEM, table, mayPass);
   }
