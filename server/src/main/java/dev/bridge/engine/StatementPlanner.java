@@ -166,22 +166,27 @@ public final class StatementPlanner {
       if (!executeWithin(watch, statement)) {
         return null;
       }
-      try (DuckDBResultSet results = (DuckDBResultSet) statement.getResultSet();
-           ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, 1)) {
-        return reader.getVectorSchemaRoot().getSchema();
-      } catch (IOException e) {
-        throw new EngineException(ErrorKind.INTERNAL, "cannot read the result schema: " + e.getMessage(), e);
+      try (DuckDBResultSet results = (DuckDBResultSet) statement.getResultSet()) {
+        return resultSchema(results);
       }
     }
   }
 
   private Schema exportedSchema(DuckDBPreparedStatement statement, List<Object> parameters) throws SQLException {
     ParameterBinder.bind(statement, parameters);
-    try (DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
-         ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, 1)) {
+    try (DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery()) {
+      return resultSchema(results);
+    }
+  }
+
+  private Schema resultSchema(DuckDBResultSet results) throws SQLException {
+    try (ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, 1)) {
       return reader.getVectorSchemaRoot().getSchema();
     } catch (IOException e) {
       throw new EngineException(ErrorKind.INTERNAL, "cannot read the result schema: " + e.getMessage(), e);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // Arrow's C Data import refuses some results, e.g. types nested deeper than 64 levels.
+      throw EngineException.invalidArgument("the result cannot be carried as Arrow: " + e.getMessage());
     }
   }
 

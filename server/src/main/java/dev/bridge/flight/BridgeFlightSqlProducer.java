@@ -28,6 +28,7 @@ import dev.bridge.metrics.QueryTrace;
 import dev.bridge.metrics.Telemetry;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
 import org.apache.arrow.flight.CloseSessionRequest;
@@ -52,6 +53,8 @@ import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedSubstraitPlanRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndSavepointRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
@@ -68,6 +71,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementSubstraitPlan;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
@@ -119,7 +123,10 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     }
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getFlightInfoStatement(query, context, descriptor))
-        .orElseGet(() -> FlightSqlProducer.super.getFlightInfo(context, descriptor));
+        .orElseGet(() -> call(() -> {
+          DescriptorCommands.requireAny(descriptor);
+          return FlightSqlProducer.super.getFlightInfo(context, descriptor);
+        }));
   }
 
   @Override
@@ -129,7 +136,10 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     }
     return DescriptorCommands.plainSql(descriptor)
         .map(query -> getSchemaStatement(query, context, descriptor))
-        .orElseGet(() -> FlightSqlProducer.super.getSchema(context, descriptor));
+        .orElseGet(() -> call(() -> {
+          DescriptorCommands.requireAny(descriptor);
+          return FlightSqlProducer.super.getSchema(context, descriptor);
+        }));
   }
 
   @Override
@@ -208,6 +218,10 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   public Runnable acceptPut(CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
     FlightDescriptor descriptor = flightStream.getDescriptor();
     if (descriptor.isCommand()) {
+      call(() -> {
+        DescriptorCommands.requireAny(descriptor);
+        return descriptor;
+      });
       return FlightSqlProducer.super.acceptPut(context, flightStream, ackStream);
     }
     return () -> respond(ackStream, () -> updateResult(ingest(context, session(context),
@@ -222,6 +236,17 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     trace.bytes(source.bytes());
     trace.succeeded(rows);
     return rows;
+  }
+
+  // ---- Actions ------------------------------------------------------------------------------------------------
+
+  @Override
+  public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+    call(() -> {
+      ActionBodies.requireParsable(action);
+      return action;
+    });
+    FlightSqlProducer.super.doAction(context, action, listener);
   }
 
   // ---- Transactions --------------------------------------------------------------------------------------------
@@ -345,6 +370,36 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       return trace.around(() -> updateResult(statements.execute(session, prepared.plan(),
           rows.isEmpty() ? prepared.boundRows() : rows, trace)));
     });
+  }
+
+  // ---- Substrait plans (not supported: Flight's defaults answer UNIMPLEMENTED without a message) ----------------
+
+  @Override
+  public FlightInfo getFlightInfoSubstraitPlan(CommandStatementSubstraitPlan command, CallContext context,
+      FlightDescriptor descriptor) {
+    throw substraitUnsupported();
+  }
+
+  @Override
+  public SchemaResult getSchemaSubstraitPlan(CommandStatementSubstraitPlan command, CallContext context,
+      FlightDescriptor descriptor) {
+    throw substraitUnsupported();
+  }
+
+  @Override
+  public Runnable acceptPutSubstraitPlan(CommandStatementSubstraitPlan command, CallContext context,
+      FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    return () -> ackStream.onError(substraitUnsupported());
+  }
+
+  @Override
+  public void createPreparedSubstraitPlan(ActionCreatePreparedSubstraitPlanRequest request, CallContext context,
+      StreamListener<ActionCreatePreparedStatementResult> listener) {
+    listener.onError(substraitUnsupported());
+  }
+
+  private static RuntimeException substraitUnsupported() {
+    return unsupported("Substrait plans (CommandStatementSubstraitPlan)");
   }
 
   // ---- Cancellation --------------------------------------------------------------------------------------------
@@ -613,5 +668,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private static RuntimeException savepointsUnsupported() {
     return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED,
         "savepoints are not supported: DuckDB has no SAVEPOINT; use BeginTransaction/EndTransaction"));
+  }
+
+  private static RuntimeException unsupported(String what) {
+    return FlightStatuses.toGrpc(new EngineException(ErrorKind.UNIMPLEMENTED, what + " is not supported"));
   }
 }

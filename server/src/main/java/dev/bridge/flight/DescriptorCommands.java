@@ -2,6 +2,7 @@ package dev.bridge.flight;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bridge.engine.EngineException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -30,6 +31,19 @@ final class DescriptorCommands {
     }
     return utf8(command).filter(text -> !text.isBlank())
         .map(sql -> CommandStatementQuery.newBuilder().setQuery(sql).build());
+  }
+
+  /** Fails, naming the problem, when a command descriptor is neither SQL text nor a packed protobuf Any. */
+  static void requireAny(FlightDescriptor descriptor) {
+    if (!descriptor.isCommand()) {
+      return;
+    }
+    try {
+      Any.parseFrom(descriptor.getCommand());
+    } catch (InvalidProtocolBufferException e) {
+      throw EngineException.invalidArgument("the descriptor's command is neither SQL text (UTF-8) nor a Flight SQL "
+          + "command (a packed protobuf Any): " + e.getMessage());
+    }
   }
 
   private static boolean isFlightSqlMessage(byte[] command) {

@@ -10,6 +10,8 @@ import io.grpc.StatusRuntimeException;
  * {@link StatusRuntimeException} through to the client unchanged.
  */
 final class FlightStatuses {
+  private static final int MAX_DESCRIPTION_CHARS = 2_000;
+
   private FlightStatuses() {}
 
   static StatusRuntimeException toGrpc(EngineException e) {
@@ -27,6 +29,18 @@ final class FlightStatuses {
       case UNIMPLEMENTED -> Status.UNIMPLEMENTED;
       case INTERNAL -> Status.INTERNAL;
     };
-    return status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
+    return status.withDescription(bounded(e.getMessage())).withCause(e).asRuntimeException();
+  }
+
+  /**
+   * The description travels in a trailer, and clients refuse trailers over 8 KiB (the call then fails with
+   * INTERNAL): a message that quotes a huge statement or identifier is cut.
+   */
+  static String bounded(String message) {
+    if (message == null || message.length() <= MAX_DESCRIPTION_CHARS) {
+      return message;
+    }
+    return message.substring(0, MAX_DESCRIPTION_CHARS) + "... (" + (message.length() - MAX_DESCRIPTION_CHARS)
+        + " more characters cut)";
   }
 }

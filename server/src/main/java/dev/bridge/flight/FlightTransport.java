@@ -63,7 +63,8 @@ public final class FlightTransport implements AutoCloseable {
         .maxInboundMessageSize(config.maxInboundMessageBytes())
         .maxInboundMetadataSize(config.maxHeaderListBytes())
         .addService(ServerInterceptors.intercept(
-            FlightGrpcUtils.createFlightService(allocator, producer, ServerAuthHandler.NO_OP, executor),
+            DoPutGuard.guard(
+                FlightGrpcUtils.createFlightService(allocator, producer, ServerAuthHandler.NO_OP, executor)),
             new ServerInterceptorAdapter(middleware),
             new ServerBackpressureThresholdInterceptor(config.backpressureThresholdBytes()),
             new PeerAddressInterceptor()))

@@ -6,20 +6,24 @@ import dev.bridge.engine.SessionManager;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
 /**
  * {@code GET /health}: liveness (the server answers) and readiness (DuckDB answers a query). 200 when both hold,
- * 503 when DuckDB does not answer.
+ * 503 when DuckDB does not answer. It also reports the open sessions and the Arrow bytes held, which the reliability
+ * tests sample to show that nothing leaks.
  */
 final class HealthRoute {
   private final DuckDbEngine engine;
   private final SessionManager sessions;
+  private final BufferAllocator allocator;
 
-  HealthRoute(DuckDbEngine engine, SessionManager sessions) {
+  HealthRoute(DuckDbEngine engine, SessionManager sessions, BufferAllocator allocator) {
     this.engine = engine;
     this.sessions = sessions;
+    this.allocator = allocator;
   }
 
   void handle(Request request, Response response) throws IOException {
@@ -30,6 +34,7 @@ final class HealthRoute {
       body.put("status", "ok");
       body.put("ready", true);
       body.put("sessions", sessions.size());
+      body.put("arrow_allocated_bytes", allocator.getAllocatedMemory());
       JsonResponses.write(response, 200, body);
     } catch (EngineException e) {
       body.put("status", "unavailable");

@@ -2,6 +2,7 @@ package dev.bridge.rest;
 
 import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.ingest.CountingReader;
+import dev.bridge.ingest.CheckedMessageReader;
 import dev.bridge.ingest.IngestMode;
 import dev.bridge.ingest.IngestTarget;
 import dev.bridge.metrics.Protocol;
@@ -48,7 +49,8 @@ final class IngestRoute {
         Boolean.parseBoolean(query.getValue("temporary")));
     long rows;
     try (InputStream body = Content.Source.asInputStream(request);
-         ArrowStreamReader reader = new ArrowStreamReader(body, allocator, CommonsCompressionFactory.INSTANCE)) {
+         ArrowStreamReader reader = new ArrowStreamReader(new CheckedMessageReader(body, allocator), allocator,
+             CommonsCompressionFactory.INSTANCE)) {
       readSchema(reader);
       try (RequestSessions.Scoped scoped = sessions.open(request)) {
         QueryTrace trace = telemetry.ingest(Protocol.HTTP, scoped.session().principal().user(), scoped.session().id(),

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -46,7 +47,7 @@ public final class RestHandler extends Handler.Abstract {
     this.authenticator = authenticator;
     RequestSessions sessions = new RequestSessions(sessionManager);
     this.queryRequests = new QueryRequests(config);
-    this.health = new HealthRoute(engine, sessionManager);
+    this.health = new HealthRoute(engine, sessionManager, allocator);
     this.query = new QueryRoute(queryRequests, sessions, executor, telemetry);
     this.tables = new TableRoutes(sessions, new TableCatalog(sessionManager.config().busyWait()));
     this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);
@@ -77,6 +78,11 @@ public final class RestHandler extends Handler.Abstract {
     } catch (ResponseAborted e) {
       callback.failed(e);
     } catch (IOException | RuntimeException e) {
+      if (e instanceof HttpException jetty && jetty.getCode() < 500) {
+        // Jetty's own parsing refused the request (a query string that does not decode, ...): the client's mistake.
+        fail(response, callback, jetty.getCode(), "BAD_REQUEST", "the request is malformed: " + jetty.getReason(), e);
+        return true;
+      }
       log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
       fail(response, callback, 500, "INTERNAL", "the request failed: " + e, e);
     }
