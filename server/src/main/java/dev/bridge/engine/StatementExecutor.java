@@ -27,7 +27,7 @@ public final class StatementExecutor {
 
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
-      return planner.plan(engine, lease, sql);
+      return planner.plan(engine, lease, sql, session.planCache(lease));
     }
   }
 
@@ -97,6 +97,7 @@ public final class StatementExecutor {
         throw e;
       } finally {
         if (plan.kind() == StatementKind.COMMAND) {
+          planner.commandRan();
           session.refreshCurrentSchema(connection);
           SqlTransactionControl.effect(plan.sql()).ifPresent(open -> session.noteSqlTransaction(connection, open));
         }
