@@ -188,13 +188,14 @@ public final class BenchReport {
     }
     out.append('\n');
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("Round-trip latency (ms)").yAxisTitle("ms").build();
+        .title("Round-trip latency (ms, logarithmic)").yAxisTitle("ms").build();
     List<String> names = rows.stream().map(r -> r.path("case").asText()).toList();
     for (String percentile : List.of("p50", "p95", "p99")) {
       chart.addSeries(percentile, names, rows.stream().map(r -> r.path(percentile + "_ms").asDouble()).toList());
     }
     chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
     chart.getStyler().setXAxisLabelRotation(20);
+    chart.getStyler().setYAxisLogarithmic(true);
     chart("latency", chart);
   }
 
