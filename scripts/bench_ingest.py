@@ -5,6 +5,7 @@ the server's peak resident memory while each stream runs.
 
 Run through scripts/bench-ingest, which builds the jar and the Java classpath."""
 import argparse
+import json
 import os
 import pathlib
 import subprocess
@@ -131,6 +132,7 @@ def main():
     parser.add_argument("--memory-limit", default="1GB",
                         help="DuckDB's memory_limit for the server (database.memory_limit, default 1GB as in "
                              "conf/bridge.yaml) and the in-process run alike; with the JVM it bounds the server's RSS")
+    parser.add_argument("--results", help="append one JSON line per run (section ingest) to this file")
     args = parser.parse_args()
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -184,6 +186,14 @@ def main():
     for name, (rows, _, timeline) in results.items():
         if timeline:
             print(f"{name:34} " + " ".join(f"{rss / 2**20:5.0f}" for rss in timeline.peak_by_tenth()))
+    if args.results:
+        with open(args.results, "a") as out:
+            for name, (rows, seconds, peak) in results.items():
+                line = {"section": "ingest", "case": name, "rows": rows, "seconds": round(seconds, 3),
+                        "rows_per_s": round(rows / seconds)}
+                if peak:
+                    line["peak_rss_mb"] = round(peak.peak / 2**20)
+                out.write(json.dumps(line) + "\n")
     for name, (rows, _, _) in results.items():
         assert rows == args.rows, f"{name} wrote {rows} rows, expected {args.rows}"
 

@@ -1,4 +1,9 @@
-"""pyarrow over Flight: SELECT * FROM lineitem, best of 3 after a warm-up. Prints `RESULT pyarrow rows seconds`."""
+"""pyarrow over Flight: SELECT * FROM lineitem, the median of RUNS runs after a warm-up. Prints one RESULT line and
+appends it as JSON (section throughput, case pyarrow) to RESULTS when given.
+
+  python3 scripts/bench_query.py PORT [RUNS] [RESULTS]"""
+import json
+import statistics
 import sys
 import time
 
@@ -14,17 +19,23 @@ def run(client):
     return rows
 
 
-def main(port):
+def main(port, runs, results):
     client = flight.connect(f"grpc://127.0.0.1:{port}")
     run(client)
-    best = float("inf")
+    times = []
     rows = 0
-    for _ in range(3):
+    for _ in range(runs):
         start = time.perf_counter()
         rows = run(client)
-        best = min(best, time.perf_counter() - start)
-    print(f"RESULT pyarrow {rows} {best:.4f}")
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
+    line = json.dumps({"section": "throughput", "case": "pyarrow", "rows": rows, "seconds": round(seconds, 4),
+                       "rows_per_s": round(rows / seconds), "runs": runs})
+    print("RESULT " + line)
+    if results:
+        with open(results, "a") as out:
+            out.write(line + "\n")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 3, sys.argv[3] if len(sys.argv) > 3 else None)

@@ -5,7 +5,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.arrow.adbc.core.AdbcConnection;
+import org.apache.arrow.adbc.core.AdbcDatabase;
+import org.apache.arrow.adbc.core.AdbcStatement;
+import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
@@ -20,16 +27,18 @@ import org.duckdb.DuckDBResultSet;
 /**
  * Times {@code SELECT * FROM lineitem} through each Java path. Run by {@code scripts/bench}:
  * <pre>
- *   QueryThroughputBench prepare DATABASE ROWS SQL   creates the table from SQL (scripts/lineitem.sql)
- *   QueryThroughputBench limit DATABASE          in-process arrowExportStream: the limit
- *   QueryThroughputBench flight PORT             Arrow's FlightSqlClient over loopback
- *   QueryThroughputBench jdbc PORT               the Flight SQL JDBC driver, rs.next() over every row
+ *   QueryThroughputBench prepare DATABASE ROWS SQL   creates the tables from SQL (scripts/lineitem.sql): lineitem
+ *                                                    with ROWS rows and the 5M-row one of the aggregate
+ *   QueryThroughputBench limit DATABASE REPEATS      in-process arrowExportStream: the limit
+ *   QueryThroughputBench flight PORT REPEATS         Arrow's FlightSqlClient over loopback
+ *   QueryThroughputBench jdbc PORT REPEATS           the Flight SQL JDBC driver, rs.next() over every row
+ *   QueryThroughputBench adbc PORT REPEATS           Java ADBC (the Flight SQL driver), ArrowReader over every batch
  * </pre>
- * Each timed path prints one line {@code RESULT path rows seconds}; the best of {@code REPEATS} runs counts.
+ * Each path runs once to warm up and then REPEATS times; the median counts (see {@link BenchResults}). The JDBC
+ * driver and ADBC need different classpaths (the shaded and the unshaded JDBC jar; see protocol-tests/pom.xml).
  */
 public final class QueryThroughputBench {
   private static final String QUERY = "SELECT * FROM " + LineitemTable.NAME;
-  private static final int REPEATS = 3;
   private static final int BATCH_ROWS = 65_536;
 
   private QueryThroughputBench() {}
@@ -37,9 +46,10 @@ public final class QueryThroughputBench {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "prepare" -> prepare(Path.of(args[1]), Long.parseLong(args[2]), Path.of(args[3]));
-      case "limit" -> best("in-process", () -> inProcess(Path.of(args[1])));
-      case "flight" -> best("flight-java", () -> flight(Integer.parseInt(args[1])));
-      case "jdbc" -> best("jdbc", () -> jdbc(Integer.parseInt(args[1])));
+      case "limit" -> median("in-process", args, () -> inProcess(Path.of(args[1])));
+      case "flight" -> median("flight-java", args, () -> flight(Integer.parseInt(args[1])));
+      case "jdbc" -> median("jdbc", args, () -> jdbc(Integer.parseInt(args[1])));
+      case "adbc" -> median("adbc-java", args, () -> adbc(Integer.parseInt(args[1])));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
@@ -48,16 +58,23 @@ public final class QueryThroughputBench {
     long rows() throws Exception;
   }
 
-  private static void best(String path, Run run) throws Exception {
+  private static void median(String path, String[] args, Run run) throws Exception {
+    int repeats = Integer.parseInt(args[2]);
     run.rows(); // warm-up: JIT, DuckDB's buffer pool, the first connection
-    double bestSeconds = Double.MAX_VALUE;
+    double[] seconds = new double[repeats];
     long rows = 0;
-    for (int i = 0; i < REPEATS; i++) {
+    for (int i = 0; i < repeats; i++) {
       long start = System.nanoTime();
       rows = run.rows();
-      bestSeconds = Math.min(bestSeconds, (System.nanoTime() - start) / 1e9);
+      seconds[i] = (System.nanoTime() - start) / 1e9;
     }
-    System.out.printf("RESULT %s %d %.4f%n", path, rows, bestSeconds);
+    double median = BenchResults.median(seconds);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("rows", rows);
+    figures.put("seconds", Math.round(median * 10_000) / 10_000.0);
+    figures.put("rows_per_s", Math.round(rows / median));
+    figures.put("runs", repeats);
+    BenchResults.record("throughput", path, figures);
   }
 
   private static Connection openDuckDb(Path database) throws Exception {
@@ -70,7 +87,8 @@ public final class QueryThroughputBench {
 
   private static void prepare(Path database, long rows, Path definition) throws Exception {
     try (Connection connection = openDuckDb(database)) {
-      LineitemTable.ensure(connection, rows, definition);
+      LineitemTable.ensure(connection, LineitemTable.NAME, rows, definition);
+      LineitemTable.ensure(connection, LineitemTable.AGGREGATE_NAME, LineitemTable.AGGREGATE_ROWS, definition);
     }
   }
 
@@ -111,6 +129,25 @@ public final class QueryThroughputBench {
       long rows = 0;
       while (rs.next()) {
         rows++;
+      }
+      return rows;
+    }
+  }
+
+  private static long adbc(int port) throws Exception {
+    Map<String, Object> parameters = new HashMap<>();
+    FlightSqlDriver.PARAM_URI.set(parameters, "grpc://127.0.0.1:" + port);
+    try (BufferAllocator allocator = new RootAllocator();
+         AdbcDatabase database = new FlightSqlDriver(allocator).open(parameters);
+         AdbcConnection connection = database.connect();
+         AdbcStatement statement = connection.createStatement()) {
+      statement.setSqlQuery(QUERY);
+      long rows = 0;
+      try (AdbcStatement.QueryResult result = statement.executeQuery()) {
+        ArrowReader reader = result.getReader();
+        while (reader.loadNextBatch()) {
+          rows += reader.getVectorSchemaRoot().getRowCount();
+        }
       }
       return rows;
     }

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Session implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
+  private static final int PLAN_CACHE_CAPACITY = 256;
 
   private final String id;
   private final Principal principal;
@@ -33,6 +34,7 @@ public final class Session implements AutoCloseable {
   private final DuckDBConnection connection;
   private final Semaphore connectionFree = new Semaphore(1, true);
   private final Map<String, PreparedQuery> preparedQueries = new ConcurrentHashMap<>();
+  private final PlanCache planCache = new PlanCache(PLAN_CACHE_CAPACITY);
   private volatile boolean inTransaction;
   private volatile String currentSchema;
   private volatile long lastUsedNanos = System.nanoTime();
@@ -113,6 +115,11 @@ public final class Session implements AutoCloseable {
     if (used == connection) {
       inTransaction = open;
     }
+  }
+
+  /** The plan cache of the leased connection: the session's own, or one that keeps nothing for a spare. */
+  PlanCache planCache(ConnectionLease lease) {
+    return lease.connection() == connection ? planCache : PlanCache.NONE;
   }
 
   /** Remembers the connection's current catalog and schema after a statement that may have changed them. */

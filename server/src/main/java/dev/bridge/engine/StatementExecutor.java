@@ -36,7 +36,7 @@ public final class StatementExecutor {
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
       StatementRoles.check(session.principal(), lease.connection(), sql);
-      return planner.plan(engine, session, lease, sql);
+      return planner.plan(engine, session, lease, sql, session.planCache(lease));
     }
   }
 
@@ -113,6 +113,7 @@ public final class StatementExecutor {
         throw e;
       } finally {
         if (plan.kind() == StatementKind.COMMAND) {
+          planner.commandRan();
           session.refreshCurrentSchema(connection);
           SqlTransactionControl.effect(plan.sql()).ifPresent(open -> session.noteSqlTransaction(connection, open));
         }

@@ -7,6 +7,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -28,20 +30,32 @@ import org.duckdb.StatementReturnType;
 public final class StatementPlanner {
   /** The result type DuckDB reports when it can only bind a statement once it sees its parameter values. */
   private static final String UNRESOLVED_TYPE = "UNKNOWN";
+  /** An ENUM's Arrow dictionary index width depends on how many values it has, which its type name does not show. */
+  private static final String UNCACHEABLE_TYPE = "ENUM";
 
   private final BufferAllocator allocator;
   private final QueryTimeouts timeouts;
+  /** Commands (SET, PRAGMA, DDL, ...) run on any session so far: a plan cached before the last one is stale. */
+  private final AtomicLong commandsRun = new AtomicLong();
 
   public StatementPlanner(BufferAllocator allocator, QueryTimeouts timeouts) {
     this.allocator = allocator;
     this.timeouts = timeouts;
   }
 
-  public StatementPlan plan(DuckDbEngine engine, Session session, ConnectionLease lease, String sql) {
+  /** Notes that a command ran, which may have changed a setting the Arrow export depends on. */
+  void commandRan() {
+    commandsRun.incrementAndGet();
+  }
+
+  /** Plans {@code sql}, reusing a plan of {@code cache} when DuckDB describes the statement as it did then. */
+  public StatementPlan plan(DuckDbEngine engine, Session session, ConnectionLease lease, String sql,
+      PlanCache cache) {
     if (sql == null || sql.isBlank()) {
       throw EngineException.invalidArgument("the SQL statement is empty");
     }
     DuckDBConnection connection = lease.connection();
+    long commandsBefore = commandsRun.get();
     try (DuckDBPreparedStatement prepared = connection.prepare(sql)) {
       DuckDBResultSetMetaData metadata = (DuckDBResultSetMetaData) prepared.getMetaData();
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
@@ -64,12 +78,21 @@ public final class StatementPlanner {
             ? new StatementPlan(sql, sql, StatementKind.UPDATE, parameterTypes, null, List.of(), false)
             : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true);
       }
+      PlanCache.Shape shape = new PlanCache.Shape(kind, names, types, parameterTypes, commandsBefore);
+      Optional<StatementPlan> cached = cache.lookup(sql, shape);
+      if (cached.isPresent()) {
+        return cached.get();
+      }
       String projection = ResultShaper.project(sql, names, types);
       Schema schema = schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
       if (schema != null) {
         String executable = ResultShaper.needsConversion(types) ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
-        return new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false);
+        StatementPlan plan = new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false);
+        if (types.stream().noneMatch(type -> type.contains(UNCACHEABLE_TYPE))) {
+          cache.put(sql, shape, plan);
+        }
+        return plan;
       }
       return new StatementPlan(sql, sql, kind, parameterTypes,
           schemaByRolledBackRun(engine, session, connection, sql, nullParameters), types, false);

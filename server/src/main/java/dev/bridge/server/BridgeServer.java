@@ -209,9 +209,11 @@ public final class BridgeServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     long leaked = allocator.getAllocatedMemory();
+    long peak = allocator.getPeakMemoryAllocation();
     try {
       allocator.close();
-      log.info("stopped; Arrow allocator released every buffer");
+      // The peak is what scripts/bench_memory.py reports as the server's Arrow memory high-water mark.
+      log.info("stopped; Arrow allocator released every buffer (Arrow allocator peak {} bytes)", peak);
     } catch (IllegalStateException e) {
       log.error("stopped; Arrow allocator still holds {} bytes: {}", leaked, e.getMessage());
     }

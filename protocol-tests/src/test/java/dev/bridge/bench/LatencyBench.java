@@ -1,0 +1,126 @@
+package dev.bridge.bench;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * Round-trip latency, one client, one call at a time, percentiles over {@code CALLS} calls after a warm-up of a
+ * quarter as many. Run by {@code scripts/bench}:
+ * <pre>
+ *   LatencyBench jdbc PORT CALLS          SELECT 1 through the Flight SQL JDBC driver: Statement.executeQuery does
+ *                                         CreatePreparedStatement, GetFlightInfo, DoGet, ClosePreparedStatement
+ *   LatencyBench flight PORT CALLS        SELECT 1 through Arrow's FlightSqlClient: GetFlightInfo, DoGet
+ *   LatencyBench jdbc-aggregate PORT CALLS     TPC-H Q6 over the 5M-row table, JDBC driver
+ *   LatencyBench flight-aggregate PORT CALLS   the same through FlightSqlClient
+ *   LatencyBench duckdb-aggregate DATABASE CALLS   the same in-process in DuckDB (its own time, the floor)
+ * </pre>
+ */
+public final class LatencyBench {
+  private static final String SMALL_QUERY = "SELECT 1";
+
+  private LatencyBench() {}
+
+  private interface Call {
+    void run() throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    int calls = Integer.parseInt(args[2]);
+    switch (mode) {
+      case "jdbc" -> jdbc(mode, Integer.parseInt(args[1]), SMALL_QUERY, calls);
+      case "jdbc-aggregate" -> jdbc(mode, Integer.parseInt(args[1]), LineitemTable.AGGREGATE_QUERY, calls);
+      case "flight" -> flight(mode, Integer.parseInt(args[1]), SMALL_QUERY, calls);
+      case "flight-aggregate" -> flight(mode, Integer.parseInt(args[1]), LineitemTable.AGGREGATE_QUERY, calls);
+      case "duckdb-aggregate" -> duckdb(mode, Path.of(args[1]), calls);
+      default -> throw new IllegalArgumentException("unknown mode " + mode);
+    }
+  }
+
+  private static void jdbc(String name, int port, String sql, int calls) throws Exception {
+    try (Connection connection = DriverManager.getConnection(
+        "jdbc:arrow-flight-sql://127.0.0.1:" + port + "/?useEncryption=false")) {
+      measure(name, calls, () -> {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+          while (rs.next()) {
+            rs.getObject(1);
+          }
+        }
+      });
+    }
+  }
+
+  private static void flight(String name, int port, String sql, int calls) throws Exception {
+    try (BufferAllocator allocator = new RootAllocator();
+         FlightSqlClient client = new FlightSqlClient(
+             FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build())) {
+      measure(name, calls, () -> {
+        FlightInfo info = client.execute(sql);
+        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+          while (stream.next()) {
+            stream.getRoot().getRowCount();
+          }
+        }
+      });
+    }
+  }
+
+  private static void duckdb(String name, Path database, int calls) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database)) {
+      measure(name, calls, () -> {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(LineitemTable.AGGREGATE_QUERY)) {
+          rs.next();
+        }
+      });
+    }
+  }
+
+  private static void measure(String name, int calls, Call call) throws Exception {
+    for (int i = 0; i < Math.max(20, calls / 4); i++) {
+      call.run();
+    }
+    double[] millis = new double[calls];
+    double serverCpu = ProcessCpu.serverMillis();
+    double clientCpu = ProcessCpu.clientMillis();
+    long started = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      long start = System.nanoTime();
+      call.run();
+      millis[i] = (System.nanoTime() - start) / 1e6;
+    }
+    double total = (System.nanoTime() - started) / 1e6;
+    double serverCpuPerCall = (ProcessCpu.serverMillis() - serverCpu) / calls;
+    double clientCpuPerCall = (ProcessCpu.clientMillis() - clientCpu) / calls;
+    double[] sorted = millis.clone();
+    java.util.Arrays.sort(sorted);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("calls", calls);
+    figures.put("p50_ms", round(BenchResults.percentile(sorted, 50)));
+    figures.put("p95_ms", round(BenchResults.percentile(sorted, 95)));
+    figures.put("p99_ms", round(BenchResults.percentile(sorted, 99)));
+    figures.put("max_ms", round(sorted[sorted.length - 1]));
+    figures.put("mean_ms", round(total / calls));
+    if (serverCpu >= 0) {
+      figures.put("server_cpu_ms_per_call", round(serverCpuPerCall));
+    }
+    figures.put("client_cpu_ms_per_call", round(clientCpuPerCall));
+    BenchResults.record("latency", name, figures);
+  }
+
+  private static double round(double millis) {
+    return Math.round(millis * 1000) / 1000.0;
+  }
+}
