@@ -93,24 +93,6 @@ class PlanCacheTest {
     }
   }
 
-  /** arrow_large_buffer_size is a global setting: set on one session, it changes every session's export. */
-  @Test
-  void aSettingChangedOnAnySessionDescribesTheSameSqlAgain() throws Exception {
-    try (FlightSqlClient client = server.flightSqlClient(allocator);
-         FlightSqlClient other = server.flightSqlClient(allocator)) {
-      String sql = "SELECT 'text' AS s";
-      assertThat(fields(client, sql).get(0).getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
-      try {
-        other.executeUpdate("SET arrow_large_buffer_size = true");
-        assertThat(fields(client, sql).get(0).getType()).isEqualTo(ArrowType.LargeUtf8.INSTANCE);
-        assertThat(rows(client, sql)).isEqualTo(1);
-      } finally {
-        other.executeUpdate("RESET arrow_large_buffer_size");
-      }
-      assertThat(fields(client, sql).get(0).getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
-    }
-  }
-
   private static void assertColumns(Statement statement, String sql, List<Integer> types) throws SQLException {
     try (ResultSet rs = statement.executeQuery(sql)) {
       ResultSetMetaData metadata = rs.getMetaData();
