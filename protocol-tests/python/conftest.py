@@ -67,6 +67,12 @@ class BridgeProcess:
     def log(self):
         return "".join(self.log_lines)
 
+    def stop_cleanly(self):
+        """Stops the server and asserts a clean exit: SIGTERM honoured and every Arrow buffer given back."""
+        code = self.stop()
+        assert code in (0, 143), self.log()
+        assert "Arrow allocator released every buffer" in self.log(), self.log()
+
 
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory):
@@ -80,9 +86,7 @@ def bridge(data_dir):
     config.write_text(f"database:\n  data_directories: ['{data_dir}']\n")
     server = BridgeProcess(":memory:", ["--config", str(config)])
     yield server
-    code = server.stop()
-    assert code in (0, 143), server.log()
-    assert "Arrow allocator released every buffer" in server.log(), server.log()
+    server.stop_cleanly()
 
 
 @pytest.fixture()
