@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.grpc.StatusUtils;
 
 /** Tells the user why a client command failed, on stderr, and gives the command's exit code. */
 final class ClientErrors {
@@ -34,7 +35,8 @@ final class ClientErrors {
       if (status.code() == FlightStatusCode.UNAUTHENTICATED) {
         return "not authenticated: " + status.description();
       }
-      return "the server refused (" + status.code() + "): " + status.description();
+      // The gRPC name, as the server's docs and logs use it: Flight calls PERMISSION_DENIED "UNAUTHORIZED".
+      return "the server refused (" + StatusUtils.toGrpcStatusCode(status.code()) + "): " + status.description();
     }
     return failure.getMessage() == null ? failure.toString() : failure.getMessage();
   }
