@@ -1,6 +1,7 @@
 package dev.bridge.cli;
 
 import java.io.PrintWriter;
+import java.security.cert.CertificateException;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
@@ -26,9 +27,22 @@ final class ClientErrors {
     return cause == failure || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
   }
 
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String message(Exception failure, String url) {
     if (failure instanceof FlightRuntimeException flight) {
       CallStatus status = flight.status();
+      if (status.code() == FlightStatusCode.UNAVAILABLE && causedBy(flight, CertificateException.class)) {
+        return "cannot reach " + url + ": its TLS certificate is not trusted" + rootCause(flight)
+            + "; pass the CA that signed it with --tls-root-certs (or --insecure-skip-verify, for testing only)";
+      }
       if (status.code() == FlightStatusCode.UNAVAILABLE) {
         return "cannot reach " + url + ": " + status.description() + rootCause(flight);
       }
