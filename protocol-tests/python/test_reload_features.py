@@ -83,6 +83,16 @@ def test_an_added_user_logs_in_and_a_removed_users_token_stops_working(auth_serv
         assert run(client, "SELECT 1 AS one", login(client, "ada")).to_pydict() == {"one": [1]}
 
 
+def test_turning_auth_off_needs_a_restart(auth_server, hashes):
+    server, config = auth_server
+    edit(config, auth_yaml(hashes, {"ada": "admin"}).replace("enabled: true", "enabled: false"), server,
+         "needs a restart")
+    assert "[auth.enabled]" in [l for l in server.log_lines if "needs a restart" in l][-1]
+    with server.client() as client:
+        with fs.expect_status("UNAUTHENTICATED"):
+            run(client, "SELECT 1")
+
+
 # ---- Metrics with auth on ----------------------------------------------------------------------------------------
 
 def rejected(server, reason, token):
