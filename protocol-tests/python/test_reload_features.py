@@ -83,6 +83,21 @@ def test_an_added_user_logs_in_and_a_removed_users_token_stops_working(auth_serv
         assert run(client, "SELECT 1 AS one", login(client, "ada")).to_pydict() == {"one": [1]}
 
 
+def test_an_unreadable_external_key_file_is_refused_and_logins_keep_working(auth_server, hashes, tmp_path):
+    server, config = auth_server
+    missing = tmp_path / "no-such-key.pem"
+    edit(config, auth_yaml(hashes, {"ada": "admin", "neo": "reader"})
+         + f"  external_jwt:\n    public_key_file: {missing}\n    issuer: https://idp.example\n", server,
+         "refused, the running values stay")
+    line = [l for l in server.log_lines if "refused, the running values stay" in l][-1]
+    assert "auth.external_jwt.public_key_file" in line and str(missing) in line, line
+    with server.client() as client:
+        assert run(client, "SELECT 1 AS one", login(client, "ada")).to_pydict() == {"one": [1]}
+        # Users, token and key are replaced together, so the user added in the same edit is refused with it.
+        with fs.expect_status("UNAUTHENTICATED", "wrong user name or password"):
+            login(client, "neo")
+
+
 def test_turning_auth_off_needs_a_restart(auth_server, hashes):
     server, config = auth_server
     edit(config, auth_yaml(hashes, {"ada": "admin"}).replace("enabled: true", "enabled: false"), server,
