@@ -1,11 +1,10 @@
 package dev.bridge.protocol;
 
+import static dev.bridge.protocol.BridgeCli.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bridge.cli.BridgeCommand;
+import dev.bridge.protocol.BridgeCli.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -27,7 +26,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bridge query} and {@code bridge ingest}, run as the command line runs them, against a real server. */
 class ClientCommandsTest {
@@ -37,33 +35,12 @@ class ClientCommandsTest {
   @TempDir
   Path directory;
 
-  /** What a command printed and how it exited. */
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run bridge(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = new CommandLine(new BridgeCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   private static Run query(String... args) {
-    String[] all = new String[args.length + 3];
-    all[0] = "query";
-    all[1] = "--url";
-    all[2] = server.grpcUri();
-    System.arraycopy(args, 0, all, 3, args.length);
-    return bridge(all);
+    return BridgeCli.against(server.grpcUri(), "query", args);
   }
 
   private static Run ingest(String... args) {
-    String[] all = new String[args.length + 3];
-    all[0] = "ingest";
-    all[1] = "--url";
-    all[2] = server.grpcUri();
-    System.arraycopy(args, 0, all, 3, args.length);
-    return bridge(all);
+    return BridgeCli.against(server.grpcUri(), "ingest", args);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -115,6 +116,18 @@ class TlsTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void aFailedHandshakeDoesNotHoldUpShutdown() throws Exception {
+    TestServer own = TestServer.start(config -> config.withTls(certs.serverTls(false)));
+    try (BufferAllocator allocator = new RootAllocator(); FlightSqlClient client = own.flightSqlClient(allocator)) {
+      assertThatThrownBy(() -> client.execute("SELECT 1")).isInstanceOf(FlightRuntimeException.class);
+    }
+    long start = System.nanoTime();
+    own.close();
+    // The grace period is 10 s; a connection whose handshake failed used to be waited for until it ran out.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test

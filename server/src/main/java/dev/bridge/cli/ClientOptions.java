@@ -82,7 +82,13 @@ final class ClientOptions {
         builder.clientCertificate(open(tlsCert, opened), open(tlsKey, opened));
       }
       FlightClient client = builder.build();
-      return new Connection(client, credentials(client));
+      try {
+        return new Connection(client, credentials(client));
+      } catch (RuntimeException e) {
+        // A refused login: the caller gets no Connection to close, so the channel is closed here.
+        closeQuietly(client);
+        throw e;
+      }
     } finally {
       for (InputStream stream : opened) {
         stream.close();
@@ -105,6 +111,14 @@ final class ClientOptions {
     // The Flight handshake with basic credentials; the server answers with the bearer token later calls carry.
     return client.authenticateBasicToken(user, secret).map(option -> new CallOption[] {option})
         .orElse(new CallOption[0]);
+  }
+
+  private static void closeQuietly(FlightClient client) {
+    try {
+      client.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private Location location() {

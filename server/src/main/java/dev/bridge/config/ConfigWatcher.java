@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>An edit is read through the same loading and validation as at start. An invalid one is rejected whole, with
  * a log line naming the key, and the running configuration stays. Of a valid one, each changed key that a
  * registered listener covers is applied by that listener; every other changed key needs a restart: it is logged as
- * such and keeps its running value.
+ * such and keeps its running value. A listener that throws refuses its keys: they are logged and keep their
+ * running values too.
  */
 public final class ConfigWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -105,17 +106,29 @@ public final class ConfigWatcher implements AutoCloseable {
       return previous;
     }
     BridgeConfig next = changes.revert(previous, edited, needRestart);
-    current = next;
+    List<String> refused = new ArrayList<>();
     for (Registration registration : listeners) {
-      if (applied.stream().anyMatch(key -> ConfigChanges.covers(registration.keyPrefix(), key))) {
-        try {
-          registration.listener().apply(previous, next);
-        } catch (RuntimeException e) {
-          log.error("applying the configuration change of {} failed: {}", registration.keyPrefix(), e.toString(), e);
-        }
+      List<String> keys = applied.stream().filter(key -> ConfigChanges.covers(registration.keyPrefix(), key))
+          .toList();
+      if (keys.isEmpty()) {
+        continue;
+      }
+      try {
+        registration.listener().apply(previous, next);
+      } catch (RuntimeException e) {
+        // The listener refused the new values (a dataset outside the data directories, an unreadable key file):
+        // its keys keep their running values, as if the edit had not touched them.
+        log.error("configuration change of {} refused, the running values stay: {}", keys, e.getMessage());
+        log.debug("refused configuration change", e);
+        refused.addAll(keys);
       }
     }
-    log.info("configuration reloaded; applied {}", applied);
+    next = changes.revert(previous, next, refused);
+    current = next;
+    List<String> done = applied.stream().filter(key -> !refused.contains(key)).toList();
+    if (!done.isEmpty()) {
+      log.info("configuration reloaded; applied {}", done);
+    }
     return next;
   }
 

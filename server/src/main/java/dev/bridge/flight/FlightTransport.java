@@ -111,6 +111,11 @@ public final class FlightTransport implements AutoCloseable {
 
     @Override
     public void transportTerminated(Attributes transportAttrs) {
+      // Null for a connection that never got ready (a failed TLS handshake): it has no session. Throwing here
+      // would keep gRPC from forgetting the transport, and shutdown would wait out its whole grace period.
+      if (transportAttrs == null) {
+        return;
+      }
       SocketAddress remote = transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
       if (remote != null) {
         String key = SessionKeyMiddleware.forPeer(remote.toString());

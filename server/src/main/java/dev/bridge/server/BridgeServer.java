@@ -179,7 +179,10 @@ public final class BridgeServer implements AutoCloseable {
         .onChange("sessions.ticket_ttl", (previous, next) -> producer.configure(next.sessions()))
         .onChange("http.chunk_rows", (previous, next) -> rest.configure(next.http()))
         .onChange("http.max_body_bytes", (previous, next) -> rest.configure(next.http()))
-        .onChange("auth", (previous, next) -> authenticator.update(next.auth()))
+        // Not auth.enabled: turning authentication on or off needs a restart.
+        .onChange("auth.users", (previous, next) -> authenticator.update(next.auth()))
+        .onChange("auth.token", (previous, next) -> authenticator.update(next.auth()))
+        .onChange("auth.external_jwt", (previous, next) -> authenticator.update(next.auth()))
         .onChange("limits", (previous, next) -> timeouts.update(next.limits()))
         .onChange("files.datasets", (previous, next) -> datasets.apply(next.files().datasets()))
         .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))

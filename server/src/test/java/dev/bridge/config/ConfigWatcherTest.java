@@ -72,6 +72,19 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void aKeyItsListenerRefusesKeepsItsRunningValueWhileTheOthersApply() throws IOException {
+    watcher.onChange("sessions.idle_timeout", (previous, next) -> {
+      throw new ConfigException("sessions.idle_timeout: refused by the listener");
+    });
+    Files.writeString(file, "http:\n  chunk_rows: 8\nsessions:\n  idle_timeout: 5s\n");
+    BridgeConfig next = watcher.reload();
+    assertThat(next.sessions().idleTimeout()).isEqualTo(BridgeConfig.defaults().sessions().idleTimeout());
+    assertThat(next.http().chunkRows()).isEqualTo(8);
+    assertThat(watcher.current()).isSameAs(next);
+    assertThat(applied).extracting(config -> config.http().chunkRows()).containsExactly(8);
+  }
+
+  @Test
   void changedKeysAreNamedByTheirDottedPath() {
     BridgeConfig before = BridgeConfig.defaults();
     BridgeConfig after = before.withHttp(before.http().withPort(1)).withFlight(before.flight().withHost("::1"));
