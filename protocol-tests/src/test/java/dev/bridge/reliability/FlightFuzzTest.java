@@ -377,7 +377,7 @@ class FlightFuzzTest {
     return query(sql);
   }
 
-  private static Flight.FlightDescriptor ingestInto(String table) {
+  static Flight.FlightDescriptor ingestInto(String table) {
     return RawFlight.command(Any.pack(FlightSql.CommandStatementIngest.newBuilder().setTable(table)
         .setTableDefinitionOptions(FlightSql.CommandStatementIngest.TableDefinitionOptions.newBuilder()
             .setIfNotExist(FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption
