@@ -177,8 +177,9 @@ class FlightFuzzTest {
         r -> commandCase("random-command", Fuzz.randomBytes(r, 200), Expect.error(COMMAND_PROBLEM), r),
         r -> commandCase("truncated-command", Fuzz.truncated(r, query("SELECT * FROM range(" + r.nextInt(99) + ")")),
             Expect.error(COMMAND_PROBLEM), r),
+        // A flipped byte in the SQL text leaves a valid command whose SQL DuckDB refuses.
         r -> commandCase("corrupted-command", Fuzz.corrupted(r, query("SELECT 1 AS x")),
-            Expect.errorOrPass(COMMAND_PROBLEM), r),
+            Expect.errorOrPass(Pattern.compile(COMMAND_PROBLEM.pattern() + "|" + SQL_PROBLEM.pattern())), r),
         r -> commandCase("wrong-message-in-any", wrongMessageInAny(r), Expect.errorOrPass(COMMAND_PROBLEM), r),
         r -> commandCase("random-body-in-any", anyOf(randomSqlType(r), Fuzz.randomBytes(r, 80)),
             Expect.errorOrPass(COMMAND_PROBLEM), r),
@@ -325,6 +326,8 @@ class FlightFuzzTest {
       case 3 -> {
         pieces.set(batch, new IpcMessages.Piece(target.header(), Fuzz.truncated(random, target.body())));
         detail = "truncated batch body";
+        // Cutting only the body's trailing padding (its last buffer ends 4 bytes before it) leaves a valid batch.
+        expect = Expect.errorOrPass(IPC_PROBLEM);
       }
       case 4 -> {
         pieces.set(batch, new IpcMessages.Piece(Fuzz.corrupted(random, target.header()), target.body()));
@@ -377,7 +380,7 @@ class FlightFuzzTest {
     return query(sql);
   }
 
-  private static Flight.FlightDescriptor ingestInto(String table) {
+  static Flight.FlightDescriptor ingestInto(String table) {
     return RawFlight.command(Any.pack(FlightSql.CommandStatementIngest.newBuilder().setTable(table)
         .setTableDefinitionOptions(FlightSql.CommandStatementIngest.TableDefinitionOptions.newBuilder()
             .setIfNotExist(FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption

@@ -1,5 +1,6 @@
 package dev.bridge.flight;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bridge.ingest.IpcBatchCheck;
 import io.grpc.Attributes;
 import io.grpc.BindableService;
@@ -16,6 +17,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.flight.impl.FlightServiceGrpc;
 
 /**
@@ -276,12 +278,16 @@ final class DoPutGuard {
   }
 
   /**
-   * Reads the IPC header of a serialized FlightData (field 2, data_header) and the length of its body (field 1000)
-   * without reading the body, and checks a batch header against that body ({@link IpcBatchCheck}).
+   * Reads the fields of a serialized FlightData without copying its body and checks what Flight's own parser
+   * ({@code ArrowMessage.frame}) would fail on once it has allocated the app_metadata or body buffer, which it then
+   * never releases: a field it does not read, a truncated field, a descriptor that does not parse, an IPC header
+   * Arrow cannot read or a batch header that does not fit the body ({@link IpcBatchCheck}).
    */
   static final class IpcHeaderPeek {
-    private static final int DATA_HEADER_FIELD = 2;
-    private static final int DATA_BODY_FIELD = 1000;
+    private static final int DESCRIPTOR_TAG = 1 << 3 | 2;
+    private static final int DATA_HEADER_TAG = 2 << 3 | 2;
+    private static final int APP_METADATA_TAG = 3 << 3 | 2;
+    private static final int DATA_BODY_TAG = 1000 << 3 | 2;
     private static final int MAX_HEADER_BYTES = 16 << 20;
 
     private IpcHeaderPeek() {}
@@ -289,27 +295,19 @@ final class DoPutGuard {
     static byte headerType(InputStream in) throws IOException {
       Message message = null;
       long bodyLength = 0;
-      while (true) {
-        long tag = varint(in);
-        if (tag < 0) {
-          break;
-        }
-        int field = (int) (tag >>> 3);
-        int wire = (int) (tag & 7);
-        if (field == DATA_HEADER_FIELD && wire == 2) {
+      for (long tag = varint(in); tag >= 0; tag = varint(in)) {
+        if (tag == DESCRIPTOR_TAG) {
+          descriptor(in);
+        } else if (tag == DATA_HEADER_TAG) {
           message = header(in);
-          continue;
-        }
-        if (field == DATA_BODY_FIELD && wire == 2) {
+        } else if (tag == APP_METADATA_TAG) {
+          skip(in, varint(in));
+        } else if (tag == DATA_BODY_TAG) {
           bodyLength = varint(in);
-          break;
-        }
-        switch (wire) {
-          case 0 -> varint(in);
-          case 1 -> skip(in, 8);
-          case 2 -> skip(in, varint(in));
-          case 5 -> skip(in, 4);
-          default -> throw new IOException("protobuf wire type " + wire);
+          skip(in, bodyLength);
+        } else {
+          throw new IOException("FlightData field " + (tag >>> 3) + " with wire type " + (tag & 7)
+              + " is not one Flight reads");
         }
       }
       if (message == null) {
@@ -319,16 +317,29 @@ final class DoPutGuard {
       return message.headerType();
     }
 
+    private static void descriptor(InputStream in) throws IOException {
+      try {
+        Flight.FlightDescriptor.parseFrom(bytes(in, "flight_descriptor"));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IOException("the flight_descriptor does not parse: " + e.getMessage(), e);
+      }
+    }
+
     private static Message header(InputStream in) throws IOException {
+      byte[] header = bytes(in, "data_header");
+      return header.length == 0 ? null : Message.getRootAsMessage(ByteBuffer.wrap(header));
+    }
+
+    private static byte[] bytes(InputStream in, String field) throws IOException {
       long length = varint(in);
       if (length < 0 || length > MAX_HEADER_BYTES) {
-        throw new IOException("a data_header of " + length + " bytes");
+        throw new IOException("a " + field + " of " + length + " bytes");
       }
-      byte[] header = in.readNBytes((int) length);
-      if (header.length != length) {
-        throw new IOException("the data_header is truncated");
+      byte[] bytes = in.readNBytes((int) length);
+      if (bytes.length != length) {
+        throw new IOException("the " + field + " is truncated");
       }
-      return header.length == 0 ? null : Message.getRootAsMessage(ByteBuffer.wrap(header));
+      return bytes;
     }
 
     /** A varint, or -1 at the end of the stream. */

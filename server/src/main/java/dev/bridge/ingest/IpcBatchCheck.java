@@ -8,19 +8,36 @@ import org.apache.arrow.flatbuf.DictionaryBatch;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.MetadataVersion;
 import org.apache.arrow.flatbuf.RecordBatch;
 
 /**
- * Checks an Arrow IPC batch header against the body it came with, as Arrow's deserializer would: a batch that
- * fails there leaves its body buffer unreleased (in Flight's stream and in ArrowStreamReader alike), so both doors
- * refuse it here first.
+ * Checks an Arrow IPC message header (its metadata version and type) and a batch header against the body it came
+ * with, as Arrow's readers would: a message that fails there after its body was allocated leaves that body
+ * unreleased (in Flight's message parser, Flight's stream and ArrowStreamReader alike), so both doors refuse it here
+ * first.
  */
 public final class IpcBatchCheck {
   private IpcBatchCheck() {}
 
-  /** Throws, naming the problem, when {@code message} is a batch whose buffers or counts do not fit its body. */
+  /**
+   * Throws, naming the problem, when {@code message} has a metadata version or type Arrow Java cannot read, or is a
+   * batch whose buffers or counts do not fit its body.
+   */
   public static void check(Message message, long bodyLength) throws IOException {
-    RecordBatch batch = switch (message.headerType()) {
+    // Flight maps the version through MetadataVersion.fromFlatbufID, which throws on an unknown one.
+    short version = message.version();
+    if (version < MetadataVersion.V1 || version > MetadataVersion.V5) {
+      throw new IOException("unknown Arrow IPC metadata version " + version);
+    }
+    byte type = message.headerType();
+    if (type != MessageHeader.NONE && type != MessageHeader.Schema && type != MessageHeader.DictionaryBatch
+        && type != MessageHeader.RecordBatch) {
+      throw new IOException("an Arrow IPC stream carries Schema, DictionaryBatch and RecordBatch messages, not "
+          + (type == MessageHeader.Tensor || type == MessageHeader.SparseTensor ? MessageHeader.name(type)
+          : "message type " + type));
+    }
+    RecordBatch batch = switch (type) {
       case MessageHeader.RecordBatch -> (RecordBatch) message.header(new RecordBatch());
       case MessageHeader.DictionaryBatch -> ((DictionaryBatch) message.header(new DictionaryBatch())).data();
       default -> null;
@@ -28,7 +45,7 @@ public final class IpcBatchCheck {
     if (batch == null) {
       return;
     }
-    String kind = MessageHeader.name(message.headerType());
+    String kind = MessageHeader.name(type);
     if (batch.length() < 0 || batch.length() > Integer.MAX_VALUE) {
       throw new IOException("the " + kind + " claims " + batch.length() + " rows");
     }
