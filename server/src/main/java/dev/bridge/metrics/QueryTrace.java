@@ -1,6 +1,7 @@
 package dev.bridge.metrics;
 
 import dev.bridge.engine.StatementKind;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -18,6 +19,9 @@ public final class QueryTrace {
   private final String user;
   private final String session;
   private final String statement;
+  // This protocol's series, looked up once rather than for every batch of the stream.
+  private final CounterDataPoint rowsSent;
+  private final CounterDataPoint bytesSent;
   private final long startNanos = System.nanoTime();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile String kind = "unknown";
@@ -32,6 +36,8 @@ public final class QueryTrace {
     this.user = user;
     this.session = session;
     this.statement = statement;
+    this.rowsSent = telemetry.metrics().rowsSent.labelValues(protocol.label());
+    this.bytesSent = telemetry.metrics().bytesSent.labelValues(protocol.label());
   }
 
   /** The statement was prepared: records the planning time. */
@@ -66,8 +72,8 @@ public final class QueryTrace {
     rows += batchRows;
     bytes += batchBytes;
     if (!INGEST.equals(kind)) {
-      telemetry.metrics().rowsSent.labelValues(protocol.label()).inc(batchRows);
-      telemetry.metrics().bytesSent.labelValues(protocol.label()).inc(batchBytes);
+      rowsSent.inc(batchRows);
+      bytesSent.inc(batchBytes);
     }
   }
 
@@ -76,7 +82,7 @@ public final class QueryTrace {
     if (moreBytes > 0) {
       bytes += moreBytes;
       if (!INGEST.equals(kind)) {
-        telemetry.metrics().bytesSent.labelValues(protocol.label()).inc(moreBytes);
+        bytesSent.inc(moreBytes);
       }
     }
   }
