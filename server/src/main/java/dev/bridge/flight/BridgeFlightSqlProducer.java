@@ -150,7 +150,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       return;
     }
     if (PathFlights.isTicket(ticket)) {
-      stream(listener, () -> pathFlights.stream(session(context), user(context), ticket, listener));
+      stream(listener, () -> pathFlights.stream(session(context), ticket, listener));
       return;
     }
     FlightSqlProducer.super.getStream(context, ticket, listener);
@@ -163,7 +163,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       FlightDescriptor descriptor) {
     return call(() -> {
       Session session = session(context);
-      QueryTrace trace = trace(context, session, command.getQuery());
+      QueryTrace trace = trace(session, command.getQuery());
       return trace.around(() -> {
         transactions.join(session, command.getTransactionId().toStringUtf8());
         return statements.flightInfo(session, plan(trace, session, command.getQuery()), List.of(), descriptor, trace);
@@ -180,7 +180,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
     try {
-      statements.stream(session(context), user(context), ticket.getStatementHandle().toStringUtf8(), listener);
+      statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener);
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
     }
@@ -191,7 +191,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       StreamListener<PutResult> ackStream) {
     return () -> respond(ackStream, () -> {
       Session session = session(context);
-      QueryTrace trace = trace(context, session, command.getQuery());
+      QueryTrace trace = trace(session, command.getQuery());
       return trace.around(() -> {
         transactions.join(session, command.getTransactionId().toStringUtf8());
         return updateResult(statements.execute(session, plan(trace, session, command.getQuery()), List.of(), trace));
@@ -230,7 +230,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   private long ingest(CallContext context, Session session, IngestTarget target, IngestMode mode,
       FlightStream flightStream) {
-    QueryTrace trace = telemetry.ingest(Protocol.FLIGHT, user(context), session.id(), target.name(), mode);
+    QueryTrace trace = telemetry.ingest(Protocol.FLIGHT, session, target.name(), mode);
     CountingReader source = new CountingReader(new FlightStreamReader(flightStream, allocator));
     long rows = trace.around(() -> ingest.ingest(session, target, mode, source));
     trace.bytes(source.bytes());
@@ -293,7 +293,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       StreamListener<Result> listener) {
     reply(listener, () -> {
       Session session = session(context);
-      QueryTrace trace = trace(context, session, request.getQuery());
+      QueryTrace trace = trace(session, request.getQuery());
       return trace.around(() -> {
         transactions.join(session, request.getTransactionId().toStringUtf8());
         return new Result(Any.pack(statements.prepare(session, plan(trace, session, request.getQuery())))
@@ -319,7 +319,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return call(() -> {
       Session session = session(context);
       PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
-      QueryTrace trace = trace(context, session, prepared.plan());
+      QueryTrace trace = trace(session, prepared.plan());
       return trace.around(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor,
           trace));
     });
@@ -341,7 +341,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       ServerStreamListener listener) {
     try {
       Session session = session(context);
-      statements.streamPrepared(session, user(context),
+      statements.streamPrepared(session,
           StatementCommands.prepared(session, command.getPreparedStatementHandle()), listener);
     } catch (EngineException e) {
       listener.error(FlightStatuses.toGrpc(e));
@@ -366,7 +366,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Session session = session(context);
       PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
       List<List<Object>> rows = StatementCommands.readParameterRows(flightStream);
-      QueryTrace trace = trace(context, session, prepared.plan());
+      QueryTrace trace = trace(session, prepared.plan());
       return trace.around(() -> updateResult(statements.execute(session, prepared.plan(),
           rows.isEmpty() ? prepared.boundRows() : rows, trace)));
     });
@@ -591,18 +591,13 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return auth != null ? auth.principal() : Principal.ANONYMOUS;
   }
 
-  /** The authenticated user of the call, for the query log. */
-  private static String user(CallContext context) {
-    return principal(context).user();
-  }
-
-  private QueryTrace trace(CallContext context, Session session, String sql) {
-    return telemetry.statement(Protocol.FLIGHT, user(context), session.id(), sql);
+  private QueryTrace trace(Session session, String sql) {
+    return telemetry.statement(Protocol.FLIGHT, session, sql);
   }
 
   /** The trace of a statement planned by an earlier call (a prepared statement). */
-  private QueryTrace trace(CallContext context, Session session, StatementPlan plan) {
-    QueryTrace trace = trace(context, session, plan.sql());
+  private QueryTrace trace(Session session, StatementPlan plan) {
+    QueryTrace trace = trace(session, plan.sql());
     trace.kind(plan.kind());
     return trace;
   }

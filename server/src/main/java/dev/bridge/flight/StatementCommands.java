@@ -83,29 +83,29 @@ final class StatementCommands implements AutoCloseable {
   }
 
   /** Streams what ticket {@code id} stands for; returns at once. */
-  void stream(Session session, String user, String id, ServerStreamListener listener) {
+  void stream(Session session, String id, ServerStreamListener listener) {
     TicketStore.Payload payload = tickets.redeem(session.principal().user(), id);
     if (payload instanceof TicketStore.UpdateCountTicket update) {
       UpdateCounts.stream(update.count(), allocator, listener);
     } else if (payload instanceof TicketStore.QueryTicket query) {
-      ResultStreamer streamer = streamer(session, user, query.plan(), query.parameters(), listener);
+      ResultStreamer streamer = streamer(session, query.plan(), query.parameters(), listener);
       streamer.start(tickets.running(id, streamer));
     }
   }
 
   /** Streams a prepared query with its bound parameters (older clients redeem the command itself). */
-  void streamPrepared(Session session, String user, PreparedQuery prepared, ServerStreamListener listener) {
-    streamer(session, user, prepared.plan(), singleRow(prepared.boundRows()), listener).start(() -> { });
+  void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener) {
+    streamer(session, prepared.plan(), singleRow(prepared.boundRows()), listener).start(() -> { });
   }
 
   /** Runs a planned query without parameters and streams its result; returns at once. */
-  void streamQuery(Session session, String user, StatementPlan plan, ServerStreamListener listener) {
-    streamer(session, user, plan, List.of(), listener).start(() -> { });
+  void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener) {
+    streamer(session, plan, List.of(), listener).start(() -> { });
   }
 
-  private ResultStreamer streamer(Session session, String user, StatementPlan plan, List<Object> parameters,
+  private ResultStreamer streamer(Session session, StatementPlan plan, List<Object> parameters,
       ServerStreamListener listener) {
-    QueryTrace trace = telemetry.statement(Protocol.FLIGHT, user, session.id(), plan.sql());
+    QueryTrace trace = telemetry.statement(Protocol.FLIGHT, session, plan.sql());
     trace.kind(plan.kind());
     ResultStream stream = trace.around(() -> executor.openQuery(session, plan, parameters, batchRows));
     return new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);

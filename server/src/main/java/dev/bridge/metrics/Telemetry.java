@@ -1,6 +1,7 @@
 package dev.bridge.metrics;
 
 import dev.bridge.config.QueryLogConfig;
+import dev.bridge.engine.Session;
 import dev.bridge.ingest.IngestMode;
 
 /**
@@ -28,16 +29,17 @@ public final class Telemetry {
   }
 
   /**
-   * Starts the trace of a statement; its clock starts now. {@code user} is the authenticated user, or null (then
-   * {@value #ANONYMOUS}).
+   * Starts the trace of a statement run in {@code session}; its clock starts now. The session's authenticated user
+   * is logged, {@value #ANONYMOUS} without authentication.
    */
-  public QueryTrace statement(Protocol protocol, String user, String session, String sql) {
-    return new QueryTrace(this, protocol, user == null || user.isEmpty() ? ANONYMOUS : user, session, sql);
+  public QueryTrace statement(Protocol protocol, Session session, String sql) {
+    String user = session.principal().user();
+    return new QueryTrace(this, protocol, user.isEmpty() ? ANONYMOUS : user, session.id(), sql);
   }
 
   /** Starts the trace of an ingest into {@code table}; it is logged with kind {@code ingest}. */
-  public QueryTrace ingest(Protocol protocol, String user, String session, String table, IngestMode mode) {
-    QueryTrace trace = statement(protocol, user, session, "ingest into " + table + " (if_missing="
+  public QueryTrace ingest(Protocol protocol, Session session, String table, IngestMode mode) {
+    QueryTrace trace = statement(protocol, session, "ingest into " + table + " (if_missing="
         + mode.ifMissing() + ", if_exists=" + mode.ifExists() + ")");
     trace.kind(QueryTrace.INGEST);
     return trace;

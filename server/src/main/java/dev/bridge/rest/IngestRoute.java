@@ -53,8 +53,7 @@ final class IngestRoute {
              CommonsCompressionFactory.INSTANCE)) {
       readSchema(reader);
       try (RequestSessions.Scoped scoped = sessions.open(request)) {
-        QueryTrace trace = telemetry.ingest(Protocol.HTTP, scoped.session().principal().user(), scoped.session().id(),
-            name, mode);
+        QueryTrace trace = telemetry.ingest(Protocol.HTTP, scoped.session(), name, mode);
         CountingReader counted = new CountingReader(reader);
         rows = trace.around(() -> ingest.ingest(scoped.session(), target, mode, counted));
         trace.bytes(counted.bytes());

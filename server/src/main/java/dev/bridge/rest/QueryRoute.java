@@ -48,7 +48,7 @@ final class QueryRoute {
       if (query.timeout() != null) {
         session.setQueryTimeout(query.timeout());
       }
-      QueryTrace trace = telemetry.statement(Protocol.HTTP, session.principal().user(), session.id(), query.sql());
+      QueryTrace trace = telemetry.statement(Protocol.HTTP, session, query.sql());
       try {
         StatementPlan plan = executor.plan(session, query.sql());
         trace.planned(plan.kind());
