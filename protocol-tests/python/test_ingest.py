@@ -197,6 +197,19 @@ def test_not_null_violation_leaves_the_table(client):
     assert count(client, name) == 0
 
 
+def test_invalid_utf8_in_a_later_batch_is_refused_and_rolls_back(client):
+    # pyarrow builds string arrays from raw buffers without checking them; DuckDB would store the bytes unchecked.
+    name = unique()
+    ingest(client, name, table_of(2), mode="create")
+    offsets = pa.py_buffer(pa.array([0, 2, 5], pa.int32()).buffers()[1])
+    bad = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(b"ok\xe2\x28\xa1")])
+    data = pa.concat_tables([table_of(20_000, start=2),
+                             pa.table({"id": pa.array([7, 8], pa.int64()), "name": bad})])
+    with pytest.raises(flightsql.status_error("INVALID_ARGUMENT"), match="column name: row 1 is not valid UTF-8"):
+        put(client, flightsql.statement_ingest(name, mode="append"), data, batch_rows=10_000)
+    assert count(client, name) == 2
+
+
 # ---- Catalog, schema, temporary -------------------------------------------------------------------------------------
 
 def test_schema_and_catalog_are_honoured(client):

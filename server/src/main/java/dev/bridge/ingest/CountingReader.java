@@ -3,28 +3,26 @@ package dev.bridge.ingest;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.ValueVectorUtility;
 import org.apache.arrow.vector.validate.ValidateUtil;
 
 /**
  * Passes a source's batches through and counts their rows and Arrow buffer bytes: DuckDB reports no row count for
  * {@code CREATE TABLE AS}, and every row DuckDB reads from the stream is a row the ingest writes.
  *
- * <p>Each batch is validated first (offsets, buffer sizes, dictionary indices): DuckDB trusts the Arrow arrays it
- * scans, and a corrupt batch from a client would make it read out of bounds and crash the server. A batch that
- * fails is reported to DuckDB as the stream's error, so the ingest rolls back.
+ * <p>Each batch is validated first ({@link BatchValidator}): DuckDB trusts the Arrow arrays it scans, and a corrupt
+ * batch from a client would make it read out of bounds and crash the server. A batch that fails is reported to
+ * DuckDB as the stream's error, so the ingest rolls back.
  */
 public final class CountingReader extends ArrowReader {
   private final ArrowReader source;
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
+  private final BatchValidator validator = new BatchValidator();
 
   public CountingReader(ArrowReader source) {
     super(null);
@@ -58,31 +56,9 @@ public final class CountingReader extends ArrowReader {
 
   private void validate(VectorSchemaRoot root) throws IOException {
     try {
-      for (FieldVector vector : root.getFieldVectors()) {
-        ValueVectorUtility.validateFull(vector);
-        DictionaryEncoding encoding = vector.getField().getDictionary();
-        if (encoding != null) {
-          requireIndicesIn(vector, source.lookup(encoding.getId()));
-        }
-      }
-    } catch (ValidateUtil.ValidateException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      validator.validate(root, source);
+    } catch (ValidateUtil.ValidateException e) {
       throw new IOException("the Arrow batch is corrupt: " + e.getMessage(), e);
-    }
-  }
-
-  private static void requireIndicesIn(FieldVector indices, Dictionary dictionary) {
-    if (dictionary == null) {
-      throw new IllegalArgumentException("column " + indices.getName() + " refers to a dictionary never sent");
-    }
-    ValueVectorUtility.validateFull(dictionary.getVector());
-    int size = dictionary.getVector().getValueCount();
-    BaseIntVector ints = (BaseIntVector) indices;
-    for (int i = 0; i < indices.getValueCount(); i++) {
-      long index = indices.isNull(i) ? 0 : ints.getValueAsLong(i);
-      if (!indices.isNull(i) && (index < 0 || index >= size)) {
-        throw new IllegalArgumentException("column " + indices.getName() + " has dictionary index " + index
-            + " outside its dictionary of " + size + " values");
-      }
     }
   }
 
