@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Ingest benchmark: N lineitem-shaped rows through DoPut from pyarrow and from Arrow Java's FlightSqlClient,
-beside the in-process DuckDB Arrow insert of the same batches (the limit). Prints rows/s, ratios to the limit, and
-the server's peak resident memory while each stream runs.
+beside the in-process DuckDB Arrow insert of the same batches (the limit). Each path runs once untimed (the JIT of
+the Java client and of the server warms up; a loader's JVM is long-lived) and then RUNS times; the median counts.
+Prints rows/s, ratios to the limit, and the server's peak resident memory while each client's streams run.
 
 Run through scripts/bench-ingest, which builds the jar and the Java classpath."""
 import argparse
@@ -132,6 +133,7 @@ def main():
     parser.add_argument("--memory-limit", default="1GB",
                         help="DuckDB's memory_limit for the server (database.memory_limit, default 1GB as in "
                              "conf/bridge.yaml) and the in-process run alike; with the JVM it bounds the server's RSS")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per path, after one untimed warm-up run")
     parser.add_argument("--results", help="append one JSON line per run (section ingest) to this file")
     args = parser.parse_args()
     work = pathlib.Path(args.workdir)
@@ -146,12 +148,24 @@ def main():
     java = ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", args.classpath, "dev.bridge.bench.IngestBench"]
     results = {}
 
-    def java_run(which, uri="grpc://127.0.0.1:1"):
-        out = subprocess.run(java + [str(data), uri, str(work), which, args.memory_limit], check=True, capture_output=True, text=True)
-        name, rows, seconds = out.stdout.split("\n")[-2].split()
+    def java_runs(which, uri="grpc://127.0.0.1:1"):
+        """The median run of IngestBench's timed runs of one path: (name, rows, seconds)."""
+        out = subprocess.run(java + [str(data), uri, str(work), which, args.memory_limit, str(args.runs)],
+                             check=True, capture_output=True, text=True)
+        runs = [line.split() for line in out.stdout.splitlines() if line.strip()]
+        name, rows, seconds = sorted(runs, key=lambda run: float(run[2]))[len(runs) // 2]
         return name, int(rows), float(seconds)
 
-    name, rows, seconds = java_run("inprocess")
+    def pyarrow_runs(uri):
+        pyarrow_put(uri, data)
+        runs = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            rows = pyarrow_put(uri, data)
+            runs.append((rows, time.perf_counter() - start))
+        return sorted(runs, key=lambda run: run[1])[len(runs) // 2]
+
+    name, rows, seconds = java_runs("inprocess")
     results[name] = (rows, seconds, None)
 
     config = work / "bridge.yaml"
@@ -161,11 +175,10 @@ def main():
     try:
         baseline = RssTimeline(server.proc.pid).rss()
         with RssTimeline(server.proc.pid) as peak:
-            start = time.perf_counter()
-            rows = pyarrow_put(server.uri, data)
-            results["pyarrow_doput_flightsql_ingest"] = (rows, time.perf_counter() - start, peak)
+            rows, seconds = pyarrow_runs(server.uri)
+            results["pyarrow_doput_flightsql_ingest"] = (rows, seconds, peak)
         with RssTimeline(server.proc.pid) as peak:
-            name, rows, seconds = java_run("flightsql", server.uri)
+            name, rows, seconds = java_runs("flightsql", server.uri)
             results[name] = (rows, seconds, peak)
     finally:
         server.stop()
@@ -177,12 +190,13 @@ def main():
           f"{BATCH_ROWS}-row batches; Bridge on a database file, memory_limit '{args.memory_limit}' (in-process too); "
           f"server RSS before the streams "
           f"{baseline / 2**20:.0f} MiB")
+    print(f"median of {args.runs} timed runs per path, each after one untimed run")
     print(f"{'run':34} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'vs limit':>9} {'server peak RSS':>16}")
     for name, (rows, seconds, peak) in results.items():
         rss = f"{peak.peak / 2**20:.0f} MiB" if peak else "-"
         print(f"{name:34} {rows:>12,} {seconds:>8.2f} {rows / seconds:>12,.0f} {rows / seconds / limit_rate:>8.2f}x "
               f"{rss:>16}")
-    print("\nserver peak RSS (MiB) in each tenth of the stream (about rows/10 each), to show whether it stays flat:")
+    print("\nserver peak RSS (MiB) in each tenth of a client's streams, to show whether it stays flat:")
     for name, (rows, _, timeline) in results.items():
         if timeline:
             print(f"{name:34} " + " ".join(f"{rss / 2**20:5.0f}" for rss in timeline.peak_by_tenth()))
@@ -190,7 +204,7 @@ def main():
         with open(args.results, "a") as out:
             for name, (rows, seconds, peak) in results.items():
                 line = {"section": "ingest", "case": name, "rows": rows, "seconds": round(seconds, 3),
-                        "rows_per_s": round(rows / seconds)}
+                        "rows_per_s": round(rows / seconds), "runs": args.runs}
                 if peak:
                     line["peak_rss_mb"] = round(peak.peak / 2**20)
                 out.write(json.dumps(line) + "\n")

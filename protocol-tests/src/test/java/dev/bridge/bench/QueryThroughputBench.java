@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,12 +35,14 @@ import org.duckdb.DuckDBResultSet;
  *   QueryThroughputBench jdbc PORT REPEATS           the Flight SQL JDBC driver, rs.next() over every row
  *   QueryThroughputBench adbc PORT REPEATS           Java ADBC (the Flight SQL driver), ArrowReader over every batch
  * </pre>
- * Each path runs once to warm up and then REPEATS times; the median counts (see {@link BenchResults}). The JDBC
- * driver and ADBC need different classpaths (the shaded and the unshaded JDBC jar; see protocol-tests/pom.xml).
+ * Each path runs {@code -Dbench.warmup} times untimed (default 1; the JIT, DuckDB's buffer pool, the first
+ * connection) and then REPEATS times; the median counts (see {@link BenchResults}), and every run's time is recorded.
+ * The JDBC driver and ADBC need different classpaths (the shaded and the unshaded JDBC jar; see protocol-tests/pom.xml).
  */
 public final class QueryThroughputBench {
   private static final String QUERY = "SELECT * FROM " + LineitemTable.NAME;
   private static final int BATCH_ROWS = 65_536;
+  private static final int WARM_UP_RUNS = Integer.getInteger("bench.warmup", 1);
 
   private QueryThroughputBench() {}
 
@@ -60,7 +63,9 @@ public final class QueryThroughputBench {
 
   private static void median(String path, String[] args, Run run) throws Exception {
     int repeats = Integer.parseInt(args[2]);
-    run.rows(); // warm-up: JIT, DuckDB's buffer pool, the first connection
+    for (int i = 0; i < WARM_UP_RUNS; i++) {
+      run.rows();
+    }
     double[] seconds = new double[repeats];
     long rows = 0;
     for (int i = 0; i < repeats; i++) {
@@ -68,12 +73,15 @@ public final class QueryThroughputBench {
       rows = run.rows();
       seconds[i] = (System.nanoTime() - start) / 1e9;
     }
+    double[] inOrder = Arrays.stream(seconds).map(s -> Math.round(s * 1000) / 1000.0).toArray();
     double median = BenchResults.median(seconds);
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("rows", rows);
     figures.put("seconds", Math.round(median * 10_000) / 10_000.0);
     figures.put("rows_per_s", Math.round(rows / median));
     figures.put("runs", repeats);
+    figures.put("warm_up_runs", WARM_UP_RUNS);
+    figures.put("run_seconds", inOrder);
     BenchResults.record("throughput", path, figures);
   }
 
