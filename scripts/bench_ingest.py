@@ -177,9 +177,12 @@ def main():
         with RssTimeline(server.proc.pid) as peak:
             rows, seconds = pyarrow_runs(server.uri)
             results["pyarrow_doput_flightsql_ingest"] = (rows, seconds, peak)
-        with RssTimeline(server.proc.pid) as peak:
-            name, rows, seconds = java_runs("flightsql", server.uri)
-            results[name] = (rows, seconds, peak)
+        # Arrow Java's FlightSqlClient.executeIngest, and the upload of `bridge ingest` (BulkIngestUpload), which
+        # parks instead of busy-waiting while the transport is full.
+        for which in ("flightsql", "upload"):
+            with RssTimeline(server.proc.pid) as peak:
+                name, rows, seconds = java_runs(which, server.uri)
+                results[name] = (rows, seconds, peak)
     finally:
         server.stop()
 

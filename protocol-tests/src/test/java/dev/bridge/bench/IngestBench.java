@@ -1,5 +1,6 @@
 package dev.bridge.bench;
 
+import dev.bridge.cli.BulkIngestUpload;
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
@@ -23,15 +25,20 @@ import org.duckdb.DuckDBConnection;
 /**
  * The Java half of the ingest benchmark (scripts/bench-ingest): the same Arrow IPC stream of batches inserted
  * (1) into an in-process DuckDB through the C Data interface, the limit, and (2) into a running Bridge with
- * {@link FlightSqlClient#executeIngest}. Prints one "name rows seconds" line per timed run for
- * scripts/bench_ingest.py, after one untimed run that warms up the JIT (a loader's JVM is long-lived; a cold one
- * spends much of a first stream compiling).
+ * {@link FlightSqlClient#executeIngest} or (3) with {@link BulkIngestUpload}, the upload of {@code bridge ingest}.
+ * Prints one "name rows seconds" line per timed run for scripts/bench_ingest.py, after one untimed run that warms up
+ * the JIT (a loader's JVM is long-lived; a cold one spends much of a first stream compiling).
  *
  * <p>Arguments: the IPC stream file, the Bridge URI (grpc://127.0.0.1:PORT), a scratch directory for the in-process
- * database, which runs to do ("inprocess", "flightsql" or both), the in-process database's memory_limit (the
- * server's, so that both insert under the same bound; empty keeps DuckDB's default) and the number of timed runs.
+ * database, which runs to do ("inprocess", "flightsql", "upload", comma-separated), the in-process database's
+ * memory_limit (the server's, so that both insert under the same bound; empty keeps DuckDB's default) and the
+ * number of timed runs.
  */
 public final class IngestBench {
+  private static final TableDefinitionOptions REPLACE = TableDefinitionOptions.newBuilder()
+      .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE)
+      .setIfExists(TableExistsOption.TABLE_EXISTS_OPTION_REPLACE).build();
+
   private IngestBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -47,6 +54,9 @@ public final class IngestBench {
       }
       if (runs.contains("flightsql")) {
         report("java_flightsql_executeIngest", timedRuns, () -> flightSql(allocator, data, uri));
+      }
+      if (runs.contains("upload")) {
+        report("java_bridge_BulkIngestUpload", timedRuns, () -> upload(allocator, data, uri));
       }
     }
   }
@@ -79,11 +89,17 @@ public final class IngestBench {
          FlightSqlClient client = new FlightSqlClient(flight);
          FileInputStream in = new FileInputStream(data.toFile());
          ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-      TableDefinitionOptions replace = TableDefinitionOptions.newBuilder()
-          .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE)
-          .setIfExists(TableExistsOption.TABLE_EXISTS_OPTION_REPLACE).build();
       return client.executeIngest(reader,
-          new ExecuteIngestOptions("lineitem_java", replace, false, null, null, Map.of()));
+          new ExecuteIngestOptions("lineitem_java", REPLACE, false, null, null, Map.of()));
+    }
+  }
+
+  private static long upload(BufferAllocator allocator, Path data, String uri) throws Exception {
+    try (FlightClient flight = FlightClient.builder(allocator, new Location(uri)).build();
+         FileInputStream in = new FileInputStream(data.toFile());
+         ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+      return BulkIngestUpload.send(flight, CommandStatementIngest.newBuilder().setTable("lineitem_upload")
+          .setTableDefinitionOptions(REPLACE).build(), reader);
     }
   }
 

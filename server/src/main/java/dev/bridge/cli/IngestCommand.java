@@ -1,16 +1,16 @@
 package dev.bridge.cli;
 
+import com.google.protobuf.ByteString;
 import dev.bridge.ingest.CountingReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.sql.FlightSqlClient;
-import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
@@ -88,15 +88,19 @@ public final class IngestCommand implements Callable<Integer> {
       try {
         for (int i = 0; i < files.size(); i++) {
           Path file = files.get(i);
-          ExecuteIngestOptions options = new ExecuteIngestOptions(table, definition(i == 0 ? mode : Mode.append),
-              null, schema, Map.of());
+          CommandStatementIngest.Builder command = CommandStatementIngest.newBuilder().setTable(table)
+              .setTableDefinitionOptions(definition(i == 0 ? mode : Mode.append))
+              .setTransactionId(ByteString.copyFrom(transaction.getTransactionId()));
+          if (schema != null) {
+            command.setSchema(schema);
+          }
           try (IngestSource source = IngestSource.open(file, formatOf(file), allocator)) {
             CountingReader counted = new CountingReader(source.reader());
             long rows;
             try (IngestProgress progress = progress(file, counted, out)) {
               var ticking = ticker.scheduleAtFixedRate(progress::update, 200, 200, TimeUnit.MILLISECONDS);
               try {
-                rows = flightSql.executeIngest(counted, options, transaction, connection.callOptions());
+                rows = BulkIngestUpload.send(connection.client(), command.build(), counted, connection.callOptions());
               } finally {
                 ticking.cancel(false);
               }
