@@ -112,6 +112,11 @@ class RssTimeline:
         self._thread.join()
 
 
+def median_run(runs, seconds):
+    """The run whose time is the median (the slower middle one of an even count)."""
+    return sorted(runs, key=seconds)[len(runs) // 2]
+
+
 def pyarrow_put(uri, data):
     client = flight.connect(uri)
     with pa.memory_map(str(data)) as source:
@@ -152,9 +157,9 @@ def main():
         """The median run of IngestBench's timed runs of one path: (name, rows, seconds)."""
         out = subprocess.run(java + [str(data), uri, str(work), which, args.memory_limit, str(args.runs)],
                              check=True, capture_output=True, text=True)
-        runs = [line.split() for line in out.stdout.splitlines() if line.strip()]
-        name, rows, seconds = sorted(runs, key=lambda run: float(run[2]))[len(runs) // 2]
-        return name, int(rows), float(seconds)
+        runs = [(name, int(rows), float(seconds))
+                for name, rows, seconds in (line.split() for line in out.stdout.splitlines() if line.strip())]
+        return median_run(runs, seconds=lambda run: run[2])
 
     def pyarrow_runs(uri):
         pyarrow_put(uri, data)
@@ -163,7 +168,7 @@ def main():
             start = time.perf_counter()
             rows = pyarrow_put(uri, data)
             runs.append((rows, time.perf_counter() - start))
-        return sorted(runs, key=lambda run: run[1])[len(runs) // 2]
+        return median_run(runs, seconds=lambda run: run[1])
 
     name, rows, seconds = java_runs("inprocess")
     results[name] = (rows, seconds, None)

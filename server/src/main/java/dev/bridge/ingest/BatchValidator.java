@@ -114,13 +114,14 @@ final class BatchValidator extends ValidateVectorDataVisitor {
   /** Offsets never decrease (the buffer checks bound the last one), and each non-null text value is UTF-8. */
   private static void requireOffsetsAndText(ValueVector vector, boolean text, Offsets offsets) {
     int count = vector.getValueCount();
+    ArrowBuf data = vector.getDataBuffer();
     long start = count == 0 ? 0 : offsets.at(0);
     requireOffset(start >= 0, 0, start);
     for (int i = 0; i < count; i++) {
       long end = offsets.at(i + 1);
       requireOffset(end >= start, i + 1, end);
       if (text && !vector.isNull(i)) {
-        requireUtf8(vector.getDataBuffer(), start, end, i);
+        requireUtf8(data, start, end, i);
       }
       start = end;
     }
