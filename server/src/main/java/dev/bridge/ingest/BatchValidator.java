@@ -114,16 +114,16 @@ final class BatchValidator extends ValidateVectorDataVisitor {
   /** Offsets never decrease (the buffer checks bound the last one), and each non-null text value is UTF-8. */
   private static void requireOffsetsAndText(ValueVector vector, boolean text, Offsets offsets) {
     int count = vector.getValueCount();
-    ArrowBuf data = vector.getDataBuffer();
-    long start = count == 0 ? 0 : offsets.at(0);
-    requireOffset(start >= 0, 0, start);
+    long first = count == 0 ? 0 : offsets.at(0);
+    requireOffset(first >= 0, 0, first);
+    long last = first;
     for (int i = 0; i < count; i++) {
       long end = offsets.at(i + 1);
-      requireOffset(end >= start, i + 1, end);
-      if (text && !vector.isNull(i)) {
-        requireUtf8(data, start, end, i);
-      }
-      start = end;
+      requireOffset(end >= last, i + 1, end);
+      last = end;
+    }
+    if (text && !allValuesUtf8(vector.getDataBuffer(), count, offsets, first, last)) {
+      requireEachValueUtf8(vector, offsets);
     }
   }
 
@@ -133,10 +133,36 @@ final class BatchValidator extends ValidateVectorDataVisitor {
     }
   }
 
-  private static void requireUtf8(ArrowBuf data, long start, long end, int row) {
-    long invalid = Utf8Check.firstInvalidByte(data, start, end);
-    if (invalid >= 0) {
-      throw new ValidateException("row " + row + " is not valid UTF-8 (byte " + (invalid - start) + ")");
+  /**
+   * True when the column's bytes, all values back to back, are UTF-8 and no value starts inside a character: then
+   * every value is whole characters. One run over the bytes instead of one per value, which is what makes short
+   * strings (a one-letter flag) cheap. False says only that a closer look is needed: bytes under a null slot may be
+   * anything.
+   */
+  private static boolean allValuesUtf8(ArrowBuf data, int count, Offsets offsets, long first, long last) {
+    if (Utf8Check.firstInvalidByte(data, first, last) >= 0) {
+      return false;
+    }
+    for (int i = 0; i < count; i++) {
+      long start = offsets.at(i);
+      if (start < last && Utf8Check.isContinuationByte(data, start)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void requireEachValueUtf8(ValueVector vector, Offsets offsets) {
+    ArrowBuf data = vector.getDataBuffer();
+    for (int i = 0; i < vector.getValueCount(); i++) {
+      if (vector.isNull(i)) {
+        continue;
+      }
+      long start = offsets.at(i);
+      long invalid = Utf8Check.firstInvalidByte(data, start, offsets.at(i + 1));
+      if (invalid >= 0) {
+        throw new ValidateException("row " + i + " is not valid UTF-8 (byte " + (invalid - start) + ")");
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -97,6 +98,37 @@ class BatchValidatorTest {
         text.setValueCount(1);
         boolean accepted = Utf8Check.firstInvalidByte(text.getDataBuffer(), 0, value.length) < 0;
         assertThat(accepted).as("bytes %s", HexFormat.of().formatHex(value)).isEqualTo(jdkAccepts(value));
+      }
+    }
+  }
+
+  @Test
+  void judgesEachValueOfAColumnAsTheJdkDecoderDoes() {
+    // The validator checks a column's bytes in one run; values cut from real characters at random points make
+    // columns whose bytes together are valid UTF-8 while single values are not, and the reverse.
+    byte[] pool = "ab é€ 𝄞 xyz 1234567 Ω".getBytes(StandardCharsets.UTF_8);
+    Random random = new Random(1123);
+    for (int round = 0; round < 5_000; round++) {
+      try (VarCharVector text = new VarCharVector("t", allocator)) {
+        int count = 1 + random.nextInt(6);
+        Integer firstInvalidRow = null;
+        for (int row = 0; row < count; row++) {
+          int from = random.nextInt(pool.length);
+          byte[] value = Arrays.copyOfRange(pool, from, from + random.nextInt(pool.length - from + 1));
+          text.setSafe(row, value);
+          if (random.nextInt(5) == 0) {
+            text.setNull(row); // the bytes stay under the null slot
+          } else if (firstInvalidRow == null && !jdkAccepts(value)) {
+            firstInvalidRow = row;
+          }
+        }
+        text.setValueCount(count);
+        if (firstInvalidRow == null) {
+          assertThatCode(() -> validate(text)).doesNotThrowAnyException();
+        } else {
+          assertThatThrownBy(() -> validate(text))
+              .hasMessageContaining("row " + firstInvalidRow + " is not valid UTF-8");
+        }
       }
     }
   }
