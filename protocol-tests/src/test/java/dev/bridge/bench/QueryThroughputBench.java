@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.arrow.adbc.core.AdbcConnection;
 import org.apache.arrow.adbc.core.AdbcDatabase;
@@ -37,6 +38,8 @@ import org.duckdb.DuckDBResultSet;
  * </pre>
  * Each path runs {@code -Dbench.warmup} times untimed (default 1; the JIT, DuckDB's buffer pool, the first
  * connection) and then REPEATS times; the median counts (see {@link BenchResults}), and every run's time is recorded.
+ * With {@code -Dbench.pair} (see {@link PairedRun}) another client's pass follows each timed run, and its times are
+ * recorded beside them ({@code paired_case}, {@code paired_run_seconds}) for ratios measured in alternation.
  * The JDBC driver and ADBC need different classpaths (the shaded and the unshaded JDBC jar; see protocol-tests/pom.xml).
  */
 public final class QueryThroughputBench {
@@ -66,14 +69,25 @@ public final class QueryThroughputBench {
     for (int i = 0; i < WARM_UP_RUNS; i++) {
       run.rows();
     }
+    Optional<PairedRun> paired = PairedRun.fromSystemProperties();
     double[] seconds = new double[repeats];
+    double[] clientCpuSeconds = new double[repeats];
+    double[] serverCpuSeconds = new double[repeats];
+    double[] pairedSeconds = new double[repeats];
     long rows = 0;
     for (int i = 0; i < repeats; i++) {
+      double clientCpu = ProcessCpu.clientMillis();
+      double serverCpu = ProcessCpu.serverMillis();
       long start = System.nanoTime();
       rows = run.rows();
       seconds[i] = (System.nanoTime() - start) / 1e9;
+      clientCpuSeconds[i] = (ProcessCpu.clientMillis() - clientCpu) / 1000;
+      serverCpuSeconds[i] = (ProcessCpu.serverMillis() - serverCpu) / 1000;
+      if (paired.isPresent()) {
+        pairedSeconds[i] = paired.get().seconds();
+      }
     }
-    double[] inOrder = Arrays.stream(seconds).map(s -> Math.round(s * 1000) / 1000.0).toArray();
+    double[] inOrder = milliRounded(seconds);
     double median = BenchResults.median(seconds);
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("rows", rows);
@@ -82,7 +96,21 @@ public final class QueryThroughputBench {
     figures.put("runs", repeats);
     figures.put("warm_up_runs", WARM_UP_RUNS);
     figures.put("run_seconds", inOrder);
+    // CPU per run, which unlike wall time does not depend on what else the machine runs; the server's when its pid
+    // is known (it idles during the in-process path).
+    figures.put("client_cpu_seconds", Math.round(BenchResults.median(clientCpuSeconds) * 1000) / 1000.0);
+    if (ProcessCpu.serverMillis() >= 0) {
+      figures.put("server_cpu_seconds", Math.round(BenchResults.median(serverCpuSeconds) * 1000) / 1000.0);
+    }
+    if (paired.isPresent()) {
+      figures.put("paired_case", paired.get().caseName());
+      figures.put("paired_run_seconds", milliRounded(pairedSeconds));
+    }
     BenchResults.record("throughput", path, figures);
+  }
+
+  private static double[] milliRounded(double[] seconds) {
+    return Arrays.stream(seconds).map(s -> Math.round(s * 1000) / 1000.0).toArray();
   }
 
   private static Connection openDuckDb(Path database) throws Exception {
