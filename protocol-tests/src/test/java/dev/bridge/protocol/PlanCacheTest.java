@@ -93,6 +93,42 @@ class PlanCacheTest {
     }
   }
 
+  @Test
+  void queriesThatDifferOnlyInLiteralsShareADescriptionButStreamTheirOwnRows() throws Exception {
+    try (FlightSqlClient client = server.flightSqlClient(allocator)) {
+      client.executeUpdate("CREATE TABLE cached_literals AS SELECT range AS id, 'row ' || range AS label"
+          + " FROM range(10)");
+      for (long id = 0; id < 3; id++) {
+        FlightInfo info = client.execute("SELECT id, label FROM cached_literals WHERE id = " + id);
+        assertThat(info.getSchemaOptional().orElseThrow().getFields()).extracting(Field::getType)
+            .containsExactly(new ArrowType.Int(64, true), ArrowType.Utf8.INSTANCE);
+        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+          assertThat(stream.next()).isTrue();
+          assertThat(stream.getRoot().getRowCount()).isEqualTo(1);
+          assertThat(stream.getRoot().getVector("label").getObject(0)).hasToString("row " + id);
+        }
+      }
+      // The same text with a literal of another type is another shape, described anew.
+      assertThat(fields(client, "SELECT id::INTEGER AS id, label FROM cached_literals WHERE id = 1"))
+          .extracting(Field::getType).containsExactly(new ArrowType.Int(32, true), ArrowType.Utf8.INSTANCE);
+    }
+  }
+
+  @Test
+  void aStatementThatCannotBeWrappedStillRunsWhenAQueryOfItsShapeWasDescribed() throws Exception {
+    try (FlightSqlClient client = server.flightSqlClient(allocator)) {
+      // EXPLAIN answers two VARCHAR columns named like these, and cannot be run as a subquery.
+      assertThat(rows(client, "SELECT 'key' AS explain_key, 'value' AS explain_value")).isEqualTo(1);
+      FlightInfo info = client.execute("EXPLAIN SELECT 42");
+      assertThat(info.getSchemaOptional().orElseThrow().getFields()).extracting(Field::getName)
+          .containsExactly("explain_key", "explain_value");
+      try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+        assertThat(stream.next()).isTrue();
+        assertThat(stream.getRoot().getVector("explain_value").getObject(0).toString()).contains("42");
+      }
+    }
+  }
+
   private static void assertColumns(Statement statement, String sql, List<Integer> types) throws SQLException {
     try (ResultSet rs = statement.executeQuery(sql)) {
       ResultSetMetaData metadata = rs.getMetaData();

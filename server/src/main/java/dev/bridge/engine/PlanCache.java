@@ -4,11 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The plans of the queries a session's connection planned recently, so that planning the same SQL again costs one
  * DuckDB prepare instead of a prepare, a second prepare of the {@code LIMIT 0} projection, its execution and an
- * Arrow export (clients such as the JDBC driver plan every statement they run).
+ * Arrow export (clients such as the JDBC driver plan every statement they run). The Arrow schemas of recent shapes
+ * are kept too: a query that differs only in its literals ({@code WHERE id = 42}, then {@code = 43}) has the same
+ * shape, so its plan needs no {@code LIMIT 0} run either.
  *
  * <p>A plan is reused only when DuckDB's prepare of the SQL, made again each time, reports the same {@link Shape}:
  * the same kind, column names and DuckDB types and parameter types. The Arrow schema and the executed SQL are
@@ -33,13 +36,19 @@ public final class PlanCache {
 
   private final int capacity;
   private final Map<String, Entry> entries;
+  private final Map<Shape, Schema> schemas;
 
   PlanCache(int capacity) {
     this.capacity = capacity;
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+    this.entries = leastRecentlyUsed(capacity);
+    this.schemas = leastRecentlyUsed(capacity);
+  }
+
+  private static <K, V> Map<K, V> leastRecentlyUsed(int capacity) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > PlanCache.this.capacity;
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > capacity;
       }
     };
   }
@@ -52,7 +61,13 @@ public final class PlanCache {
   synchronized void put(String sql, Shape shape, StatementPlan plan) {
     if (capacity > 0) {
       entries.put(sql, new Entry(shape, plan));
+      schemas.put(shape, plan.resultSchema());
     }
+  }
+
+  /** The Arrow schema of a plan cached with this shape, whatever its SQL. */
+  synchronized Optional<Schema> schemaOf(Shape shape) {
+    return Optional.ofNullable(schemas.get(shape));
   }
 
   synchronized int size() {

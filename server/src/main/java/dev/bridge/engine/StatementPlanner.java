@@ -84,7 +84,12 @@ public final class StatementPlanner {
         return cached.get();
       }
       String projection = ResultShaper.project(sql, names, types);
-      Schema schema = schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
+      // Without casts to add, the shape alone fixes the schema and the SQL to run: another SQL text of this shape
+      // (other literals) was described already. With casts, the projection must be tried: some statements
+      // (PRAGMA, CALL, ...) cannot be wrapped in one.
+      Optional<Schema> known = ResultShaper.needsConversion(types) ? Optional.empty() : cache.schemaOf(shape);
+      Schema schema = known.isPresent() ? known.get()
+          : schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
       if (schema != null) {
         String executable = ResultShaper.needsConversion(types) ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
