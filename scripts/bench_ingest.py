@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Ingest benchmark: N lineitem-shaped rows through DoPut from pyarrow and from Arrow Java's FlightSqlClient,
-beside the in-process DuckDB Arrow insert of the same batches (the limit). Each path runs once untimed (the JIT of
-the Java client and of the server warms up; a loader's JVM is long-lived) and then RUNS times; the median counts.
-Prints rows/s, ratios to the limit, and the server's peak resident memory while each client's streams run.
+beside the in-process DuckDB Arrow insert of the same batches (the limit).
+
+The paths run in rounds, one run of each per round, so that a path and the limit are timed moments apart: on a
+shared machine whose speed drifts within minutes, the median of the per-round ratios is the figure to trust. The
+first round is untimed (the JIT of the Java client and of the server warms up; a loader's JVM is long-lived). Prints
+rows/s, ratios to the limit, and the server's peak resident memory while each client's streams run.
 
 Run through scripts/bench-ingest, which builds the jar and the Java classpath."""
 import argparse
+import contextlib
 import json
 import os
 import pathlib
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,14 +73,15 @@ def write_data(path, rows):
 
 
 class RssTimeline:
-    """Samples a process's resident memory every 50 ms while a run goes on: the peak, overall and in each tenth of
-    the run's time (the streams are steady, so a tenth of the time is about a tenth of the rows)."""
+    """Samples a process's resident memory every 50 ms while one client's runs go on (entered once per run): the
+    peak, overall and in each tenth of the runs' time (the streams are steady, so a tenth of the time is about a
+    tenth of the rows)."""
 
     def __init__(self, pid):
         self.pid = pid
         self.samples = []
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread = None
 
     def rss(self):
         with open(f"/proc/{self.pid}/status") as status:
@@ -89,7 +95,7 @@ class RssTimeline:
         return max(rss for _, rss in self.samples)
 
     def peak_by_tenth(self):
-        """The peak within each tenth of the run: 0-10%, 10-20%, ... 90-100%."""
+        """The peak within each tenth of the runs' time: 0-10%, 10-20%, ... 90-100%."""
         end = self.samples[-1][0]
         peaks = [0] * 10
         for at, rss in self.samples:
@@ -98,12 +104,15 @@ class RssTimeline:
         return peaks
 
     def _sample(self):
+        offset = self.samples[-1][0] if self.samples else 0.0
         start = time.perf_counter()
         while not self._stop.is_set():
-            self.samples.append((time.perf_counter() - start, self.rss()))
+            self.samples.append((offset + time.perf_counter() - start, self.rss()))
             time.sleep(0.05)
 
     def __enter__(self):
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
 
@@ -112,9 +121,25 @@ class RssTimeline:
         self._thread.join()
 
 
-def median_run(runs, seconds):
-    """The run whose time is the median (the slower middle one of an even count)."""
-    return sorted(runs, key=seconds)[len(runs) // 2]
+class JavaRuns:
+    """One IngestBench JVM that makes a run when asked ("inprocess", "flightsql", "upload") and reports its time."""
+
+    def __init__(self, command):
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, which):
+        self.proc.stdin.write(which + "\n")
+        self.proc.stdin.flush()
+        for line in self.proc.stdout:
+            fields = line.split()
+            if len(fields) == 3 and fields[0].startswith("java_"):
+                return int(fields[1]), float(fields[2])
+        raise RuntimeError(f"IngestBench ended (exit code {self.proc.wait()}) before answering {which}")
+
+    def close(self):
+        self.proc.stdin.close()
+        if self.proc.wait() != 0:
+            raise RuntimeError(f"IngestBench failed with exit code {self.proc.returncode}")
 
 
 def pyarrow_put(uri, data):
@@ -138,8 +163,8 @@ def main():
     parser.add_argument("--memory-limit", default="1GB",
                         help="DuckDB's memory_limit for the server (database.memory_limit, default 1GB as in "
                              "conf/bridge.yaml) and the in-process run alike; with the JVM it bounds the server's RSS")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per path, after one untimed warm-up run")
-    parser.add_argument("--results", help="append one JSON line per run (section ingest) to this file")
+    parser.add_argument("--runs", type=int, default=3, help="timed rounds (one run of each path), after one untimed round")
+    parser.add_argument("--results", help="append one JSON line per path (section ingest) to this file")
     args = parser.parse_args()
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -150,74 +175,70 @@ def main():
     for stale in work.glob("server.duckdb*"):
         stale.unlink()
 
-    java = ["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", args.classpath, "dev.bridge.bench.IngestBench"]
-    results = {}
-
-    def java_runs(which, uri="grpc://127.0.0.1:1"):
-        """The median run of IngestBench's timed runs of one path: (name, rows, seconds)."""
-        out = subprocess.run(java + [str(data), uri, str(work), which, args.memory_limit, str(args.runs)],
-                             check=True, capture_output=True, text=True)
-        runs = [(name, int(rows), float(seconds))
-                for name, rows, seconds in (line.split() for line in out.stdout.splitlines() if line.strip())]
-        return median_run(runs, seconds=lambda run: run[2])
-
-    def pyarrow_runs(uri):
-        pyarrow_put(uri, data)
-        runs = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            rows = pyarrow_put(uri, data)
-            runs.append((rows, time.perf_counter() - start))
-        return median_run(runs, seconds=lambda run: run[1])
-
-    name, rows, seconds = java_runs("inprocess")
-    results[name] = (rows, seconds, None)
-
     config = work / "bridge.yaml"
     config.write_text(f"database:\n  memory_limit: \"{args.memory_limit}\"\n")
     # Started as an operator would, through scripts/bridge: its JVM and malloc settings are part of the footprint.
     server = BridgeProcess(str(work / "server.duckdb"), ["--config", str(config)], launcher=[str(ROOT / "scripts" / "bridge")])
+    names = {"inprocess": "java_inprocess_duckdb", "pyarrow": "pyarrow_doput_flightsql_ingest",
+             "flightsql": "java_flightsql_executeIngest", "upload": "java_bridge_BulkIngestUpload"}
+    java = JavaRuns(["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", args.classpath,
+                     "dev.bridge.bench.IngestBench", str(data), server.uri, str(work), args.memory_limit])
+    timelines = {path: RssTimeline(server.proc.pid) for path in names if path != "inprocess"}
+    rounds = []
     try:
         baseline = RssTimeline(server.proc.pid).rss()
-        with RssTimeline(server.proc.pid) as peak:
-            rows, seconds = pyarrow_runs(server.uri)
-            results["pyarrow_doput_flightsql_ingest"] = (rows, seconds, peak)
-        # Arrow Java's FlightSqlClient.executeIngest, and the upload of `bridge ingest` (BulkIngestUpload), which
-        # parks instead of busy-waiting while the transport is full.
-        for which in ("flightsql", "upload"):
-            with RssTimeline(server.proc.pid) as peak:
-                name, rows, seconds = java_runs(which, server.uri)
-                results[name] = (rows, seconds, peak)
+
+        def run(path):
+            """(rows, seconds) of one run of a path; the server's memory is sampled while a client's stream runs."""
+            with timelines.get(path) or contextlib.nullcontext():
+                if path != "pyarrow":
+                    return java.run(path)
+                start = time.perf_counter()
+                rows = pyarrow_put(server.uri, data)
+                return rows, time.perf_counter() - start
+
+        for path in names:  # the untimed round
+            run(path)
+        for timeline in timelines.values():
+            timeline.samples.clear()
+        for _ in range(args.runs):
+            rounds.append({path: run(path) for path in names})
+        java.close()
     finally:
         server.stop()
+        if java.proc.poll() is None:
+            java.proc.kill()
 
-    limit_rows, limit_seconds, _ = results["java_inprocess_duckdb"]
-    limit_rate = limit_rows / limit_seconds
     size = data.stat().st_size
     print(f"\ningest benchmark: {args.rows:,} lineitem-shaped rows, 16 columns, IPC stream {size / 2**20:.0f} MiB, "
           f"{BATCH_ROWS}-row batches; Bridge on a database file, memory_limit '{args.memory_limit}' (in-process too); "
-          f"server RSS before the streams "
-          f"{baseline / 2**20:.0f} MiB")
-    print(f"median of {args.runs} timed runs per path, each after one untimed run")
-    print(f"{'run':34} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'vs limit':>9} {'server peak RSS':>16}")
-    for name, (rows, seconds, peak) in results.items():
-        rss = f"{peak.peak / 2**20:.0f} MiB" if peak else "-"
-        print(f"{name:34} {rows:>12,} {seconds:>8.2f} {rows / seconds:>12,.0f} {rows / seconds / limit_rate:>8.2f}x "
-              f"{rss:>16}")
-    print("\nserver peak RSS (MiB) in each tenth of a client's streams, to show whether it stays flat:")
-    for name, (rows, _, timeline) in results.items():
+          f"server RSS before the streams {baseline / 2**20:.0f} MiB")
+    print(f"{args.runs} rounds of one run per path, after one untimed round; seconds and rows/s are medians, and the "
+          f"ratio is the median of each round's ratio to that round's in-process insert")
+    print(f"{'run':34} {'rows':>12} {'seconds':>8} {'rows/s':>12} {'vs limit':>9} {'server peak RSS':>16}  rounds (s)")
+    lines = []
+    for path, name in names.items():
+        rows = {rnd[path][0] for rnd in rounds}
+        assert rows == {args.rows}, f"{name} wrote {rows} rows, expected {args.rows}"
+        seconds = statistics.median(rnd[path][1] for rnd in rounds)
+        ratio = statistics.median(rnd["inprocess"][1] / rnd[path][1] for rnd in rounds)
+        timeline = timelines.get(path)
+        rss = f"{timeline.peak / 2**20:.0f} MiB" if timeline else "-"
+        each = " ".join(f"{rnd[path][1]:.2f}" for rnd in rounds)
+        print(f"{name:34} {args.rows:>12,} {seconds:>8.2f} {args.rows / seconds:>12,.0f} {ratio:>8.2f}x {rss:>16}  {each}")
+        line = {"section": "ingest", "case": name, "rows": args.rows, "seconds": round(seconds, 3),
+                "rows_per_s": round(args.rows / seconds), "runs": args.runs, "vs_inprocess": round(ratio, 3),
+                "run_seconds": [round(rnd[path][1], 3) for rnd in rounds]}
         if timeline:
-            print(f"{name:34} " + " ".join(f"{rss / 2**20:5.0f}" for rss in timeline.peak_by_tenth()))
+            line["peak_rss_mb"] = round(timeline.peak / 2**20)
+        lines.append(line)
+    print("\nserver peak RSS (MiB) in each tenth of a client's streams, to show whether it stays flat:")
+    for path, timeline in timelines.items():
+        print(f"{names[path]:34} " + " ".join(f"{rss / 2**20:5.0f}" for rss in timeline.peak_by_tenth()))
     if args.results:
         with open(args.results, "a") as out:
-            for name, (rows, seconds, peak) in results.items():
-                line = {"section": "ingest", "case": name, "rows": rows, "seconds": round(seconds, 3),
-                        "rows_per_s": round(rows / seconds), "runs": args.runs}
-                if peak:
-                    line["peak_rss_mb"] = round(peak.peak / 2**20)
+            for line in lines:
                 out.write(json.dumps(line) + "\n")
-    for name, (rows, _, _) in results.items():
-        assert rows == args.rows, f"{name} wrote {rows} rows, expected {args.rows}"
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 package dev.bridge.bench;
 
 import dev.bridge.cli.BulkIngestUpload;
+import java.io.BufferedReader;
 import java.io.FileInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -26,13 +29,15 @@ import org.duckdb.DuckDBConnection;
  * The Java half of the ingest benchmark (scripts/bench-ingest): the same Arrow IPC stream of batches inserted
  * (1) into an in-process DuckDB through the C Data interface, the limit, and (2) into a running Bridge with
  * {@link FlightSqlClient#executeIngest} or (3) with {@link BulkIngestUpload}, the upload of {@code bridge ingest}.
- * Prints one "name rows seconds" line per timed run for scripts/bench_ingest.py, after one untimed run that warms up
- * the JIT (a loader's JVM is long-lived; a cold one spends much of a first stream compiling).
+ *
+ * <p>It runs on request, so that scripts/bench_ingest.py can alternate it with pyarrow's DoPut and compare runs
+ * made moments apart: each line read from standard input names one run ("inprocess", "flightsql", "upload"), and
+ * each run is answered with one "name rows seconds" line. One JVM serves every request, as a loader's long-lived
+ * JVM would: the script's untimed first round warms up its JIT.
  *
  * <p>Arguments: the IPC stream file, the Bridge URI (grpc://127.0.0.1:PORT), a scratch directory for the in-process
- * database, which runs to do ("inprocess", "flightsql", "upload", comma-separated), the in-process database's
- * memory_limit (the server's, so that both insert under the same bound; empty keeps DuckDB's default) and the
- * number of timed runs.
+ * database, and the in-process database's memory_limit (the server's, so that both insert under the same bound;
+ * empty keeps DuckDB's default).
  */
 public final class IngestBench {
   private static final TableDefinitionOptions REPLACE = TableDefinitionOptions.newBuilder()
@@ -45,18 +50,17 @@ public final class IngestBench {
     Path data = Path.of(args[0]);
     String uri = args[1];
     Path scratch = Path.of(args[2]);
-    String runs = args.length > 3 ? args[3] : "inprocess,flightsql";
-    String memoryLimit = args.length > 4 ? args[4] : "";
-    int timedRuns = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+    String memoryLimit = args.length > 3 ? args[3] : "";
+    BufferedReader requests = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (BufferAllocator allocator = new RootAllocator()) {
-      if (runs.contains("inprocess")) {
-        report("java_inprocess_duckdb", timedRuns, () -> inProcess(allocator, data, scratch, memoryLimit));
-      }
-      if (runs.contains("flightsql")) {
-        report("java_flightsql_executeIngest", timedRuns, () -> flightSql(allocator, data, uri));
-      }
-      if (runs.contains("upload")) {
-        report("java_bridge_BulkIngestUpload", timedRuns, () -> upload(allocator, data, uri));
+      for (String request = requests.readLine(); request != null; request = requests.readLine()) {
+        switch (request.trim()) {
+          case "inprocess" -> report("java_inprocess_duckdb", () -> inProcess(allocator, data, scratch, memoryLimit));
+          case "flightsql" -> report("java_flightsql_executeIngest", () -> flightSql(allocator, data, uri));
+          case "upload" -> report("java_bridge_BulkIngestUpload", () -> upload(allocator, data, uri));
+          case "" -> { }
+          default -> throw new IllegalArgumentException("unknown run " + request);
+        }
       }
     }
   }
@@ -107,13 +111,11 @@ public final class IngestBench {
     long rows() throws Exception;
   }
 
-  private static void report(String name, int timedRuns, Run run) throws Exception {
-    run.rows();
-    for (int i = 0; i < timedRuns; i++) {
-      long start = System.nanoTime();
-      long rows = run.rows();
-      double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("%s %d %.3f%n", name, rows, seconds);
-    }
+  private static void report(String name, Run run) throws Exception {
+    long start = System.nanoTime();
+    long rows = run.rows();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("%s %d %.3f%n", name, rows, seconds);
+    System.out.flush();
   }
 }
