@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -82,7 +83,11 @@ public final class StatementExecutor {
   public long executeUpdate(Session session, StatementPlan plan, List<List<Object>> parameterRows) {
     List<List<Object>> rows = parameterRows.isEmpty() ? List.of(List.of()) : parameterRows;
     rows.forEach(row -> requireParameters(plan, row));
-    try (ConnectionLease lease = session.lease(busyWait)) {
+    Optional<Boolean> transactionControl = plan.kind() == StatementKind.COMMAND
+        ? SqlTransactionControl.effect(plan.sql()) : Optional.empty();
+    // BEGIN, COMMIT and ROLLBACK act on the session's own connection, even when they have to wait for it.
+    try (ConnectionLease lease = transactionControl.isPresent()
+        ? session.leaseOwnConnection(busyWait) : session.lease(busyWait)) {
       DuckDBConnection connection = lease.connection();
       boolean ownTransaction = rows.size() > 1 && !session.inTransaction();
       try {
@@ -115,7 +120,7 @@ public final class StatementExecutor {
         if (plan.kind() == StatementKind.COMMAND) {
           planner.commandRan();
           session.refreshCurrentSchema(connection);
-          SqlTransactionControl.effect(plan.sql()).ifPresent(open -> session.noteSqlTransaction(connection, open));
+          transactionControl.ifPresent(open -> session.noteSqlTransaction(connection, open));
         }
       }
     }

@@ -48,7 +48,9 @@ public final class TransactionManager implements AutoCloseable {
       throw new EngineException(ErrorKind.FAILED_PRECONDITION, "session " + session.id() + " already has an open"
           + " transaction; commit or roll it back first (DuckDB has no nested transactions)");
     }
-    try (ConnectionLease lease = session.lease(busyWait)) {
+    // The session's own connection, waiting for it if a result still streams on it: a spare connection would be
+    // closed with the transaction in it, and the statements that follow would run outside any transaction.
+    try (ConnectionLease lease = session.leaseOwnConnection(busyWait)) {
       // A reader's transaction is read-only in DuckDB too, like its single queries (StatementExecutor).
       execute(lease, session.principal().role().mayWrite() ? "BEGIN TRANSACTION" : "BEGIN TRANSACTION READ ONLY");
       session.setInTransaction(true);
