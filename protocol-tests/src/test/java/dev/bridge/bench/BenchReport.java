@@ -223,14 +223,19 @@ public final class BenchReport {
     out.append("## Concurrency: clients running a mix of queries back to back\n\n")
         .append("Each client has its own connection (its own session); nine of ten queries look up a few rows by ")
         .append("order key, one in ten streams 250,000 rows.\n\n")
+        .append("Machine busy is the share of both cores' time in use during the timed window (client, server and ")
+        .append("anything else); CPU seconds are the client's and the server's over that window.\n\n")
         .append("| clients | queries | rows/s | × 1 client | queries/s | p50 ms | p99 ms | small p99 | large p99 |")
-        .append(" errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        .append(" errors | machine busy | client CPU s | server CPU s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (JsonNode row : rows) {
-      out.append(String.format(Locale.ROOT, "| %d | %,d | %,.0f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f | %d |%n",
+      out.append(String.format(Locale.ROOT,
+          "| %d | %,d | %,.0f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f | %d | %s | %s | %s |%n",
           row.path("clients").asInt(), row.path("queries").asLong(), row.path("rows_per_s").asDouble(),
           row.path("rows_per_s").asDouble() / single, row.path("queries_per_s").asDouble(),
           row.path("p50_ms").asDouble(), row.path("p99_ms").asDouble(), row.path("small_p99_ms").asDouble(),
-          row.path("large_p99_ms").asDouble(), row.path("errors").asLong()));
+          row.path("large_p99_ms").asDouble(), row.path("errors").asLong(),
+          row.has("machine_busy") ? Math.round(row.path("machine_busy").asDouble() * 100) + "%" : "-",
+          row.path("client_cpu_seconds").asText("-"), row.path("server_cpu_seconds").asText("-")));
     }
     out.append('\n');
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)

@@ -20,8 +20,9 @@ import org.apache.arrow.memory.RootAllocator;
 /**
  * N concurrent clients, each with its own connection (so its own session), running a mix of small and large queries
  * back to back for a fixed time: nine of ten are a lookup of a few rows by order key, one in ten streams 250,000
- * rows. Reports the aggregate rows/s, queries/s, latency percentiles and errors. Two seconds of the same mix,
- * untimed, come first.
+ * rows. Reports the aggregate rows/s, queries/s, latency percentiles, errors, and how busy the machine's cores were
+ * (and the client's and server's CPU seconds) during the timed window. Five seconds of the same mix, untimed, come
+ * first: each run is a fresh JVM, and for its first seconds the client's JIT compiler takes CPU from both sides.
  * <pre>
  *   ConcurrencyBench PORT CLIENTS SECONDS TABLE_ROWS
  * </pre>
@@ -29,6 +30,7 @@ import org.apache.arrow.memory.RootAllocator;
 public final class ConcurrencyBench {
   private static final int LARGE_EVERY = 10;
   private static final long LARGE_ROWS = 250_000;
+  private static final long WARM_UP_NANOS = 5_000_000_000L;
 
   private ConcurrencyBench() {}
 
@@ -48,7 +50,7 @@ public final class ConcurrencyBench {
             Location.forGrpcInsecure("127.0.0.1", port)).build()));
       }
       // Untimed: connect, open each session and let the JIT compile the client's read path.
-      long warmUp = System.nanoTime() + 2_000_000_000L;
+      long warmUp = System.nanoTime() + WARM_UP_NANOS;
       List<Future<ClientResult>> warming = new ArrayList<>();
       for (FlightSqlClient client : connections) {
         warming.add(threads.submit(() -> loop(client, warmUp, maxOrderKey)));
@@ -56,6 +58,9 @@ public final class ConcurrencyBench {
       for (Future<ClientResult> future : warming) {
         future.get();
       }
+      MachineCpu machineBefore = MachineCpu.now();
+      double clientCpuBefore = ProcessCpu.clientMillis();
+      double serverCpuBefore = ProcessCpu.serverMillis();
       long start = System.nanoTime();
       long deadline = start + (long) (seconds * 1e9);
       List<Future<ClientResult>> futures = new ArrayList<>();
@@ -76,6 +81,9 @@ public final class ConcurrencyBench {
         firstError = firstError == null ? result.firstError() : firstError;
       }
       double elapsed = (System.nanoTime() - start) / 1e9;
+      double machineBusy = MachineCpu.now().busySince(machineBefore);
+      double clientCpuSeconds = (ProcessCpu.clientMillis() - clientCpuBefore) / 1000;
+      double serverCpuSeconds = (ProcessCpu.serverMillis() - serverCpuBefore) / 1000;
       for (FlightSqlClient client : connections) {
         client.close();
       }
@@ -91,6 +99,13 @@ public final class ConcurrencyBench {
       figures.put("small_p99_ms", round(BenchResults.percentile(sorted(small, List.of()), 99)));
       figures.put("large_p99_ms", large.isEmpty() ? 0 : round(BenchResults.percentile(sorted(large, List.of()), 99)));
       figures.put("errors", errors);
+      // How much of the two cores the timed window used, and by whom: what one client leaves idle bounds what
+      // more clients can add.
+      figures.put("machine_busy", Math.round(machineBusy * 1000) / 1000.0);
+      figures.put("client_cpu_seconds", Math.round(clientCpuSeconds * 100) / 100.0);
+      if (serverCpuBefore >= 0) {
+        figures.put("server_cpu_seconds", Math.round(serverCpuSeconds * 100) / 100.0);
+      }
       if (firstError != null) {
         figures.put("first_error", firstError);
       }
