@@ -19,6 +19,9 @@ final class RequestBodies {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
+  /** How much larger than the limit a refused body may be and still be read to its end (see {@link #refuse}). */
+  private static final int DRAIN_FACTOR = 8;
+
   private RequestBodies() {}
 
   /** The body as a JSON object; 415 when it is not declared JSON, 413 when larger than {@code maxBytes}. */
@@ -49,14 +52,13 @@ final class RequestBodies {
   }
 
   private static byte[] read(Request request, int maxBytes) {
-    long declared = request.getLength();
-    if (declared > maxBytes) {
-      throw tooLarge(maxBytes);
-    }
     try (InputStream in = Content.Source.asInputStream(request)) {
+      if (request.getLength() > maxBytes) {
+        throw refuse(request, in, maxBytes);
+      }
       byte[] body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
-        throw tooLarge(maxBytes);
+        throw refuse(request, in, maxBytes);
       }
       return body;
     } catch (IOException e) {
@@ -64,7 +66,21 @@ final class RequestBodies {
     }
   }
 
-  private static HttpError tooLarge(int maxBytes) {
+  /**
+   * The 413 for a body over the limit, once the rest of the body has been read and dropped if it is at most
+   * {@value #DRAIN_FACTOR} times the limit: a client still sending when the server answers and closes the
+   * connection gets a reset, and may never read the answer. A larger body is cut off unread.
+   */
+  private static HttpError refuse(Request request, InputStream in, int maxBytes) throws IOException {
+    long drainable = (long) maxBytes * DRAIN_FACTOR;
+    if (request.getLength() <= drainable) {
+      byte[] scratch = new byte[8192];
+      long drained = 0;
+      int read;
+      while (drained <= drainable && (read = in.read(scratch)) >= 0) {
+        drained += read;
+      }
+    }
     return new HttpError(413, "PAYLOAD_TOO_LARGE", "the request body is larger than http.max_body_bytes ("
         + maxBytes + " bytes)");
   }
