@@ -71,14 +71,18 @@ final class RequestBodies {
    * {@value #DRAIN_FACTOR} times the limit: a client still sending when the server answers and closes the
    * connection gets a reset, and may never read the answer. A larger body is cut off unread.
    */
-  private static HttpError refuse(Request request, InputStream in, int maxBytes) throws IOException {
+  private static HttpError refuse(Request request, InputStream in, int maxBytes) {
     long drainable = (long) maxBytes * DRAIN_FACTOR;
     if (request.getLength() <= drainable) {
       byte[] scratch = new byte[8192];
       long drained = 0;
-      int read;
-      while (drained <= drainable && (read = in.read(scratch)) >= 0) {
-        drained += read;
+      try {
+        int read;
+        while (drained <= drainable && (read = in.read(scratch)) >= 0) {
+          drained += read;
+        }
+      } catch (IOException stoppedSending) {
+        // The body ended short of its declared length or the client closed: the answer is the 413 all the same.
       }
     }
     return new HttpError(413, "PAYLOAD_TOO_LARGE", "the request body is larger than http.max_body_bytes ("
