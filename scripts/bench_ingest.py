@@ -72,6 +72,15 @@ def write_data(path, rows):
             done += batch.num_rows
 
 
+def resident_bytes(pid):
+    """A process's resident memory in bytes (0 once it has ended)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 class RssTimeline:
     """Samples a process's resident memory every 50 ms while one client's runs go on (entered once per run): the
     peak, overall and in each tenth of the runs' time (the streams are steady, so a tenth of the time is about a
@@ -82,13 +91,6 @@ class RssTimeline:
         self.samples = []
         self._stop = threading.Event()
         self._thread = None
-
-    def rss(self):
-        with open(f"/proc/{self.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-        return 0
 
     @property
     def peak(self):
@@ -107,7 +109,7 @@ class RssTimeline:
         offset = self.samples[-1][0] if self.samples else 0.0
         start = time.perf_counter()
         while not self._stop.is_set():
-            self.samples.append((offset + time.perf_counter() - start, self.rss()))
+            self.samples.append((offset + time.perf_counter() - start, resident_bytes(self.pid)))
             time.sleep(0.05)
 
     def __enter__(self):
@@ -186,7 +188,7 @@ def main():
     timelines = {path: RssTimeline(server.proc.pid) for path in names if path != "inprocess"}
     rounds = []
     try:
-        baseline = RssTimeline(server.proc.pid).rss()
+        baseline = resident_bytes(server.proc.pid)
 
         def run(path):
             """(rows, seconds) of one run of a path; the server's memory is sampled while a client's stream runs."""

@@ -144,15 +144,13 @@ public final class BenchReport {
     }
     List<JsonNode> ingest = section("ingest");
     if (!ingest.isEmpty()) {
-      double insert = ingest.stream().filter(r -> r.path("case").asText().contains("inprocess")).findFirst()
-          .map(r -> r.path("rows_per_s").asDouble()).orElse(Double.NaN);
       out.append("Ingest (`scripts/bench-ingest`): DoPut beside the in-process DuckDB insert of the same batches, one ")
           .append("run of each path per round; the ratio is the median of each round's ratio to that round's insert:\n\n")
           .append("| case | rows | seconds | rows/s | × in-process insert | server peak RSS |\n|---|---|---|---|---|---|\n");
       for (JsonNode row : ingest) {
         out.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %.2f | %s |%n", row.path("case").asText(),
             row.path("rows").asLong(), row.path("seconds").asDouble(), row.path("rows_per_s").asDouble(),
-            row.path("vs_inprocess").asDouble(row.path("rows_per_s").asDouble() / insert),
+            row.path("vs_inprocess").asDouble(),
             row.has("peak_rss_mb") ? row.path("peak_rss_mb").asText() + " MB" : "-"));
       }
       out.append('\n');
@@ -318,7 +316,7 @@ public final class BenchReport {
       out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f |%n", row.path("case").asText(),
           secondsList(row.path("run_seconds")), row.path("paired_case").asText(),
           secondsList(row.path("paired_run_seconds")),
-          pairedRatio(row.path("case").asText(), (own, other) -> other / own).orElse(Double.NaN)));
+          medianPairedRatio(row, (own, other) -> other / own)));
     }
     out.append('\n');
   }
@@ -329,19 +327,22 @@ public final class BenchReport {
     return String.join(", ", values);
   }
 
-  /** The median over a path's paired rounds of {@code ratio(own seconds, paired client's seconds)}. */
+  /** {@link #medianPairedRatio} of the named throughput path, when it ran paired. */
   private Optional<Double> pairedRatio(String name, DoubleBinaryOperator ratio) {
     return results.stream()
         .filter(r -> section(r, "throughput") && r.path("case").asText().equals(name) && r.has("paired_run_seconds"))
-        .findFirst().map(r -> {
-          JsonNode own = r.path("run_seconds");
-          JsonNode paired = r.path("paired_run_seconds");
-          double[] ratios = new double[own.size()];
-          for (int i = 0; i < ratios.length; i++) {
-            ratios[i] = ratio.applyAsDouble(own.get(i).asDouble(), paired.get(i).asDouble());
-          }
-          return BenchResults.median(ratios);
-        });
+        .findFirst().map(r -> medianPairedRatio(r, ratio));
+  }
+
+  /** The median over a path's paired rounds of {@code ratio(own seconds, paired client's seconds)}. */
+  private static double medianPairedRatio(JsonNode row, DoubleBinaryOperator ratio) {
+    JsonNode own = row.path("run_seconds");
+    JsonNode paired = row.path("paired_run_seconds");
+    double[] ratios = new double[own.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = ratio.applyAsDouble(own.get(i).asDouble(), paired.get(i).asDouble());
+    }
+    return BenchResults.median(ratios);
   }
 
   private Optional<Double> value(String section, String name, String field) {

@@ -103,7 +103,7 @@ public final class ConcurrencyBench {
       // more clients can add.
       figures.put("machine_busy", Math.round(machineBusy * 1000) / 1000.0);
       figures.put("client_cpu_seconds", Math.round(clientCpuSeconds * 100) / 100.0);
-      if (serverCpuBefore >= 0) {
+      if (ProcessCpu.serverKnown()) {
         figures.put("server_cpu_seconds", Math.round(serverCpuSeconds * 100) / 100.0);
       }
       if (firstError != null) {

@@ -16,9 +16,14 @@ final class ProcessCpu {
 
   private ProcessCpu() {}
 
+  /** Whether the server's pid is known, so that {@link #serverMillis} measures it. */
+  static boolean serverKnown() {
+    return !serverPid().isEmpty();
+  }
+
   /** The server's CPU milliseconds so far, or -1 when its pid is not known. */
   static double serverMillis() throws IOException {
-    String pid = System.getProperty("bench.server.pid", "");
+    String pid = serverPid();
     if (pid.isEmpty()) {
       return -1;
     }
@@ -27,6 +32,10 @@ final class ProcessCpu {
     // field of the line and stime the 15th.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / TICKS_PER_SECOND;
+  }
+
+  private static String serverPid() {
+    return System.getProperty("bench.server.pid", "");
   }
 
   /** This JVM's CPU milliseconds so far. */

@@ -99,7 +99,7 @@ public final class QueryThroughputBench {
     // CPU per run, which unlike wall time does not depend on what else the machine runs; the server's when its pid
     // is known (it idles during the in-process path).
     figures.put("client_cpu_seconds", Math.round(BenchResults.median(clientCpuSeconds) * 1000) / 1000.0);
-    if (ProcessCpu.serverMillis() >= 0) {
+    if (ProcessCpu.serverKnown()) {
       figures.put("server_cpu_seconds", Math.round(BenchResults.median(serverCpuSeconds) * 1000) / 1000.0);
     }
     if (paired.isPresent()) {

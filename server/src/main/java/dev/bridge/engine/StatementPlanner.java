@@ -84,14 +84,15 @@ public final class StatementPlanner {
         return cached.get();
       }
       String projection = ResultShaper.project(sql, names, types);
+      boolean casts = ResultShaper.needsConversion(types);
       // Without casts to add, the shape alone fixes the schema and the SQL to run: another SQL text of this shape
       // (other literals) was described already. With casts, the projection must be tried: some statements
       // (PRAGMA, CALL, ...) cannot be wrapped in one.
-      Optional<Schema> known = ResultShaper.needsConversion(types) ? Optional.empty() : cache.schemaOf(shape);
+      Optional<Schema> known = casts ? Optional.empty() : cache.schemaOf(shape);
       Schema schema = known.isPresent() ? known.get()
           : schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
       if (schema != null) {
-        String executable = ResultShaper.needsConversion(types) ? projection : sql;
+        String executable = casts ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
         StatementPlan plan = new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false);
         if (types.stream().noneMatch(type -> type.contains(UNCACHEABLE_TYPE))) {
