@@ -68,6 +68,32 @@ class FlightSqlClientQueryTest {
   }
 
   @Test
+  void everyValueOfAManyBatchResultArrivesAndTheServerFreesEveryBuffer() throws Exception {
+    // Batches leave as DuckDB's own memory (zero-copy writes): text of every length exercises the 8-byte padding
+    // between buffers, nulls the validity buffers, and the server holds nothing once the stream is done.
+    FlightInfo info = client.execute("SELECT i, CASE WHEN i % 5 = 0 THEN NULL ELSE repeat('ab', i % 11) || i END"
+        + " AS s, i * 2 AS j FROM range(200000) t(i) ORDER BY i");
+    long row = 0;
+    int batches = 0;
+    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+      while (stream.next()) {
+        batches++;
+        VectorSchemaRoot root = stream.getRoot();
+        for (int r = 0; r < root.getRowCount(); r++, row++) {
+          assertThat(root.getVector("i").getObject(r)).isEqualTo(row);
+          String text = row % 5 == 0 ? null : "ab".repeat((int) (row % 11)) + row;
+          assertThat(root.getVector("s").getObject(r) == null ? null : root.getVector("s").getObject(r).toString())
+              .isEqualTo(text);
+          assertThat(root.getVector("j").getObject(r)).isEqualTo(row * 2);
+        }
+      }
+    }
+    assertThat(row).isEqualTo(200_000);
+    assertThat(batches).isGreaterThan(1);
+    awaitServerMemory(0);
+  }
+
+  @Test
   void executeUpdateAnswersTheRowCount() {
     assertThat(client.executeUpdate("CREATE TABLE fsc_update(i INTEGER)")).isZero();
     assertThat(client.executeUpdate("INSERT INTO fsc_update SELECT range FROM range(42)")).isEqualTo(42);

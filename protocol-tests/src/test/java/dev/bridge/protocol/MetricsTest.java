@@ -82,6 +82,9 @@ class MetricsTest {
     assertThat(delta(before, after, "bridge_queries_total", labels("http", "ingest", "ok"))).isEqualTo(1);
 
     assertThat(delta(before, after, "bridge_result_rows_total", Map.of("protocol", "flight"))).isEqualTo(10);
+    // The one batch over Flight left without a copy (ZeroCopyBatches).
+    assertThat(delta(before, after, "bridge_flight_batch_writes_total", Map.of("path", "zero_copy"))).isEqualTo(1);
+    assertThat(delta(before, after, "bridge_flight_batch_writes_total", Map.of("path", "copied"))).isZero();
     assertThat(delta(before, after, "bridge_result_rows_total", Map.of("protocol", "http"))).isEqualTo(7);
     // 10 BIGINTs: at least their 80 bytes of values, over Flight; over HTTP the NDJSON body.
     assertThat(delta(before, after, "bridge_result_bytes_total", Map.of("protocol", "flight"))).isGreaterThan(80);

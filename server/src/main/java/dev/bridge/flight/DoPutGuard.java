@@ -3,14 +3,12 @@ package dev.bridge.flight;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bridge.ingest.IpcBatchCheck;
 import io.grpc.Attributes;
-import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.SecurityLevel;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +16,6 @@ import java.nio.ByteBuffer;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.impl.Flight;
-import org.apache.arrow.flight.impl.FlightServiceGrpc;
 
 /**
  * Guards the DoPut stream against the inputs Flight's own reader turns into UNKNOWN or a hang: a FlightData whose
@@ -29,23 +26,8 @@ import org.apache.arrow.flight.impl.FlightServiceGrpc;
 final class DoPutGuard {
   private DoPutGuard() {}
 
-  /** {@code flight} with its DoPut method guarded; the other methods unchanged. */
-  static ServerServiceDefinition guard(BindableService service) {
-    ServerServiceDefinition flight = service.bindService();
-    ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(flight.getServiceDescriptor().getName());
-    for (ServerMethodDefinition<?, ?> method : flight.getMethods()) {
-      boolean doPut = method.getMethodDescriptor().getFullMethodName()
-          .equals(FlightServiceGrpc.getDoPutMethod().getFullMethodName());
-      if (doPut) {
-        builder.addMethod(guarded(method));
-      } else {
-        builder.addMethod(method);
-      }
-    }
-    return builder.build();
-  }
-
-  private static <T, R> ServerMethodDefinition<Parsed<T>, R> guarded(ServerMethodDefinition<T, R> method) {
+  /** Flight's DoPut {@code method}, guarded. */
+  static <T, R> ServerMethodDefinition<Parsed<T>, R> guard(ServerMethodDefinition<T, R> method) {
     MethodDescriptor<T, R> descriptor = method.getMethodDescriptor();
     MethodDescriptor<Parsed<T>, R> checked = descriptor.toBuilder(
         new CheckingMarshaller<>(descriptor.getRequestMarshaller()), descriptor.getResponseMarshaller()).build();

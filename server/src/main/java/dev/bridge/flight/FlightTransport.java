@@ -3,11 +3,15 @@ package dev.bridge.flight;
 import dev.bridge.auth.Authenticator;
 import dev.bridge.config.FlightConfig;
 import dev.bridge.engine.SessionManager;
+import dev.bridge.metrics.BridgeMetrics;
 import dev.bridge.tls.ServerTls;
 import io.grpc.Attributes;
+import io.grpc.BindableService;
 import io.grpc.Grpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerTransportFilter;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -24,14 +28,15 @@ import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.auth.ServerAuthHandler;
 import org.apache.arrow.flight.grpc.ServerBackpressureThresholdInterceptor;
 import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
+import org.apache.arrow.flight.impl.FlightServiceGrpc;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * The gRPC server the Flight SQL service listens on: grpc-netty-shaded, carrying Flight (through
  * {@link FlightGrpcUtils}) and the standard {@code grpc.health.v1} service on one port.
  *
- * <p>Flight's zero-copy write path cannot be used on this transport (it hands unshaded Netty buffers to gRPC; with
- * the shaded transport the client sees RST_STREAM), so batches are copied once into the transport's buffers.
+ * <p>Flight's own zero-copy write hands unshaded Netty buffers to gRPC, which this transport cannot send (the client
+ * sees RST_STREAM); {@link ZeroCopyBatches} hands the same memory over as shaded buffers instead.
  */
 public final class FlightTransport implements AutoCloseable {
   private final Server server;
@@ -45,7 +50,7 @@ public final class FlightTransport implements AutoCloseable {
   /** Starts listening; with {@code tls} the port speaks only TLS (grpc+tls://). */
   public static FlightTransport start(FlightConfig config, Optional<ServerTls> tls, BufferAllocator allocator,
       BridgeFlightSqlProducer producer, SessionManager sessions, ExecutorService executor,
-      Authenticator authenticator) throws IOException {
+      Authenticator authenticator, BridgeMetrics metrics) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     List<ServerInterceptorAdapter.KeyFactory<?>> middleware = new ArrayList<>();
     if (authenticator.enabled()) {
@@ -63,8 +68,8 @@ public final class FlightTransport implements AutoCloseable {
         .maxInboundMessageSize(config.maxInboundMessageBytes())
         .maxInboundMetadataSize(config.maxHeaderListBytes())
         .addService(ServerInterceptors.intercept(
-            DoPutGuard.guard(
-                FlightGrpcUtils.createFlightService(allocator, producer, ServerAuthHandler.NO_OP, executor)),
+            flightService(FlightGrpcUtils.createFlightService(allocator, producer, ServerAuthHandler.NO_OP, executor),
+                metrics),
             new ServerInterceptorAdapter(middleware),
             new ServerBackpressureThresholdInterceptor(config.backpressureThresholdBytes()),
             new PeerAddressInterceptor()))
@@ -74,6 +79,23 @@ public final class FlightTransport implements AutoCloseable {
         .start();
     health.setStatus("", ServingStatus.SERVING);
     return new FlightTransport(server, health);
+  }
+
+  /** Flight's service with DoPut guarded ({@link DoPutGuard}) and DoGet writing batches without a copy. */
+  private static ServerServiceDefinition flightService(BindableService flight, BridgeMetrics metrics) {
+    ServerServiceDefinition service = flight.bindService();
+    ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+    for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+      String name = method.getMethodDescriptor().getFullMethodName();
+      if (name.equals(FlightServiceGrpc.getDoPutMethod().getFullMethodName())) {
+        builder.addMethod(DoPutGuard.guard(method));
+      } else if (name.equals(FlightServiceGrpc.getDoGetMethod().getFullMethodName())) {
+        builder.addMethod(ZeroCopyBatches.install(method, metrics::flightBatchWritten));
+      } else {
+        builder.addMethod(method);
+      }
+    }
+    return builder.build();
   }
 
   public int port() {

@@ -53,6 +53,7 @@ final class ResultStreamer {
     this.onFinished = onFinished;
     listener.setOnCancelHandler(this::onClientGone);
     listener.setOnReadyHandler(this::signal);
+    listener.setUseZeroCopy(ZeroCopyBatches.AVAILABLE);
     trace.streamStarted();
     listener.start(sent);
     signal();

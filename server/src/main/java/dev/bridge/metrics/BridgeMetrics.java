@@ -56,6 +56,9 @@ public final class BridgeMetrics {
       .help("Rows written to tables by ingests").labelNames("protocol").register(registry);
   final Counter ingestBytes = Counter.builder().name("bridge_ingest_bytes_total")
       .help("Arrow buffer bytes received by ingests").labelNames("protocol").register(registry);
+  private final Counter flightBatchWrites = Counter.builder().name("bridge_flight_batch_writes_total")
+      .help("Result batches handed to the Flight transport, by path: zero_copy (the socket reads DuckDB's Arrow"
+          + " memory) or copied (a compressed call)").labelNames("path").register(registry);
   private final Counter authRejected = Counter.builder().name("bridge_auth_rejected_total")
       .help("Calls refused because their credentials were missing or wrong").labelNames("reason")
       .register(registry);
@@ -83,6 +86,11 @@ public final class BridgeMetrics {
   /** A call refused for missing or wrong credentials; the authentication layer calls this. */
   public void authRejected(AuthEvents.Rejection reason) {
     authRejected.labelValues(reason.name().toLowerCase(Locale.ROOT)).inc();
+  }
+
+  /** A Flight result batch handed to the transport, without a copy or copied. */
+  public void flightBatchWritten(boolean zeroCopy) {
+    flightBatchWrites.labelValues(zeroCopy ? "zero_copy" : "copied").inc();
   }
 
   /** The content type {@link #write} uses for a client that sent this Accept header (may be null). */

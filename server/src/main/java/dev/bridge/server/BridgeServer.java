@@ -103,7 +103,8 @@ public final class BridgeServer implements AutoCloseable {
         allocator, config.flight().batchRows(), telemetry);
     FlightTransport flight = null;
     try {
-      flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator);
+      flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator,
+          telemetry.metrics());
       RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, allocator, telemetry,
           authenticator);
       HttpTransport http = config.http().enabled()
