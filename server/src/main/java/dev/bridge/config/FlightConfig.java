@@ -19,7 +19,7 @@ public record FlightConfig(
     batchRows = batchRows == null ? 65_536 : batchRows;
     maxInboundMessageBytes = maxInboundMessageBytes == null ? 256 * 1024 * 1024 : maxInboundMessageBytes;
     maxHeaderListBytes = maxHeaderListBytes == null ? 1024 * 1024 : maxHeaderListBytes;
-    backpressureThresholdBytes = backpressureThresholdBytes == null ? 32 * 1024 * 1024 : backpressureThresholdBytes;
+    backpressureThresholdBytes = backpressureThresholdBytes == null ? 16 * 1024 * 1024 : backpressureThresholdBytes;
   }
 
   public FlightConfig withHost(String newHost) {
