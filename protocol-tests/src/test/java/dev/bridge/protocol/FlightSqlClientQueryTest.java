@@ -82,8 +82,8 @@ class FlightSqlClientQueryTest {
         for (int r = 0; r < root.getRowCount(); r++, row++) {
           assertThat(root.getVector("i").getObject(r)).isEqualTo(row);
           String text = row % 5 == 0 ? null : "ab".repeat((int) (row % 11)) + row;
-          assertThat(root.getVector("s").getObject(r) == null ? null : root.getVector("s").getObject(r).toString())
-              .isEqualTo(text);
+          Object s = root.getVector("s").getObject(r);
+          assertThat(s == null ? null : s.toString()).isEqualTo(text);
           assertThat(root.getVector("j").getObject(r)).isEqualTo(row * 2);
         }
       }
