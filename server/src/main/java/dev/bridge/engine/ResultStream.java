@@ -3,6 +3,7 @@ package dev.bridge.engine;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running query's result as DuckDB exports it through the Arrow C Data interface: each {@link #next()} pulls the
  * next record batch from DuckDB into {@link #root()} without copying. DuckDB computes as the stream is read, so a
- * slow reader slows the query. The stream owns its statement and connection lease until {@link #close()}.
+ * slow reader slows the query. The stream owns its statement and connection lease until {@link #close()}; a
+ * statement whose result was read to its end, without a cancel or a timeout, is then handed on for reuse.
  */
 public final class ResultStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultStream.class);
@@ -25,17 +27,20 @@ public final class ResultStream implements AutoCloseable {
   private final DuckDBResultSet results;
   private final ArrowReader reader;
   private final QueryTimeouts.Watch watch;
+  private final Consumer<DuckDBPreparedStatement> reuse;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private long rows;
+  private boolean exhausted;
 
   ResultStream(ConnectionLease lease, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader,
-      QueryTimeouts.Watch watch) {
+      QueryTimeouts.Watch watch, Consumer<DuckDBPreparedStatement> reuse) {
     this.lease = lease;
     this.statement = statement;
     this.results = results;
     this.reader = reader;
     this.watch = watch;
+    this.reuse = reuse;
   }
 
   public Schema schema() {
@@ -62,6 +67,8 @@ public final class ResultStream implements AutoCloseable {
       boolean loaded = reader.loadNextBatch();
       if (loaded) {
         rows += root().getRowCount();
+      } else {
+        exhausted = true;
       }
       return loaded;
     } catch (IOException | RuntimeException e) {
@@ -109,7 +116,12 @@ public final class ResultStream implements AutoCloseable {
     }
     try {
       results.close();
-      statement.close();
+      // A cancel that comes later finds the stream closed and leaves the statement alone (see cancel()).
+      if (exhausted && !cancelled.get() && !watch.expired()) {
+        reuse.accept(statement);
+      } else {
+        statement.close();
+      }
     } catch (SQLException e) {
       log.debug("closing a DuckDB result failed: {}", e.getMessage());
     } finally {

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Session implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   private static final int PLAN_CACHE_CAPACITY = 256;
+  private static final int REUSABLE_STATEMENTS = 32;
 
   private final String id;
   private final Principal principal;
@@ -35,6 +36,7 @@ public final class Session implements AutoCloseable {
   private final Semaphore connectionFree = new Semaphore(1, true);
   private final Map<String, PreparedQuery> preparedQueries = new ConcurrentHashMap<>();
   private final PlanCache planCache = new PlanCache(PLAN_CACHE_CAPACITY);
+  private final ReusableStatements reusableStatements = new ReusableStatements(REUSABLE_STATEMENTS);
   private volatile boolean inTransaction;
   private volatile String currentSchema;
   private volatile long lastUsedNanos = System.nanoTime();
@@ -105,9 +107,15 @@ public final class Session implements AutoCloseable {
     return inTransaction;
   }
 
-  /** Remembers the current catalog and schema after a statement run on {@code lease} changed them. */
+  /**
+   * Remembers the current catalog and schema after a statement run on {@code lease} changed them. Prepared
+   * statements bound under the old ones are not reused.
+   */
   public void currentSchemaChanged(ConnectionLease lease) {
     refreshCurrentSchema(lease.connection());
+    if (lease.connection() == connection) {
+      reusableStatements.clear();
+    }
   }
 
   /** Remembers that SQL text (BEGIN, COMMIT, ...) opened or ended a transaction on the session's connection. */
@@ -120,6 +128,11 @@ public final class Session implements AutoCloseable {
   /** The plan cache of the leased connection: the session's own, or one that keeps nothing for a spare. */
   PlanCache planCache(ConnectionLease lease) {
     return lease.connection() == connection ? planCache : PlanCache.NONE;
+  }
+
+  /** The reusable statements of the leased connection: the session's own, or none for a spare. */
+  ReusableStatements reusableStatements(ConnectionLease lease) {
+    return lease.connection() == connection ? reusableStatements : ReusableStatements.NONE;
   }
 
   /** Remembers the connection's current catalog and schema after a statement that may have changed them. */
@@ -181,6 +194,7 @@ public final class Session implements AutoCloseable {
     }
     closed = true;
     preparedQueries.clear();
+    reusableStatements.close();
     closeQuietly(connection);
     log.debug("session {} closed", id);
   }

@@ -37,7 +37,7 @@ public final class StatementExecutor {
   public StatementPlan plan(Session session, String sql) {
     try (ConnectionLease lease = session.lease(busyWait)) {
       StatementRoles.check(session.principal(), lease.connection(), sql);
-      return planner.plan(engine, session, lease, sql, session.planCache(lease));
+      return planner.plan(engine, session, lease, sql, session.planCache(lease), session.reusableStatements(lease));
     }
   }
 
@@ -58,15 +58,22 @@ public final class StatementExecutor {
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows) {
     requireParameters(plan, parameters);
     ConnectionLease lease = readOnlyForReaders(session, session.lease(busyWait));
+    ReusableStatements reusable = session.reusableStatements(lease);
+    String sql = plan.executableSql();
+    long commandsRun = planner.commandsRun();
     DuckDBPreparedStatement statement = null;
     QueryTimeouts.Watch watch = null;
     try {
-      statement = lease.connection().prepare(plan.executableSql());
+      statement = reusable.take(sql, commandsRun).orElse(null);
+      if (statement == null) {
+        statement = lease.connection().prepare(sql);
+      }
       ParameterBinder.bind(statement, parameters);
       watch = timeouts.start(session, statement);
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
-      return new ResultStream(lease, statement, results, reader, watch);
+      return new ResultStream(lease, statement, results, reader, watch,
+          finished -> reusable.keep(sql, finished, commandsRun));
     } catch (SQLException e) {
       abandon(watch, statement, lease);
       throw watch != null && watch.expired() ? watch.exceeded(e) : DuckDbErrors.translate(e);

@@ -48,15 +48,26 @@ public final class StatementPlanner {
     commandsRun.incrementAndGet();
   }
 
-  /** Plans {@code sql}, reusing a plan of {@code cache} when DuckDB describes the statement as it did then. */
+  /** How many commands have run so far, on any session. */
+  long commandsRun() {
+    return commandsRun.get();
+  }
+
+  /**
+   * Plans {@code sql}, reusing a plan of {@code cache} when DuckDB describes the statement as it did then. A query
+   * that runs as written leaves its DuckDB prepared statement in {@code reusable}, for its execution to take.
+   */
   public StatementPlan plan(DuckDbEngine engine, Session session, ConnectionLease lease, String sql,
-      PlanCache cache) {
+      PlanCache cache, ReusableStatements reusable) {
     if (sql == null || sql.isBlank()) {
       throw EngineException.invalidArgument("the SQL statement is empty");
     }
     DuckDBConnection connection = lease.connection();
     long commandsBefore = commandsRun.get();
-    try (DuckDBPreparedStatement prepared = connection.prepare(sql)) {
+    DuckDBPreparedStatement prepared = null;
+    boolean kept = false;
+    try {
+      prepared = connection.prepare(sql);
       DuckDBResultSetMetaData metadata = (DuckDBResultSetMetaData) prepared.getMetaData();
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
       StatementKind kind = kindOf(metadata.getReturnType());
@@ -79,12 +90,16 @@ public final class StatementPlanner {
             : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true);
       }
       PlanCache.Shape shape = new PlanCache.Shape(kind, names, types, parameterTypes, commandsBefore);
+      boolean casts = ResultShaper.needsConversion(types);
+      if (!casts) {
+        reusable.keep(sql, prepared, commandsBefore);
+        kept = true;
+      }
       Optional<StatementPlan> cached = cache.lookup(sql, shape);
       if (cached.isPresent()) {
         return cached.get();
       }
       String projection = ResultShaper.project(sql, names, types);
-      boolean casts = ResultShaper.needsConversion(types);
       // Without casts to add, the shape alone fixes the schema and the SQL to run: another SQL text of this shape
       // (other literals) was described already. With casts, the projection must be tried: some statements
       // (PRAGMA, CALL, ...) cannot be wrapped in one.
@@ -104,6 +119,10 @@ public final class StatementPlanner {
           schemaByRolledBackRun(engine, session, connection, sql, nullParameters), types, false);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
+    } finally {
+      if (prepared != null && !kept) {
+        closeQuietly(prepared);
+      }
     }
   }
 
@@ -237,6 +256,14 @@ public final class StatementPlanner {
       return true;
     } catch (SQLException alreadyInTransaction) {
       return false;
+    }
+  }
+
+  private static void closeQuietly(DuckDBPreparedStatement statement) {
+    try {
+      statement.close();
+    } catch (SQLException e) {
+      // Nothing of the statement is needed any more.
     }
   }
 
