@@ -182,7 +182,7 @@ public final class BenchReport {
         .append("in-process in DuckDB, the floor. Cases marked `(before)` ran against the baseline jar in the same ")
         .append("run; `(trivial server)` against `TrivialFlightSqlServer`, a Flight SQL server on Arrow's own ")
         .append("FlightServer that does no work at all (the floor of the clients, gRPC and loopback on this machine ")
-        .append("now). Every client first runs `SELECT 1` for 20 s, which warms its JVM and the server's JIT, then a ")
+        .append("now). Every client first runs `SELECT 1` for 60 s, which warms its JVM and the server's JIT, then a ")
         .append("quarter of its calls untimed. CPU per call is the server process's (`/proc/<pid>/stat`) and the ")
         .append("client JVM's over the timed calls: unlike wall time it hardly grows when other work competes for the ")
         .append("cores.\n\n")
