@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DuckDB prepared statements of a session's own connection that ran a query to its end and can run it again, by
- * SQL text: a query a client runs again (a dashboard's refresh, every JDBC {@code executeQuery} of the same text)
- * skips DuckDB's parse, bind and plan, about as long as the execution of a small query.
+ * DuckDB prepared statements of a session's own connection, by SQL text, ready to run their query: the one its
+ * planning prepared, or one that ran it to its end. The execution that follows a planning (DoGet after
+ * GetFlightInfo, as the JDBC driver does for every {@code executeQuery}) and a query run again (a dashboard's
+ * refresh) skip DuckDB's parse, bind and plan, about as long as the execution of a small query.
  *
  * <p>DuckDB binds a prepared statement again by itself when a table it reads changed, so a reused statement returns
  * what a new one would. What DuckDB does not bind again for is a change of the connection's search path or
