@@ -55,7 +55,7 @@ final class ReusableStatements implements AutoCloseable {
     if (entry == null) {
       return Optional.empty();
     }
-    if (entry.commandsRun() != commandsRun || isClosed(entry.statement())) {
+    if (entry.commandsRun() != commandsRun) {
       closeQuietly(entry.statement());
       return Optional.empty();
     }
@@ -102,7 +102,7 @@ final class ReusableStatements implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(DuckDBPreparedStatement statement) {
+  static void closeQuietly(DuckDBPreparedStatement statement) {
     try {
       statement.close();
     } catch (SQLException e) {

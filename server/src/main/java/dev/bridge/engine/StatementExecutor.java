@@ -64,10 +64,8 @@ public final class StatementExecutor {
     DuckDBPreparedStatement statement = null;
     QueryTimeouts.Watch watch = null;
     try {
-      statement = reusable.take(sql, commandsRun).orElse(null);
-      if (statement == null) {
-        statement = lease.connection().prepare(sql);
-      }
+      Optional<DuckDBPreparedStatement> kept = reusable.take(sql, commandsRun);
+      statement = kept.isPresent() ? kept.get() : lease.connection().prepare(sql);
       ParameterBinder.bind(statement, parameters);
       watch = timeouts.start(session, statement);
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();

@@ -121,7 +121,7 @@ public final class StatementPlanner {
       throw DuckDbErrors.translate(e);
     } finally {
       if (prepared != null && !kept) {
-        closeQuietly(prepared);
+        ReusableStatements.closeQuietly(prepared);
       }
     }
   }
@@ -256,14 +256,6 @@ public final class StatementPlanner {
       return true;
     } catch (SQLException alreadyInTransaction) {
       return false;
-    }
-  }
-
-  private static void closeQuietly(DuckDBPreparedStatement statement) {
-    try {
-      statement.close();
-    } catch (SQLException e) {
-      // Nothing of the statement is needed any more.
     }
   }
 
