@@ -5,7 +5,6 @@ import java.sql.ParameterMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,17 +73,20 @@ public final class StatementPlanner {
       if (!kind.returnsRows()) {
         return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false);
       }
+      OpenParameters.Declared parameters = OpenParameters.declare(connection, sql, parameterTypes);
+      parameterTypes = parameters.types();
       List<String> names = new ArrayList<>();
       List<String> types = new ArrayList<>();
       for (int i = 1; i <= metadata.getColumnCount(); i++) {
         names.add(metadata.getColumnName(i));
         types.add(metadata.getColumnTypeName(i));
       }
-      List<Object> nullParameters = Collections.nCopies(parameterTypes.size(), null);
+      List<Object> sampleParameters = parameters.samples();
       if (types.contains(UNRESOLVED_TYPE)) {
         // DuckDB types this statement only once it sees its parameters, and until then reports it as returning
-        // rows. Described with every parameter NULL, it may turn out to return none (INSERT ... FROM range(?)).
-        Schema schema = describeUnresolved(engine, session, connection, sql, nullParameters);
+        // rows. Described with its parameters' samples (NULL where DuckDB typed them, or could type none), it may
+        // turn out to return none (INSERT ... FROM range(?)).
+        Schema schema = describeUnresolved(engine, session, connection, sql, sampleParameters);
         return schema == null
             ? new StatementPlan(sql, sql, StatementKind.UPDATE, parameterTypes, null, List.of(), false)
             : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true);
@@ -105,7 +107,7 @@ public final class StatementPlanner {
       // (PRAGMA, CALL, ...) cannot be wrapped in one.
       Optional<Schema> known = casts ? Optional.empty() : cache.schemaOf(shape);
       Schema schema = known.isPresent() ? known.get()
-          : schemaOfWrapped(connection, projection + " LIMIT 0", nullParameters);
+          : schemaOfWrapped(connection, projection + " LIMIT 0", sampleParameters);
       if (schema != null) {
         String executable = casts ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
@@ -116,7 +118,7 @@ public final class StatementPlanner {
         return plan;
       }
       return new StatementPlan(sql, sql, kind, parameterTypes,
-          schemaByRolledBackRun(engine, session, connection, sql, nullParameters), types, false);
+          schemaByRolledBackRun(engine, session, connection, sql, sampleParameters), types, false);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     } finally {

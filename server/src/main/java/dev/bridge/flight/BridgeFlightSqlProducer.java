@@ -16,6 +16,7 @@ import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.TableCatalog;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.metadata.CatalogMetadata;
+import dev.bridge.flight.metadata.SqlInfoAudience;
 import dev.bridge.flight.metadata.SqlInfos;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.ingest.ArrowIngest;
@@ -351,11 +352,15 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public Runnable acceptPutPreparedStatementQuery(CommandPreparedStatementQuery command, CallContext context,
       FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    // The handle never changes (the statement lives in the session), so the answer that could change it is only
+    // sent to clients that read it: Arrow Java before 17 never reads it, and its allocator then reports the unread
+    // buffer as leaked when the JDBC connection closes ("Failed to clean up client resources").
+    boolean readsAnswer = !context.getMiddleware(ClientAgentMiddleware.KEY).olderThanArrowJava18();
     return () -> respond(ackStream, () -> {
       PreparedQuery prepared = StatementCommands.prepared(session(context), command.getPreparedStatementHandle());
       prepared.bind(StatementCommands.readParameterRows(flightStream));
-      return DoPutPreparedStatementResult.newBuilder()
-          .setPreparedStatementHandle(command.getPreparedStatementHandle()).build();
+      return readsAnswer ? DoPutPreparedStatementResult.newBuilder()
+          .setPreparedStatementHandle(command.getPreparedStatementHandle()).build() : null;
     });
   }
 
@@ -426,7 +431,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   @Override
   public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-    stream(listener, () -> sqlInfos.stream(session(context), command.getInfoList(), listener));
+    SqlInfoAudience audience = context.getMiddleware(ClientAgentMiddleware.KEY).olderThanArrowJava18()
+        ? SqlInfoAudience.BEFORE_ARROW_JAVA_18 : SqlInfoAudience.EVERY_ID;
+    stream(listener, () -> sqlInfos.stream(session(context), command.getInfoList(), audience, listener));
   }
 
   @Override
@@ -620,12 +627,16 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return DoPutUpdateResult.newBuilder().setRecordCount(count).build();
   }
 
+  /** Answers a DoPut with the work's result (none when it returns null), or its engine failure as the status. */
   private void respond(StreamListener<PutResult> ackStream, Supplier<Message> work) {
     try {
-      byte[] bytes = work.get().toByteArray();
-      try (ArrowBuf buffer = allocator.buffer(bytes.length)) {
-        buffer.writeBytes(bytes);
-        ackStream.onNext(PutResult.metadata(buffer));
+      Message answer = work.get();
+      if (answer != null) {
+        byte[] bytes = answer.toByteArray();
+        try (ArrowBuf buffer = allocator.buffer(bytes.length)) {
+          buffer.writeBytes(bytes);
+          ackStream.onNext(PutResult.metadata(buffer));
+        }
       }
       ackStream.onCompleted();
     } catch (EngineException e) {

@@ -60,6 +60,8 @@ public final class FlightTransport implements AutoCloseable {
     }
     middleware.add(
         new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
+    middleware.add(
+        new ServerInterceptorAdapter.KeyFactory<>(ClientAgentMiddleware.KEY, new ClientAgentMiddleware.Factory()));
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
     tls.ifPresent(identity -> builder.sslContext(identity.grpcContext()));

@@ -14,9 +14,14 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The parameter schema of a prepared statement, from the DuckDB types its parameters were resolved to. Every
- * parameter is nullable; DECIMAL parameters are 128-bit. A parameter DuckDB could not type ({@code SELECT ?}) is
- * declared as text, which DuckDB casts to whatever the statement needs.
+ * The parameter schema of a prepared statement, from the DuckDB types its parameters were resolved to (for the
+ * positions DuckDB leaves open, the type the planner chose: see {@code dev.bridge.engine.OpenParameters}). Every
+ * parameter is nullable; DECIMAL parameters are 128-bit. A parameter still untyped is declared as text.
+ *
+ * <p>Times and timestamps are declared in milliseconds whatever DuckDB's unit: the declaration is what the Flight
+ * SQL JDBC driver (15 to 18) binds into, and its binder writes {@code java.sql.Timestamp} and {@code Time} as epoch
+ * milliseconds into whatever vector it is given, so a microsecond declaration would shift every value by 1000x.
+ * Clients that build their own batches (ADBC, pyarrow) bind any unit; DuckDB casts the value to its column.
  */
 final class ParameterSchemas {
   private static final Pattern DECIMAL = Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)");
@@ -52,12 +57,10 @@ final class ParameterSchemas {
       case "DOUBLE" -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
       case "BLOB" -> ArrowType.Binary.INSTANCE;
       case "DATE" -> new ArrowType.Date(DateUnit.DAY);
-      case "TIME" -> new ArrowType.Time(TimeUnit.MICROSECOND, 64);
-      case "TIMESTAMP" -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
-      case "TIMESTAMP_S" -> new ArrowType.Timestamp(TimeUnit.SECOND, null);
-      case "TIMESTAMP_MS" -> new ArrowType.Timestamp(TimeUnit.MILLISECOND, null);
-      case "TIMESTAMP_NS" -> new ArrowType.Timestamp(TimeUnit.NANOSECOND, null);
-      case "TIMESTAMP WITH TIME ZONE" -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");
+      case "TIME" -> new ArrowType.Time(TimeUnit.MILLISECOND, 32);
+      case "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS" ->
+          new ArrowType.Timestamp(TimeUnit.MILLISECOND, null);
+      case "TIMESTAMP WITH TIME ZONE" -> new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC");
       default -> ArrowType.Utf8.INSTANCE;
     };
   }

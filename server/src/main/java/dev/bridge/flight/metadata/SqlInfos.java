@@ -28,7 +28,6 @@ import dev.bridge.engine.catalog.CatalogReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -89,13 +88,14 @@ public final class SqlInfos {
   }
 
   /**
-   * Streams the requested ids (all when none is named). Ids the server has no answer for are left out, as the
-   * specification allows, rather than failing a client that asks for a newer id.
+   * Streams the requested ids (all that {@code audience} can read when none is named). Ids the server has no answer
+   * for are left out, as the specification allows, rather than failing a client that asks for a newer id.
    */
-  public void stream(Session session, List<Integer> requested, ServerStreamListener listener) {
+  public void stream(Session session, List<Integer> requested, SqlInfoAudience audience,
+      ServerStreamListener listener) {
     Map<Integer, Object> current = answers(session);
     List<Integer> ids = requested.isEmpty()
-        ? new ArrayList<>(current.keySet())
+        ? current.keySet().stream().filter(audience::readsUnasked).toList()
         : requested.stream().filter(current::containsKey).distinct().toList();
     SqlInfoRows.stream(ids, current, allocator, listener);
   }

@@ -1,0 +1,89 @@
+package dev.bridge.engine;
+
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBPreparedStatement;
+
+/**
+ * Declares a type for each query parameter DuckDB leaves open ({@code SELECT ?}, {@code ? + 1}): the first of a
+ * few candidate types whose value DuckDB can bind in that position.
+ *
+ * <p>The declaration is for the Flight SQL JDBC driver (15 to 18): its binder writes a value only into a vector of
+ * the declared type's family (a String into Utf8, any Number into Int or FloatingPoint, ...) and refuses a union
+ * outright, so no single declaration takes every kind of value. Text comes first because DuckDB casts a string to
+ * whatever a position needs; where it cannot ({@code ? + 1} is ambiguous for a string), DOUBLE takes every JDBC
+ * number (setInt, setLong, setDouble, setBigDecimal) without the silent truncation an integer type would apply to
+ * 2.5. Clients that build their own parameter batches (ADBC, pyarrow) may bind any type: the value reaches DuckDB
+ * with the type it was bound with, whatever was declared.
+ *
+ * <p>Each candidate is tried on the query wrapped in a LIMIT 0 projection, which binds without producing rows; a
+ * binder error leaves the session's transaction as it was.
+ */
+final class OpenParameters {
+  /** What DuckDB's JDBC driver reports for a parameter it could not type. */
+  private static final Set<String> OPEN = Set.of("INVALID", "UNKNOWN");
+
+  private record Candidate(String duckDbType, Object sample) {}
+
+  private static final List<Candidate> CANDIDATES = List.of(
+      new Candidate("VARCHAR", ""),
+      new Candidate("DOUBLE", 0.0d),
+      new Candidate("TIMESTAMP", LocalDateTime.of(2000, 1, 1, 0, 0)),
+      new Candidate("DATE", LocalDate.of(2000, 1, 1)),
+      new Candidate("BOOLEAN", false),
+      new Candidate("BLOB", new byte[0]));
+
+  private OpenParameters() {}
+
+  /**
+   * The parameters of a query as the planner describes it: their declared DuckDB types, and the values its schema
+   * is described with (the accepted candidate's sample for an open parameter, where NULL may not bind at all, as
+   * in {@code ? + INTERVAL 1 DAY}; NULL for the others).
+   */
+  record Declared(List<String> types, List<Object> samples) {}
+
+  /** {@code types} with each open parameter of query {@code sql} given the first candidate DuckDB accepts. */
+  static Declared declare(DuckDBConnection connection, String sql, List<String> types) {
+    List<String> declared = new ArrayList<>(types);
+    List<Object> samples = new ArrayList<>(Collections.nCopies(types.size(), null));
+    if (types.stream().noneMatch(OPEN::contains)) {
+      return new Declared(declared, samples);
+    }
+    String wrapped = ResultShaper.limitZero(sql);
+    for (int i = 0; i < types.size(); i++) {
+      if (OPEN.contains(types.get(i))) {
+        Optional<Candidate> accepted = firstAccepted(connection, wrapped, types.size(), i);
+        if (accepted.isPresent()) {
+          declared.set(i, accepted.get().duckDbType());
+          samples.set(i, accepted.get().sample());
+        }
+      }
+    }
+    return new Declared(declared, samples);
+  }
+
+  /** The first candidate DuckDB binds at {@code index} (the others NULL), if any. */
+  private static Optional<Candidate> firstAccepted(DuckDBConnection connection, String wrapped, int count,
+      int index) {
+    for (Candidate candidate : CANDIDATES) {
+      List<Object> values = new ArrayList<>(Collections.nCopies(count, null));
+      values.set(index, candidate.sample());
+      // A failed execution closes the DuckDB statement, so each candidate gets a statement of its own.
+      try (DuckDBPreparedStatement probe = connection.prepare(wrapped)) {
+        ParameterBinder.bind(probe, values);
+        probe.executeQuery().close();
+        return Optional.of(candidate);
+      } catch (SQLException rejected) {
+        // DuckDB cannot bind this candidate here (or cannot wrap the statement at all): try the next one.
+      }
+    }
+    return Optional.empty();
+  }
+}
