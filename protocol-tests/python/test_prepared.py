@@ -121,3 +121,33 @@ def test_an_update_whose_parameter_duckdb_types_late_is_still_an_update(client):
     assert fs.fields(answer.to_pybytes())[1] == 4
     info = client.get_flight_info(flight.FlightDescriptor.for_command("SELECT count(*) AS n FROM py_late"))
     assert client.do_get(info.endpoints[0].ticket).read_all().to_pylist() == [{"n": 4}]
+
+
+@pytest.mark.parametrize("sql, value, result_type, expected", [
+    ("SELECT ? + 1 AS v", pa.array([1], pa.int32()), pa.int32(), 2),
+    ("SELECT ? AS v", pa.array([1 << 40], pa.int64()), pa.int64(), 1 << 40),
+    ("SELECT ? AS v", pa.array([2.5], pa.float64()), pa.float64(), 2.5),
+    ("SELECT ? || '!' AS v", pa.array(["hi"], pa.string()), pa.string(), "hi!"),
+    ("SELECT NOT ? AS v", pa.array([True], pa.bool_()), pa.bool_(), False),
+    ("SELECT ? AS v", pa.array([b"\x01\x02"], pa.binary()), pa.binary(), b"\x01\x02"),
+    ("SELECT ? IS NULL AS v", pa.array([None], pa.null()), pa.bool_(), True),
+])
+def test_an_open_parameter_runs_typed_as_the_client_bound_it(client, sql, value, result_type, expected):
+    handle, _, parameters = create(client, sql)
+    # Declared for the JDBC driver (its binder needs one type); any type may be bound.
+    assert len(parameters) == 1
+    put(client, query_descriptor(handle), pa.table({"p": value}))
+    info = client.get_flight_info(query_descriptor(handle))
+    assert info.schema.field("v").type == result_type
+    table = client.do_get(info.endpoints[0].ticket).read_all()
+    assert table.column("v").type == result_type
+    assert table.column("v").to_pylist() == [expected]
+    close(client, handle)
+
+
+def test_open_parameters_are_declared_as_a_type_duckdb_binds_there(client):
+    declared = {sql: create(client, sql)[2].field(0).type
+                for sql in ("SELECT ?", "SELECT ? + 1", "SELECT ? + INTERVAL 1 DAY", "SELECT x FROM range(3) t(x) WHERE x > ?")}
+    assert declared == {"SELECT ?": pa.string(), "SELECT ? + 1": pa.float64(),
+                        "SELECT ? + INTERVAL 1 DAY": pa.timestamp("ms"),
+                        "SELECT x FROM range(3) t(x) WHERE x > ?": pa.int64()}

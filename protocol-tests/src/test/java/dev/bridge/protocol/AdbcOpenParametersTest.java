@@ -1,0 +1,112 @@
+package dev.bridge.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.arrow.adbc.core.AdbcConnection;
+import org.apache.arrow.adbc.core.AdbcDatabase;
+import org.apache.arrow.adbc.core.AdbcStatement;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Java ADBC binds parameter batches of its own types, whatever the server declared: a parameter DuckDB leaves open
+ * ({@code SELECT ?}) runs with DuckDB typing the value as the client bound it.
+ */
+class AdbcOpenParametersTest {
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
+
+  static Stream<Arguments> boundValues() {
+    return Stream.of(
+        bound("SELECT ? + 1", new ArrowType.Int(32, true), v -> ((IntVector) v).setSafe(0, 1),
+            new ArrowType.Int(32, true), "2"),
+        bound("SELECT ?", new ArrowType.Int(64, true), v -> ((BigIntVector) v).setSafe(0, 1L << 40),
+            new ArrowType.Int(64, true), String.valueOf(1L << 40)),
+        bound("SELECT ?", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE),
+            v -> ((Float8Vector) v).setSafe(0, 2.5), new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE),
+            "2.5"),
+        bound("SELECT ? * 2", new ArrowType.Decimal(10, 3, 128),
+            v -> ((DecimalVector) v).setSafe(0, new BigDecimal("1.250")), null, "2.500"),
+        bound("SELECT ? || '!'", ArrowType.Utf8.INSTANCE,
+            v -> ((VarCharVector) v).setSafe(0, "hi".getBytes(StandardCharsets.UTF_8)), ArrowType.Utf8.INSTANCE,
+            "hi!"),
+        bound("SELECT NOT ?", ArrowType.Bool.INSTANCE, v -> ((BitVector) v).setSafe(0, 1),
+            ArrowType.Bool.INSTANCE, "false"),
+        // Epoch days: 2024-02-28 plus one day is 2024-02-29.
+        bound("SELECT ? + 1", new ArrowType.Date(DateUnit.DAY), v -> ((DateDayVector) v).setSafe(0, 19_781),
+            new ArrowType.Date(DateUnit.DAY), "19782"),
+        bound("SELECT ?", new ArrowType.Timestamp(TimeUnit.MICROSECOND, null),
+            v -> ((TimeStampMicroVector) v).setSafe(0, 1_709_209_800_123_456L),
+            new ArrowType.Timestamp(TimeUnit.MICROSECOND, null), "2024-02-29T12:30:00.123456"),
+        bound("SELECT ?", new ArrowType.Time(TimeUnit.MICROSECOND, 64),
+            v -> ((TimeMicroVector) v).setSafe(0, 45_000_000_001L), new ArrowType.Time(TimeUnit.MICROSECOND, 64),
+            "45000000001"),
+        bound("SELECT octet_length(?)", ArrowType.Binary.INSTANCE,
+            v -> ((VarBinaryVector) v).setSafe(0, new byte[] {1, 2, 3}), new ArrowType.Int(64, true), "3"),
+        bound("SELECT ? IS NULL", new ArrowType.Int(32, true), v -> v.setNull(0), ArrowType.Bool.INSTANCE,
+            "true"));
+  }
+
+  private static Arguments bound(String sql, ArrowType parameterType, Consumer<FieldVector> value,
+      ArrowType resultType, String expected) {
+    return Arguments.of(sql + " with " + parameterType, sql, parameterType, value, resultType, expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("boundValues")
+  void runsWithTheValueTypedAsBound(String name, String sql, ArrowType parameterType, Consumer<FieldVector> value,
+      ArrowType resultType, String expected) throws Exception {
+    try (BufferAllocator allocator = new RootAllocator();
+         AdbcDatabase database = server.adbcDatabase(allocator);
+         AdbcConnection connection = database.connect();
+         AdbcStatement statement = connection.createStatement();
+         VectorSchemaRoot parameters = VectorSchemaRoot.of(
+             new Field("p", FieldType.nullable(parameterType), null).createVector(allocator))) {
+      statement.setSqlQuery(sql);
+      statement.prepare();
+      parameters.allocateNew();
+      value.accept(parameters.getVector(0));
+      parameters.setRowCount(1);
+      statement.bind(parameters);
+      try (AdbcStatement.QueryResult result = statement.executeQuery()) {
+        ArrowReader reader = result.getReader();
+        assertThat(reader.loadNextBatch()).isTrue();
+        FieldVector column = reader.getVectorSchemaRoot().getVector(0);
+        if (resultType != null) {
+          assertThat(column.getField().getType()).isEqualTo(resultType);
+        } else {
+          assertThat(column.getField().getType()).isInstanceOf(ArrowType.Decimal.class);
+        }
+        assertThat(String.valueOf(column.getObject(0))).isEqualTo(expected);
+      }
+    }
+  }
+}
