@@ -151,3 +151,21 @@ def test_open_parameters_are_declared_as_a_type_duckdb_binds_there(client):
     assert declared == {"SELECT ?": pa.string(), "SELECT ? + 1": pa.float64(),
                         "SELECT ? + INTERVAL 1 DAY": pa.timestamp("ms"),
                         "SELECT x FROM range(3) t(x) WHERE x > ?": pa.int64()}
+
+
+def test_a_dense_union_parameter_binds_each_rows_member_with_its_type(client):
+    client.get_flight_info(flight.FlightDescriptor.for_command("CREATE TABLE py_union(v VARCHAR, t VARCHAR)"))
+    handle, _, _ = create(client, "INSERT INTO py_union VALUES (?::VARCHAR, typeof(?))")
+    types = pa.array([0, 1, 0], pa.int8())
+    offsets = pa.array([0, 0, 1], pa.int32())
+    values = pa.UnionArray.from_dense(types, offsets, [pa.array([7, 8], pa.int64()), pa.array(["x"], pa.string())])
+    answer = put(client, update_descriptor(handle), pa.table({"a": values, "b": values}))
+    assert fs.fields(answer.to_pybytes())[1] == 3
+    info = client.get_flight_info(flight.FlightDescriptor.for_command("SELECT v, t FROM py_union ORDER BY v"))
+    assert client.do_get(info.endpoints[0].ticket).read_all().to_pylist() == [
+        {"v": "7", "t": "BIGINT"}, {"v": "8", "t": "BIGINT"}, {"v": "x", "t": "VARCHAR"}]
+
+
+def test_open_parameters_that_meet_are_declared_one_type_they_take_together(client):
+    _, _, parameters = create(client, "SELECT ? + ? AS v")
+    assert parameters.types == [pa.float64(), pa.float64()]

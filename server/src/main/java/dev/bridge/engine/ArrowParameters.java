@@ -37,6 +37,7 @@ import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.DenseUnionVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
@@ -60,6 +61,11 @@ public final class ArrowParameters {
   }
 
   static Object value(FieldVector vector, int row) {
+    // A dense union parameter (a client choosing a member per row) binds its row's member value, with that type.
+    if (vector instanceof DenseUnionVector union) {
+      return union.isNull(row) ? null
+          : value((FieldVector) union.getVectorByType(union.getTypeId(row)), union.getOffset(row));
+    }
     if (vector instanceof NullVector || vector.isNull(row)) {
       return null;
     }

@@ -6,7 +6,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
@@ -49,41 +48,59 @@ final class OpenParameters {
    */
   record Declared(List<String> types, List<Object> samples) {}
 
-  /** {@code types} with each open parameter of query {@code sql} given the first candidate DuckDB accepts. */
+  /**
+   * {@code types} with the open parameters of query {@code sql} given candidate types DuckDB accepts together: the
+   * first candidate that fits all of them at once ({@code ? + ?} is DOUBLE twice), else one parameter after the
+   * other, each tried with the samples already accepted for those before it. Either way the samples returned are a
+   * combination DuckDB bound.
+   */
   static Declared declare(DuckDBConnection connection, String sql, List<String> types) {
     List<String> declared = new ArrayList<>(types);
     List<Object> samples = new ArrayList<>(Collections.nCopies(types.size(), null));
-    if (types.stream().noneMatch(OPEN::contains)) {
+    List<Integer> open = new ArrayList<>();
+    for (int i = 0; i < types.size(); i++) {
+      if (OPEN.contains(types.get(i))) {
+        open.add(i);
+      }
+    }
+    if (open.isEmpty()) {
       return new Declared(declared, samples);
     }
     String wrapped = ResultShaper.limitZero(sql);
-    for (int i = 0; i < types.size(); i++) {
-      if (OPEN.contains(types.get(i))) {
-        Optional<Candidate> accepted = firstAccepted(connection, wrapped, types.size(), i);
-        if (accepted.isPresent()) {
-          declared.set(i, accepted.get().duckDbType());
-          samples.set(i, accepted.get().sample());
+    if (open.size() > 1) {
+      for (Candidate candidate : CANDIDATES) {
+        List<Object> values = new ArrayList<>(samples);
+        open.forEach(i -> values.set(i, candidate.sample()));
+        if (binds(connection, wrapped, values)) {
+          open.forEach(i -> declared.set(i, candidate.duckDbType()));
+          return new Declared(declared, values);
+        }
+      }
+    }
+    for (int index : open) {
+      for (Candidate candidate : CANDIDATES) {
+        List<Object> values = new ArrayList<>(samples);
+        values.set(index, candidate.sample());
+        if (binds(connection, wrapped, values)) {
+          declared.set(index, candidate.duckDbType());
+          samples.set(index, candidate.sample());
+          break;
         }
       }
     }
     return new Declared(declared, samples);
   }
 
-  /** The first candidate DuckDB binds at {@code index} (the others NULL), if any. */
-  private static Optional<Candidate> firstAccepted(DuckDBConnection connection, String wrapped, int count,
-      int index) {
-    for (Candidate candidate : CANDIDATES) {
-      List<Object> values = new ArrayList<>(Collections.nCopies(count, null));
-      values.set(index, candidate.sample());
-      // A failed execution closes the DuckDB statement, so each candidate gets a statement of its own.
-      try (DuckDBPreparedStatement probe = connection.prepare(wrapped)) {
-        ParameterBinder.bind(probe, values);
-        probe.executeQuery().close();
-        return Optional.of(candidate);
-      } catch (SQLException rejected) {
-        // DuckDB cannot bind this candidate here (or cannot wrap the statement at all): try the next one.
-      }
+  /** Whether DuckDB binds the wrapped query with these values. */
+  private static boolean binds(DuckDBConnection connection, String wrapped, List<Object> values) {
+    // A failed execution closes the DuckDB statement, so each try gets a statement of its own.
+    try (DuckDBPreparedStatement probe = connection.prepare(wrapped)) {
+      ParameterBinder.bind(probe, values);
+      probe.executeQuery().close();
+      return true;
+    } catch (SQLException rejected) {
+      // DuckDB cannot bind these values here (or cannot wrap the statement at all).
+      return false;
     }
-    return Optional.empty();
   }
 }
