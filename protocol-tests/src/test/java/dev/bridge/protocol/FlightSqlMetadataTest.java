@@ -95,13 +95,22 @@ class FlightSqlMetadataTest {
     assertThat(answered).containsOnlyKeys(SqlInfo.FLIGHT_SQL_SERVER_NAME_VALUE, SqlInfo.SQL_KEYWORDS_VALUE);
   }
 
+  /**
+   * Flight SQL transactions (Begin/EndTransaction, what ADBC and FlightSqlClient use) are announced; the JDBC-facing
+   * ids say "no transactions, isolation NONE", because the JDBC driver's commit() and rollback() send nothing.
+   */
   @Test
-  void announcesTransactionsAndBulkIngestButNoSavepoints() throws Exception {
+  void announcesFlightSqlTransactionsAndBulkIngestButNoJdbcTransactionsOrSavepoints() throws Exception {
     Map<Integer, Object> values = sqlInfoValues(client.getSqlInfo(new int[] {
         SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION_VALUE, SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION_VALUE,
-        SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED_VALUE, SqlInfo.SQL_SAVEPOINTS_SUPPORTED_VALUE}));
+        SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED_VALUE, SqlInfo.SQL_SAVEPOINTS_SUPPORTED_VALUE,
+        SqlInfo.SQL_TRANSACTIONS_SUPPORTED_VALUE, SqlInfo.SQL_DEFAULT_TRANSACTION_ISOLATION_VALUE,
+        SqlInfo.SQL_SUPPORTED_TRANSACTIONS_ISOLATION_LEVELS_VALUE}));
     assertThat(values.get(SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION_VALUE))
         .isEqualTo(SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_TRANSACTION_VALUE);
+    assertThat(values.get(SqlInfo.SQL_TRANSACTIONS_SUPPORTED_VALUE)).isEqualTo(false);
+    assertThat(values.get(SqlInfo.SQL_DEFAULT_TRANSACTION_ISOLATION_VALUE)).isEqualTo(0L);
+    assertThat(values.get(SqlInfo.SQL_SUPPORTED_TRANSACTIONS_ISOLATION_LEVELS_VALUE)).isEqualTo(1);
     assertThat(values.get(SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION_VALUE)).isEqualTo(true);
     assertThat(values.get(SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED_VALUE)).isEqualTo(true);
     assertThat(values.get(SqlInfo.SQL_SAVEPOINTS_SUPPORTED_VALUE)).isEqualTo(false);

@@ -86,7 +86,10 @@ class JdbcMetadataTest {
       assertThat(metadata.supportsSchemasInIndexDefinitions()).isTrue();
       assertThat(metadata.supportsStoredProcedures()).isFalse();
       assertThat(metadata.supportsSelectForUpdate()).isFalse();
-      assertThat(metadata.supportsTransactions()).isTrue();
+      // The driver's commit() and rollback() send nothing, so the server says so and BI tools stay in auto-commit.
+      assertThat(metadata.supportsTransactions()).isFalse();
+      assertThat(metadata.supportsTransactionIsolationLevel(Connection.TRANSACTION_NONE)).isTrue();
+      assertThat(metadata.supportsTransactionIsolationLevel(Connection.TRANSACTION_SERIALIZABLE)).isFalse();
       assertThat(metadata.supportsBatchUpdates()).isTrue();
       assertThat(metadata.supportsSavepoints()).isFalse();
       assertThat(metadata.supportsConvert(Types.INTEGER, Types.VARCHAR)).isTrue();
@@ -95,8 +98,7 @@ class JdbcMetadataTest {
       assertThat(metadata.storesMixedCaseIdentifiers()).isFalse();
       assertThat(metadata.supportsMixedCaseIdentifiers()).isFalse();
       assertThat(metadata.getMaxColumnNameLength()).isZero();
-      // The spec's SqlTransactionIsolationLevel.SQL_TRANSACTION_SERIALIZABLE; the driver hands the number on as is.
-      assertThat(metadata.getDefaultTransactionIsolation()).isEqualTo(4);
+      assertThat(metadata.getDefaultTransactionIsolation()).isEqualTo(Connection.TRANSACTION_NONE);
     }
   }
 

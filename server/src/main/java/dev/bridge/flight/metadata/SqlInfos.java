@@ -190,11 +190,17 @@ public final class SqlInfos {
       info.put(limit, NO_LIMIT);
     }
     info.put(SqlInfo.SQL_MAX_ROW_SIZE_INCLUDES_BLOBS, true);
+    // The one reader of these three ids is the Flight SQL JDBC driver, which turns them into supportsTransactions(),
+    // getDefaultTransactionIsolation() and supportsTransactionIsolationLevel(). Its commit() and rollback() are empty
+    // methods and setAutoCommit(false) sends nothing (driver 18.3.0), so "true" would make BI tools (DBeaver's manual
+    // commit mode, its data editor) believe a rollback undoes work it never can. "No transactions, isolation NONE"
+    // keeps those tools in auto-commit. Flight SQL clients and ADBC read FLIGHT_SQL_SERVER_TRANSACTION above and use
+    // Begin/EndTransaction, which work; SQL BEGIN / COMMIT / ROLLBACK sent as statements work on every client.
     info.put(SqlInfo.SQL_DEFAULT_TRANSACTION_ISOLATION,
-        (long) SqlTransactionIsolationLevel.SQL_TRANSACTION_SERIALIZABLE_VALUE);
-    info.put(SqlInfo.SQL_TRANSACTIONS_SUPPORTED, true);
+        (long) SqlTransactionIsolationLevel.SQL_TRANSACTION_NONE_VALUE);
+    info.put(SqlInfo.SQL_TRANSACTIONS_SUPPORTED, false);
     info.put(SqlInfo.SQL_SUPPORTED_TRANSACTIONS_ISOLATION_LEVELS,
-        bitmask(SqlTransactionIsolationLevel.SQL_TRANSACTION_SERIALIZABLE));
+        bitmask(SqlTransactionIsolationLevel.SQL_TRANSACTION_NONE));
     info.put(SqlInfo.SQL_DATA_DEFINITION_CAUSES_TRANSACTION_COMMIT, false);
     info.put(SqlInfo.SQL_DATA_DEFINITIONS_IN_TRANSACTIONS_IGNORED, false);
     info.put(SqlInfo.SQL_SUPPORTED_RESULT_SET_TYPES,
