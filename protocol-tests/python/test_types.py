@@ -1,6 +1,8 @@
 """Every DuckDB type through pyarrow: the announced schema is the streamed schema and values arrive whole."""
 import datetime
 import decimal
+import json
+import struct
 
 import pyarrow as pa
 import pyarrow.flight as flight
@@ -17,8 +19,12 @@ SELECT
   '550e8400-e29b-41d4-a716-446655440000'::UUID AS u, 'happy'::ENUM('sad', 'happy') AS e,
   [1, 2, NULL]::INTEGER[] AS l, [1.5, 2.5]::DOUBLE[2] AS a, {'x': 1, 'y': 'z'} AS st, MAP {'k': 1} AS m,
   true AS bo, 3.25::DOUBLE AS db, '12:00:00+05:30'::TIMETZ AS ttz, '1011'::BIT AS bit,
-  union_value(num := 2)::UNION(num INTEGER, str VARCHAR) AS un
+  union_value(num := 2)::UNION(num INTEGER, str VARCHAR) AS un,
+  {'a': 1, 'b': [1.5, NULL]}::VARIANT AS va, 'POINT(1 2)'::GEOMETRY AS geo
 """
+
+# POINT(1 2) as little-endian WKB.
+POINT_1_2_WKB = bytes([1, 1, 0, 0, 0]) + struct.pack("<dd", 1.0, 2.0)
 
 
 def test_every_type(client):
@@ -55,3 +61,8 @@ def test_every_type(client):
     assert row["ttz"] == "12:00:00+05:30"
     assert row["bit"] == "1011"
     assert row["un"] == 2
+    # DuckDB 2.0's VARIANT as JSON text; GEOMETRY as GeoArrow WKB (binary, with the extension name).
+    assert table.schema.field("va").type == pa.string()
+    assert json.loads(row["va"]) == {"a": 1, "b": [1.5, None]}
+    assert row["geo"] == POINT_1_2_WKB
+    assert table.schema.field("geo").metadata[b"ARROW:extension:name"] == b"geoarrow.wkb"

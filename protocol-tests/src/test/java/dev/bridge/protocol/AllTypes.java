@@ -32,6 +32,9 @@ final class AllTypes {
         '1011'::BIT AS bit,
         ['ok'::all_mood, 'sad'::all_mood] AS le,
         union_value(num := 2)::UNION(num INTEGER, str VARCHAR) AS un,
+        {'a': 1, 'b': [1.5, NULL]}::VARIANT AS va,
+        [42::VARIANT, 'x'::VARIANT] AS lva,
+        'POINT(1 2)'::GEOMETRY AS geo,
         NULL::INTEGER AS n
       """;
 

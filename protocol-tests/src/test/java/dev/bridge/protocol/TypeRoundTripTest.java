@@ -75,10 +75,18 @@ class TypeRoundTripTest {
       assertThat(rs.getDouble("db")).isEqualTo(3.25);
       assertThat(rs.getObject("le").toString()).contains("ok", "sad");
       assertThat(rs.getObject("un")).isEqualTo(2);
+      // VARIANT (DuckDB 2.0) as its JSON text; GEOMETRY as its WKB bytes (GeoArrow WKB).
+      assertThat(rs.getString("va")).isEqualTo("{\"a\":1,\"b\":[1.5,null]}");
+      assertThat(rs.getObject("lva").toString()).isEqualTo("[\"42\",\"\\\"x\\\"\"]");
+      assertThat(rs.getBytes("geo")).isEqualTo(POINT_1_2_WKB);
       assertThat(rs.getObject("n")).isNull();
       assertThat(rs.next()).isFalse();
     }
   }
+
+  /** POINT(1 2) as little-endian WKB: byte order, geometry type 1, then x and y as doubles. */
+  static final byte[] POINT_1_2_WKB = java.nio.ByteBuffer.allocate(21).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+      .put((byte) 1).putInt(1).putDouble(1.0).putDouble(2.0).array();
 
   @Test
   void flightInfoSchemaIsTheStreamedSchema() throws Exception {
@@ -92,6 +100,10 @@ class TypeRoundTripTest {
         assertThat(root.getRowCount()).isEqualTo(1);
         assertThat(root.getVector("e").getObject(0)).hasToString("happy");
         assertThat(root.getVector("uh").getObject(0)).hasToString("340282366920938463463374607431768211455");
+        assertThat(root.getVector("va").getObject(0)).hasToString("{\"a\":1,\"b\":[1.5,null]}");
+        assertThat((byte[]) root.getVector("geo").getObject(0)).isEqualTo(POINT_1_2_WKB);
+        assertThat(root.getSchema().findField("geo").getMetadata())
+            .containsEntry("ARROW:extension:name", "geoarrow.wkb");
         assertThat(stream.next()).isFalse();
       }
     }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  *
  * <p>DuckDB's Arrow export carries some types lossily or in a form clients misread: ENUM becomes a dictionary (the
  * JDBC driver shows its index), UHUGEINT is squeezed into a DECIMAL(38,0), TIME WITH TIME ZONE loses its offset,
- * BIT and BIGNUM become opaque bytes: each becomes VARCHAR, its exact text. Unsigned integers are exported
+ * BIT and BIGNUM become opaque bytes: each becomes VARCHAR, its exact text. VARIANT is exported as the Parquet
+ * variant encoding (a struct of two binary columns no client decodes) and becomes JSON text instead. Unsigned integers are exported
  * correctly, but JDBC has no unsigned types and the Flight SQL JDBC driver reads them as signed (255 as -1), so they
  * are widened to the next signed type that holds every value. The rules apply inside LIST, ARRAY, STRUCT and MAP too.
  *
@@ -25,6 +26,7 @@ final class ResultShaper {
       new Conversion(Pattern.compile("\\bUHUGEINT\\b|\\bBIGNUM\\b|\\bVARINT\\b"), "VARCHAR"),
       new Conversion(Pattern.compile("\\bTIME WITH TIME ZONE\\b|\\bTIMETZ\\b"), "VARCHAR"),
       new Conversion(Pattern.compile("\\bBIT\\b|\\bBITSTRING\\b"), "VARCHAR"),
+      new Conversion(Pattern.compile("\\bVARIANT\\b"), "JSON"),
       new Conversion(Pattern.compile("\\bUBIGINT\\b"), "DECIMAL(20,0)"),
       new Conversion(Pattern.compile("\\bUINTEGER\\b"), "BIGINT"),
       new Conversion(Pattern.compile("\\bUSMALLINT\\b"), "INTEGER"),

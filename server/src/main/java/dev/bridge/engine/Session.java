@@ -81,8 +81,7 @@ public final class Session implements AutoCloseable {
       return new ConnectionLease(connection, this::releasePrimary);
     }
     if (!ownConnection) {
-      DuckDBConnection spare = engine.connect();
-      useSchema(spare, currentSchema);
+      DuckDBConnection spare = spareConnection();
       return new ConnectionLease(spare, () -> closeQuietly(spare));
     }
     try {
@@ -96,6 +95,13 @@ public final class Session implements AutoCloseable {
     throw new EngineException(ErrorKind.FAILED_PRECONDITION, "session " + id + " is busy: another statement of its"
         + (inTransaction ? " open transaction" : "") + " is still streaming on its connection; read or close that"
         + " result first");
+  }
+
+  /** A new connection to the session's database, set to its current schema; the caller closes it. */
+  DuckDBConnection spareConnection() {
+    DuckDBConnection spare = engine.connect();
+    useSchema(spare, currentSchema);
+    return spare;
   }
 
   /** Marks whether a transaction is open on this session's connection. */

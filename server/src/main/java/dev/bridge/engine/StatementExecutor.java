@@ -73,8 +73,15 @@ public final class StatementExecutor {
       return new ResultStream(lease, statement, results, reader, watch,
           finished -> reusable.keep(sql, finished, commandsRun));
     } catch (SQLException e) {
+      if (watch != null && watch.expired()) {
+        abandon(watch, statement, lease);
+        throw watch.exceeded(e);
+      }
+      SQLException reported = LostErrors.isLost(e) ? LostErrors.recover(e, session, lease.connection(),
+          session.principal().role().mayWrite() ? LostErrors.Ran.AUTO_COMMIT : LostErrors.Ran.READ_ONLY, sql,
+          parameters, timeouts) : e;
       abandon(watch, statement, lease);
-      throw watch != null && watch.expired() ? watch.exceeded(e) : DuckDbErrors.translate(e);
+      throw DuckDbErrors.translate(reported);
     } catch (RuntimeException e) {
       abandon(watch, statement, lease);
       throw e;

@@ -107,7 +107,7 @@ public final class StatementPlanner {
       // (PRAGMA, CALL, ...) cannot be wrapped in one.
       Optional<Schema> known = casts ? Optional.empty() : cache.schemaOf(shape);
       Schema schema = known.isPresent() ? known.get()
-          : schemaOfWrapped(connection, projection + " LIMIT 0", sampleParameters);
+          : schemaOfWrapped(session, connection, projection + " LIMIT 0", sampleParameters);
       if (schema != null) {
         String executable = casts ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
@@ -149,7 +149,7 @@ public final class StatementPlanner {
   /** The schema of a statement whose types depend on its parameters, or null when it returns no rows. */
   private Schema describeUnresolved(DuckDbEngine engine, Session session, DuckDBConnection connection, String sql,
       List<Object> parameters) throws SQLException {
-    Schema schema = schemaOfWrapped(connection, ResultShaper.limitZero(sql), parameters);
+    Schema schema = schemaOfWrapped(session, connection, ResultShaper.limitZero(sql), parameters);
     return schema != null ? schema : schemaByRolledBackRun(engine, session, connection, sql, parameters);
   }
 
@@ -170,7 +170,8 @@ public final class StatementPlanner {
   }
 
   /** The schema of a query wrapped in a LIMIT 0 subquery, or null when DuckDB cannot wrap the statement. */
-  private Schema schemaOfWrapped(DuckDBConnection connection, String wrapped, List<Object> parameters) {
+  private Schema schemaOfWrapped(Session session, DuckDBConnection connection, String wrapped,
+      List<Object> parameters) {
     DuckDBPreparedStatement probe;
     try {
       probe = connection.prepare(wrapped);
@@ -180,7 +181,9 @@ public final class StatementPlanner {
     try (probe) {
       return exportedSchema(probe, parameters);
     } catch (SQLException e) {
-      throw DuckDbErrors.translate(e);
+      throw DuckDbErrors.translate(LostErrors.isLost(e)
+          ? LostErrors.recover(e, session, connection, LostErrors.Ran.AUTO_COMMIT, wrapped, parameters, timeouts)
+          : e);
     }
   }
 
@@ -190,7 +193,7 @@ public final class StatementPlanner {
       try {
         return schemaOfRun(session, connection, sql, parameters);
       } finally {
-        execute(connection, "ROLLBACK");
+        rollBackQuietly(connection);
       }
     }
     // The session is inside its own transaction: run the probe on a connection of its own.
@@ -213,7 +216,15 @@ public final class StatementPlanner {
     try (DuckDBPreparedStatement statement = connection.prepare(sql);
          QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
       ParameterBinder.bind(statement, parameters);
-      if (!executeWithin(watch, statement)) {
+      boolean returnsRows;
+      try {
+        returnsRows = executeWithin(watch, statement);
+      } catch (SQLException e) {
+        // Inside the probe's own transaction, which the failure aborted: the second run needs a spare connection.
+        throw LostErrors.isLost(e)
+            ? LostErrors.recover(e, session, connection, LostErrors.Ran.ROLLED_BACK, sql, parameters, timeouts) : e;
+      }
+      if (!returnsRows) {
         return null;
       }
       try (DuckDBResultSet results = (DuckDBResultSet) statement.getResultSet()) {
@@ -249,6 +260,15 @@ public final class StatementPlanner {
         throw watch.exceeded(e);
       }
       throw e;
+    }
+  }
+
+  /** Ends the probe's transaction; a failure means none is open any more (the probe's error handling ended it). */
+  private static void rollBackQuietly(DuckDBConnection connection) {
+    try {
+      execute(connection, "ROLLBACK");
+    } catch (SQLException noTransaction) {
+      // Nothing to roll back.
     }
   }
 

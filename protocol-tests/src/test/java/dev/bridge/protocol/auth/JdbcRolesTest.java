@@ -50,6 +50,20 @@ class JdbcRolesTest {
     }
   }
 
+  /** A reader's query runs in a read-only transaction; an error at its first chunk still reaches it whole. */
+  @Test
+  void aReadersFailedQueryKeepsDuckDbsMessage() throws SQLException {
+    try (Connection connection = connect(READER); Statement statement = connection.createStatement()) {
+      assertThatThrownBy(() -> statement.executeQuery(
+          "SELECT CASE WHEN id > 1 THEN error('reader boom ' || id) ELSE id END FROM accounts"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("reader boom 2");
+      try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM accounts")) {
+        assertThat(rows.next()).isTrue();
+        assertThat(rows.getLong(1)).isEqualTo(3);
+      }
+    }
+  }
+
   @Test
   void aWrongPasswordOrNoCredentialsFailToConnect() {
     assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl() + "&user=" + READER + "&password=nope")

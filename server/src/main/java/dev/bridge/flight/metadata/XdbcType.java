@@ -151,7 +151,10 @@ record XdbcType(String name, int dataType, Integer columnSize, String literalPre
         literal("INTERVAL", Types.OTHER, null, "INTERVAL '", "'"),
         literal("LIST", Types.ARRAY, null, null, null),
         literal("ARRAY", Types.ARRAY, null, null, null),
-        literal("STRUCT", Types.STRUCT, null, null, null));
+        literal("STRUCT", Types.STRUCT, null, null, null),
+        // DuckDB 2.0: GEOMETRY streams as its WKB bytes, VARIANT as its JSON text (ResultShaper).
+        literal("GEOMETRY", Types.VARBINARY, null, "'", "'::GEOMETRY"),
+        literal("VARIANT", Types.VARCHAR, null, null, null));
     return types.stream().collect(Collectors.toUnmodifiableMap(XdbcType::name, t -> t));
   }
 }
