@@ -41,7 +41,7 @@ class QueryTimeoutTest {
 
   @RegisterExtension
   static final TestServer server = TestServer.perClass(config -> config.withLimits(
-      new LimitsConfig(Duration.ofSeconds(1), Duration.ofSeconds(2))));
+      new LimitsConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), null, null, null)));
 
   private final RestClient http = new RestClient(server);
   private BufferAllocator allocator;

@@ -41,6 +41,7 @@ public final class Session implements AutoCloseable {
   private volatile String currentSchema;
   private volatile long lastUsedNanos = System.nanoTime();
   private volatile Duration queryTimeout;
+  private volatile Duration queueWait = Duration.ZERO;
   private volatile boolean closed;
 
   Session(String id, Principal principal, DuckDbEngine engine) {
@@ -159,6 +160,22 @@ public final class Session implements AutoCloseable {
 
   public boolean removePreparedQuery(String handle) {
     return preparedQueries.remove(handle) != null;
+  }
+
+  /** Remembers how long the session's statement starting now waited in the statement queue (or gave up waiting). */
+  void noteQueueWait(Duration waited) {
+    queueWait = waited;
+  }
+
+  /**
+   * How long the session's last statement waited in the statement queue, once: the door's trace of that statement
+   * takes it for the query log (a session runs its statements one after another, but for a client reading two
+   * results at once, whose second statement is never queued).
+   */
+  public Duration takeQueueWait() {
+    Duration waited = queueWait;
+    queueWait = Duration.ZERO;
+    return waited;
   }
 
   /** The query timeout this session asked for, or null for the server's default (see {@link QueryTimeouts}). */

@@ -20,13 +20,16 @@ public final class StatementExecutor {
   private final BufferAllocator allocator;
   private final Duration busyWait;
   private final QueryTimeouts timeouts;
+  private final StatementQueue queue;
 
-  public StatementExecutor(DuckDbEngine engine, BufferAllocator allocator, Duration busyWait, QueryTimeouts timeouts) {
+  public StatementExecutor(DuckDbEngine engine, BufferAllocator allocator, Duration busyWait, QueryTimeouts timeouts,
+      StatementQueue queue) {
     this.engine = engine;
     this.planner = new StatementPlanner(allocator, timeouts);
     this.allocator = allocator;
     this.busyWait = busyWait;
     this.timeouts = timeouts;
+    this.queue = queue;
   }
 
   public QueryTimeouts timeouts() {
@@ -57,9 +60,9 @@ public final class StatementExecutor {
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows) {
     requireParameters(plan, parameters);
-    ConnectionLease lease = readOnlyForReaders(session, session.lease(busyWait));
-    ReusableStatements reusable = session.reusableStatements(lease);
     String sql = plan.executableSql();
+    ConnectionLease lease = readOnlyForReaders(session, admitted(session, sql, session.lease(busyWait)));
+    ReusableStatements reusable = session.reusableStatements(lease);
     long commandsRun = planner.commandsRun();
     DuckDBPreparedStatement statement = null;
     QueryTimeouts.Watch watch = null;
@@ -97,9 +100,10 @@ public final class StatementExecutor {
     rows.forEach(row -> requireParameters(plan, row));
     Optional<Boolean> transactionControl = plan.kind() == StatementKind.COMMAND
         ? SqlTransactionControl.effect(plan.sql()) : Optional.empty();
-    // BEGIN, COMMIT and ROLLBACK act on the session's own connection, even when they have to wait for it.
+    // BEGIN, COMMIT and ROLLBACK act on the session's own connection, even when they have to wait for it; they take
+    // no time, so they do not queue either.
     try (ConnectionLease lease = transactionControl.isPresent()
-        ? session.leaseOwnConnection(busyWait) : session.lease(busyWait)) {
+        ? session.leaseOwnConnection(busyWait) : admitted(session, plan.executableSql(), session.lease(busyWait))) {
       DuckDBConnection connection = lease.connection();
       boolean ownTransaction = rows.size() > 1 && !session.inTransaction();
       try {
@@ -136,6 +140,27 @@ public final class StatementExecutor {
         }
       }
     }
+  }
+
+  /**
+   * The statement queue's hook: waits for the statement's place (see {@link StatementQueue}) while holding
+   * {@code lease}, and returns a lease that gives the place back when the statement's work ends with it.
+   */
+  private ConnectionLease admitted(Session session, String sql, ConnectionLease lease) {
+    StatementQueue.Permit permit;
+    try {
+      permit = queue.admit(session, () -> SmallStatements.readsNoTable(lease.connection(), sql));
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
+    }
+    return new ConnectionLease(lease.connection(), () -> {
+      try {
+        lease.close();
+      } finally {
+        permit.close();
+      }
+    });
   }
 
   /**

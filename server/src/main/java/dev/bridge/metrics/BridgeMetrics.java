@@ -3,6 +3,7 @@ package dev.bridge.metrics;
 import dev.bridge.auth.AuthEvents;
 
 import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.StatementQueue;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -63,6 +64,14 @@ public final class BridgeMetrics {
   // Resolved once: they are counted for every batch a stream sends.
   private final CounterDataPoint zeroCopyBatches = flightBatchWrites.labelValues("zero_copy");
   private final CounterDataPoint copiedBatches = flightBatchWrites.labelValues("copied");
+  private final Histogram queueWaitSeconds = latency("bridge_statement_queue_wait_seconds",
+      "Time statements waited in the statement queue for a place (0 for those that found one free), by lane: main,"
+          + " small (statements reading no table), unqueued (inside a transaction, or the session held a place)",
+      "lane");
+  private final Counter queueRejected = Counter.builder().name("bridge_statement_queue_rejected_total")
+      .help("Statements that left the statement queue without a place, by reason: timeout (limits.queue_timeout,"
+          + " answered RESOURCE_EXHAUSTED / HTTP 503) or cancelled (the client went away while waiting)")
+      .labelNames("reason").register(registry);
   private final Counter authRejected = Counter.builder().name("bridge_auth_rejected_total")
       .help("Calls refused because their credentials were missing or wrong").labelNames("reason")
       .register(registry);
@@ -85,6 +94,31 @@ public final class BridgeMetrics {
     GaugeWithCallback.builder().name("bridge_duckdb_memory_bytes")
         .help("Memory DuckDB's buffer manager holds now (duckdb_memory())")
         .callback(cb -> cb.call(duckDbMemoryBytes(engine))).register(registry);
+  }
+
+  /**
+   * Reports {@code queue}: gauges of its running and queued statements and its limit, and (as its observer) the
+   * wait of each admitted statement and each rejection.
+   */
+  public void watch(StatementQueue queue) {
+    gauge("bridge_statements_running", "Statements holding a place of the statement queue's main lane now",
+        () -> queue.state().running());
+    gauge("bridge_statements_running_small", "Statements reading no table running on a small-statement place now",
+        () -> queue.state().runningSmall());
+    gauge("bridge_statements_queued", "Statements waiting in the statement queue now", () -> queue.state().queued());
+    gauge("bridge_statements_max_running", "The limit limits.max_running_statements in force now",
+        () -> queue.state().maxRunning());
+    queue.observe(new StatementQueue.Observer() {
+      @Override
+      public void admitted(StatementQueue.Lane lane, long waitNanos) {
+        queueWaitSeconds.labelValues(lane.name().toLowerCase(Locale.ROOT)).observe(waitNanos / 1e9);
+      }
+
+      @Override
+      public void rejected(StatementQueue.Rejection reason, long waitNanos) {
+        queueRejected.labelValues(reason.name().toLowerCase(Locale.ROOT)).inc();
+      }
+    });
   }
 
   /** A call refused for missing or wrong credentials; the authentication layer calls this. */

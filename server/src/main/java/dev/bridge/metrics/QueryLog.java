@@ -39,6 +39,7 @@ public final class QueryLog {
         .addKeyValue("rows", record.rows())
         .addKeyValue("bytes", record.bytes())
         .addKeyValue("duration_ms", record.durationNanos() / 1_000_000.0)
+        .addKeyValue("queued_ms", record.queuedNanos() / 1_000_000.0)
         .addKeyValue("outcome", record.outcome().label());
     if (record.error() != null) {
       event = event.addKeyValue("error", record.error());

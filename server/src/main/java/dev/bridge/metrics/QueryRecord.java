@@ -2,4 +2,4 @@ package dev.bridge.metrics;
 
 /** What the query log writes of one finished statement or ingest. */
 record QueryRecord(String user, String session, Protocol protocol, String kind, String statement, long rows,
-    long bytes, long durationNanos, Outcome outcome, String error) {}
+    long bytes, long durationNanos, long queuedNanos, Outcome outcome, String error) {}

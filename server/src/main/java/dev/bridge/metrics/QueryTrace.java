@@ -1,5 +1,6 @@
 package dev.bridge.metrics;
 
+import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementKind;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.Locale;
@@ -17,7 +18,7 @@ public final class QueryTrace {
   private final Telemetry telemetry;
   private final Protocol protocol;
   private final String user;
-  private final String session;
+  private final Session session;
   private final String statement;
   // This protocol's series, looked up once rather than for every batch of the stream.
   private final CounterDataPoint rowsSent;
@@ -30,7 +31,7 @@ public final class QueryTrace {
   private volatile long rows;
   private volatile long bytes;
 
-  QueryTrace(Telemetry telemetry, Protocol protocol, String user, String session, String statement) {
+  QueryTrace(Telemetry telemetry, Protocol protocol, String user, Session session, String statement) {
     this.telemetry = telemetry;
     this.protocol = protocol;
     this.user = user;
@@ -119,8 +120,9 @@ public final class QueryTrace {
     if (streaming) {
       telemetry.metrics().streamEnded();
     }
-    telemetry.finished(new QueryRecord(user, session, protocol, kind, statement, rows, bytes,
-        System.nanoTime() - startNanos, outcome, error), INGEST.equals(kind));
+    // The wait in the statement queue is part of the duration, and logged on its own too.
+    telemetry.finished(new QueryRecord(user, session.id(), protocol, kind, statement, rows, bytes,
+        System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error), INGEST.equals(kind));
   }
 
   private double elapsedSeconds() {

@@ -34,7 +34,7 @@ public final class Telemetry {
    */
   public QueryTrace statement(Protocol protocol, Session session, String sql) {
     String user = session.principal().user();
-    return new QueryTrace(this, protocol, user.isEmpty() ? ANONYMOUS : user, session.id(), sql);
+    return new QueryTrace(this, protocol, user.isEmpty() ? ANONYMOUS : user, session, sql);
   }
 
   /** Starts the trace of an ingest into {@code table}; it is logged with kind {@code ingest}. */

@@ -74,6 +74,9 @@ public final class RestHandler extends Handler.Abstract {
       if (e.kind() == ErrorKind.UNAUTHENTICATED && !response.isCommitted()) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer, Basic realm=\"bridge\"");
       }
+      if (e.retryAfter().isPresent() && !response.isCommitted()) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter().get().toSeconds()));
+      }
       fail(response, callback, HttpStatuses.of(e.kind()), e.kind().name(), e.getMessage(), e);
     } catch (ResponseAborted e) {
       callback.failed(e);

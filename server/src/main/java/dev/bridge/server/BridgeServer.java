@@ -7,6 +7,8 @@ import dev.bridge.datasets.DatasetRegistry;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.QueryTimeouts;
+import dev.bridge.engine.StatementQueue;
+import io.grpc.Context;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.TransactionManager;
@@ -43,6 +45,7 @@ public final class BridgeServer implements AutoCloseable {
   private final SessionManager sessions;
   private final TransactionManager transactions;
   private final QueryTimeouts timeouts;
+  private final StatementQueue queue;
   private final ExecutorService executor;
   private final BridgeFlightSqlProducer producer;
   private final FlightTransport flight;
@@ -54,7 +57,8 @@ public final class BridgeServer implements AutoCloseable {
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, DatasetRegistry datasets,
-      SessionManager sessions, TransactionManager transactions, QueryTimeouts timeouts, ExecutorService executor,
+      SessionManager sessions, TransactionManager transactions, QueryTimeouts timeouts, StatementQueue queue,
+      ExecutorService executor,
       BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http, RestHandler rest,
       Telemetry telemetry, Authenticator authenticator) {
     this.config = config;
@@ -64,6 +68,7 @@ public final class BridgeServer implements AutoCloseable {
     this.sessions = sessions;
     this.transactions = transactions;
     this.timeouts = timeouts;
+    this.queue = queue;
     this.executor = executor;
     this.producer = producer;
     this.flight = flight;
@@ -92,12 +97,17 @@ public final class BridgeServer implements AutoCloseable {
     SessionManager sessions = new SessionManager(engine, config.sessions());
     ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("bridge-flight"));
     QueryTimeouts timeouts = new QueryTimeouts(config.limits());
-    StatementExecutor statements = new StatementExecutor(engine, allocator, config.sessions().busyWait(), timeouts);
+    // A Flight call's client went away when its gRPC context is cancelled; an HTTP request (no gRPC context) never
+    // reports it here, and waits its queue_timeout at most.
+    StatementQueue queue = new StatementQueue(config.limits(), () -> Context.current().isCancelled());
+    StatementExecutor statements =
+        new StatementExecutor(engine, allocator, config.sessions().busyWait(), timeouts, queue);
     TransactionManager transactions =
         new TransactionManager(config.sessions().busyWait(), config.sessions().transactionIdleTimeout());
     ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
     Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
         config.queryLog());
+    telemetry.metrics().watch(queue);
     Authenticator authenticator = new Authenticator(config.auth(), telemetry.metrics()::authRejected);
     BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
         allocator, config.flight().batchRows(), telemetry);
@@ -110,7 +120,7 @@ public final class BridgeServer implements AutoCloseable {
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
-      return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, timeouts, executor,
+      return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, timeouts, queue, executor,
           producer, flight, http, rest, telemetry, authenticator);
     } catch (IOException | RuntimeException e) {
       if (flight != null) {
@@ -140,6 +150,11 @@ public final class BridgeServer implements AutoCloseable {
   /** Where the query timeouts are read from; {@link QueryTimeouts#update} applies new limits (reload). */
   public QueryTimeouts queryTimeouts() {
     return timeouts;
+  }
+
+  /** The statement queue: what runs and waits now ({@link StatementQueue#state}). */
+  public StatementQueue statementQueue() {
+    return queue;
   }
 
   /** The dataset views; {@link DatasetRegistry#apply} brings them in line with a reloaded dataset list. */
@@ -184,7 +199,10 @@ public final class BridgeServer implements AutoCloseable {
         .onChange("auth.users", (previous, next) -> authenticator.update(next.auth()))
         .onChange("auth.token", (previous, next) -> authenticator.update(next.auth()))
         .onChange("auth.external_jwt", (previous, next) -> authenticator.update(next.auth()))
-        .onChange("limits", (previous, next) -> timeouts.update(next.limits()))
+        .onChange("limits", (previous, next) -> {
+          timeouts.update(next.limits());
+          queue.update(next.limits());
+        })
         .onChange("files.datasets", (previous, next) -> datasets.apply(next.files().datasets()))
         .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))
         .onChange("query_log", (previous, next) -> telemetry.queryLog().configure(next.queryLog()));
