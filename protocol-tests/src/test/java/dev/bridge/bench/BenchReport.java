@@ -34,6 +34,8 @@ public final class BenchReport {
   private static final int HEIGHT = 480;
   /** The in-process export that scripts/bench times in alternation with pyarrow while the server runs. */
   private static final String IN_PROCESS_PAIRED = "in-process (paired)";
+  private static final String OVERLOAD_QUEUED = "with the queue (default limits)";
+  private static final String OVERLOAD_UNQUEUED = "without the queue";
 
   private final List<JsonNode> results;
   private final JsonNode machine;
@@ -85,6 +87,7 @@ public final class BenchReport {
     latency();
     concurrency();
     memory();
+    overload();
   }
 
   // ---- sections -------------------------------------------------------------------------------------------------
@@ -109,6 +112,12 @@ public final class BenchReport {
         .map(r -> r.path("errors").asDouble()).reduce(Double::sum), v -> v == 0, "%.0f errors");
     goal("server peak RSS < 512 MB streaming to a slow client", value("memory", "slow stream", "peak_rss_mb"),
         v -> v < 512, "%.0f MB");
+    // Issue 20: the burst that ran out of memory without the statement queue.
+    goal("overload: no errors with the default configuration (statement queue)",
+        worst(OVERLOAD_QUEUED, "errors", Math::max), v -> v == 0, "%.0f errors");
+    goal("overload: completion p50 with the queue no worse than without",
+        ratio(worst(OVERLOAD_QUEUED, "p50_s", Math::max), worst(OVERLOAD_UNQUEUED, "p50_s", Math::min)),
+        r -> r <= 1.0, "%.2f× without");
     out.append('\n');
   }
 
@@ -280,6 +289,42 @@ public final class BenchReport {
     chart.getStyler().setLegendPosition(LegendPosition.InsideSE);
     chart.getStyler().setMarkerSize(0);
     chart("memory", chart);
+  }
+
+  private void overload() {
+    List<JsonNode> rows = section("overload");
+    if (rows.isEmpty()) {
+      return;
+    }
+    JsonNode first = rows.get(0);
+    out.append("## Overload: ").append(first.path("clients").asInt()).append(" clients sorting or grouping a ")
+        .append(String.format(Locale.ROOT, "%,d", first.path("rows").asLong())).append("-row table at once\n\n")
+        .append("`scripts/bench_overload.py` (issue 20): a fresh server with the default configuration (DuckDB ")
+        .append("`memory_limit` 1GB, started by `scripts/bridge`) per phase; half the pyarrow clients sort the whole ")
+        .append("table (a window over all rows), half group it by a key of as many values as rows, all started ")
+        .append("together. \"Without the queue\" sets `limits.max_running_statements` far above the number of ")
+        .append("clients, which is how every statement ran before the statement queue. Completion times count from ")
+        .append("the common start; peak RSS is the server's `VmHWM`. Phases alternate (without, with, ...); each row ")
+        .append("shows the load average when it ran, since this section may come from another run than the rest.\n\n")
+        .append("| phase | clients | completed | errors | p50 s | p99 s | last done s | peak RSS | run | load before ")
+        .append("| first errors |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (JsonNode row : rows) {
+      List<String> errors = new ArrayList<>();
+      row.path("first_errors").forEach(e -> errors.add(e.asText().replace("|", "\\|")));
+      out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %.1f | %.0f MB | %s | %s | %s |%n",
+          row.path("case").asText(), row.path("clients").asInt(), row.path("completed").asInt(),
+          row.path("errors").asInt(), row.path("p50_s").asText("-"), row.path("p99_s").asText("-"),
+          row.path("makespan_s").asDouble(), row.path("peak_rss_mb").asDouble(), row.path("date").asText(),
+          row.path("load_before").asText(), errors.isEmpty() ? "-" : String.join("; ", errors)));
+    }
+    out.append('\n');
+  }
+
+  /** The least favourable value of {@code field} over the overload phases named {@code name}. */
+  private Optional<Double> worst(String name, String field, DoubleBinaryOperator pick) {
+    return results.stream()
+        .filter(r -> section(r, "overload") && r.path("case").asText().equals(name) && r.path(field).isNumber())
+        .map(r -> r.path(field).asDouble()).reduce(pick::applyAsDouble);
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------

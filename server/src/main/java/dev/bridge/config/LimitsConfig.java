@@ -17,10 +17,11 @@ public record LimitsConfig(
     @JsonProperty("small_statement_slots") Integer smallStatementSlots,
     @JsonProperty("queue_timeout") Duration queueTimeout) {
 
-  public static final LimitsConfig DEFAULT = new LimitsConfig(null, null, null, null, null);
   /** Long enough for a burst of heavy statements on a small machine to drain one after another. */
   static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofMinutes(5);
   static final int DEFAULT_SMALL_STATEMENT_SLOTS = 2;
+  // After the defaults it reads: static fields are set in order.
+  public static final LimitsConfig DEFAULT = new LimitsConfig(null, null, null, null, null);
 
   public LimitsConfig {
     queryTimeout = queryTimeout == null ? Duration.ZERO : queryTimeout;

@@ -59,8 +59,12 @@ final class LostErrors {
       }
       return rerun(lost, session, connection, ran == Ran.READ_ONLY, sql, parameters, timeouts);
     } catch (SQLException | RuntimeException cannotRerun) {
-      lost.addSuppressed(cannotRerun);
-      return lost;
+      // Under memory pressure even the second run's setup may fail; its reason is likely the first run's too.
+      SQLException explained = new SQLException(PLACEHOLDER + " (the statement failed before its first row and"
+          + " DuckDB's JDBC driver did not report why; running it again to learn why failed with: "
+          + cannotRerun.getMessage() + ")", lost);
+      explained.addSuppressed(cannotRerun);
+      return explained;
     }
   }
 
@@ -73,8 +77,12 @@ final class LostErrors {
       try (DuckDBChunkedResult result = statement.query()) {
         result.nextChunk();
       } catch (SQLException e) {
-        // Cut short by the query timeout, the second run tells nothing about the first.
-        return isLost(e) || watch.expired() ? lost : e;
+        if (watch.expired()) {
+          // Cut short by the query timeout, the second run tells nothing about the first.
+          return lost;
+        }
+        return isLost(e) ? new SQLException(PLACEHOLDER + " (the statement failed before its first row twice, and"
+            + " DuckDB's JDBC driver did not report why either time)", lost) : e;
       }
     } finally {
       quietly(connection, "ROLLBACK");
