@@ -24,6 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "protocol-tests" / "python"))
 import flightsql  # noqa: E402
 from conftest import BridgeProcess  # noqa: E402
+from bench_memory import status_kib  # noqa: E402
 
 # Half the clients sort the whole table (a window over all rows), half group it by a key of ~rows distinct values;
 # both need memory in proportion to the table and return one row, so the network plays no part.
@@ -31,14 +32,6 @@ SORT = "SELECT sum(v * rn) AS s FROM (SELECT v, row_number() OVER (ORDER BY v, l
 GROUP = "SELECT count(*) AS groups, sum(n) AS n FROM (SELECT k, count(*) AS n, max(label) AS m FROM overload GROUP BY k)"
 CREATE = ("CREATE TABLE overload AS SELECT range AS id, hash(range) % {rows} AS k, random() AS v,"
           " 'label-' || (range % 100000) AS label FROM range({rows})")
-
-
-def status_kib(pid, key):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def loadavg():

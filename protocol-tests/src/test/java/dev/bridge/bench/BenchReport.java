@@ -115,9 +115,8 @@ public final class BenchReport {
     // Issue 20: the burst that ran out of memory without the statement queue.
     goal("overload: no errors with the default configuration (statement queue)",
         worst(OVERLOAD_QUEUED, "errors", Math::max), v -> v == 0, "%.0f errors");
-    goal("overload: completion p50 with the queue no worse than without",
-        ratio(worst(OVERLOAD_QUEUED, "p50_s", Math::max), worst(OVERLOAD_UNQUEUED, "p50_s", Math::min)),
-        r -> r <= 1.0, "%.2f× without");
+    goal("overload: completion p50 with the queue no worse than without (worst alternated pair)",
+        worstPairedP50Ratio(), r -> r <= 1.0, "%.2f× without");
     out.append('\n');
   }
 
@@ -318,6 +317,27 @@ public final class BenchReport {
           row.path("load_before").asText(), errors.isEmpty() ? "-" : String.join("; ", errors)));
     }
     out.append('\n');
+  }
+
+  /**
+   * The p50 of each phase with the queue over that of the phase without it just before (phases alternate, so the
+   * pair saw the same machine load); the largest ratio of all pairs.
+   */
+  private Optional<Double> worstPairedP50Ratio() {
+    Optional<Double> worst = Optional.empty();
+    JsonNode without = null;
+    for (JsonNode row : section("overload")) {
+      String name = row.path("case").asText();
+      if (name.equals(OVERLOAD_UNQUEUED)) {
+        without = row;
+      } else if (name.equals(OVERLOAD_QUEUED) && without != null && without.path("p50_s").isNumber()
+          && row.path("p50_s").isNumber()) {
+        double pair = row.path("p50_s").asDouble() / without.path("p50_s").asDouble();
+        worst = Optional.of(worst.map(w -> Math.max(w, pair)).orElse(pair));
+        without = null;
+      }
+    }
+    return worst;
   }
 
   /** The least favourable value of {@code field} over the overload phases named {@code name}. */
