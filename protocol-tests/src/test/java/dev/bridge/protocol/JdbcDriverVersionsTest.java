@@ -80,7 +80,9 @@ class JdbcDriverVersionsTest {
       DatabaseMetaData metadata = connection.getMetaData();
       assertThat(metadata.getDatabaseProductName()).isEqualTo("Bridge");
       assertThat(metadata.getDatabaseProductVersion()).contains("DuckDB");
-      assertThat(metadata.supportsTransactions()).isTrue();
+      // Every version's commit() and rollback() are empty methods (issue 20): no JDBC transactions announced.
+      assertThat(metadata.supportsTransactions()).isFalse();
+      assertThat(metadata.getDefaultTransactionIsolation()).isEqualTo(Connection.TRANSACTION_NONE);
       assertThat(metadata.getIdentifierQuoteString()).isEqualTo("\"");
       assertThat(metadata.getSQLKeywords()).containsIgnoringCase("SELECT");
       assertThat(metadata.getNumericFunctions()).containsIgnoringCase("abs");
