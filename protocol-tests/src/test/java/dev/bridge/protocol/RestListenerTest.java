@@ -33,9 +33,9 @@ class RestListenerTest {
   void badHttpValuesAreRefusedWithTheirKey() {
     assertThatThrownBy(() -> config(HttpConfig.DEFAULT.withPort(70_000)).validate())
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
-    assertThatThrownBy(() -> config(new HttpConfig(true, 0, 1024, 0)).validate())
+    assertThatThrownBy(() -> config(new HttpConfig(true, 0, 1024, 0, null)).validate())
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.chunk_rows");
-    assertThatThrownBy(() -> config(new HttpConfig(true, 0, 10, 100)).validate())
+    assertThatThrownBy(() -> config(new HttpConfig(true, 0, 10, 100, null)).validate())
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.max_body_bytes");
   }
 }

@@ -28,18 +28,19 @@ public final class ResultStream implements AutoCloseable {
   private final ArrowReader reader;
   private final QueryTimeouts.Watch watch;
   private final Consumer<DuckDBPreparedStatement> reuse;
-  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final Cancellation cancellation;
   private final AtomicBoolean closed = new AtomicBoolean();
   private long rows;
   private boolean exhausted;
 
   ResultStream(ConnectionLease lease, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader,
-      QueryTimeouts.Watch watch, Consumer<DuckDBPreparedStatement> reuse) {
+      QueryTimeouts.Watch watch, Cancellation cancellation, Consumer<DuckDBPreparedStatement> reuse) {
     this.lease = lease;
     this.statement = statement;
     this.results = results;
     this.reader = reader;
     this.watch = watch;
+    this.cancellation = cancellation;
     this.reuse = reuse;
   }
 
@@ -60,8 +61,8 @@ public final class ResultStream implements AutoCloseable {
     if (watch.expired()) {
       throw watch.exceeded(null);
     }
-    if (cancelled.get()) {
-      throw new EngineException(ErrorKind.CANCELLED, "the query was cancelled");
+    if (cancellation.requested()) {
+      throw Cancellation.cancelled(null);
     }
     try {
       boolean loaded = reader.loadNextBatch();
@@ -75,8 +76,8 @@ public final class ResultStream implements AutoCloseable {
       if (watch.expired()) {
         throw watch.exceeded(e);
       }
-      if (cancelled.get()) {
-        throw new EngineException(ErrorKind.CANCELLED, "the query was cancelled", e);
+      if (cancellation.requested()) {
+        throw Cancellation.cancelled(e);
       }
       throw DuckDbErrors.translate(streamErrorMessage(e), e);
     }
@@ -89,17 +90,11 @@ public final class ResultStream implements AutoCloseable {
 
   /** Interrupts the query inside DuckDB; safe to call from any thread, while another is in {@link #next()}. */
   public void cancel() {
-    if (cancelled.compareAndSet(false, true) && !closed.get()) {
-      try {
-        statement.cancel();
-      } catch (SQLException e) {
-        log.debug("cancelling a DuckDB query failed: {}", e.getMessage());
-      }
-    }
+    cancellation.cancel();
   }
 
   public boolean isCancelled() {
-    return cancelled.get();
+    return cancellation.requested();
   }
 
   /** Releases the Arrow stream (it belongs to us, its consumer), the DuckDB result and the connection lease. */
@@ -109,6 +104,8 @@ public final class ResultStream implements AutoCloseable {
       return;
     }
     watch.close();
+    // From here a cancel leaves the statement alone: it is about to be closed or kept for reuse.
+    cancellation.detach();
     try {
       reader.close();
     } catch (IOException | RuntimeException e) {
@@ -116,8 +113,7 @@ public final class ResultStream implements AutoCloseable {
     }
     try {
       results.close();
-      // A cancel that comes later finds the stream closed and leaves the statement alone (see cancel()).
-      if (exhausted && !cancelled.get() && !watch.expired()) {
+      if (exhausted && !cancellation.requested() && !watch.expired()) {
         reuse.accept(statement);
       } else {
         statement.close();

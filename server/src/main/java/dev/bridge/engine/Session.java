@@ -40,6 +40,7 @@ public final class Session implements AutoCloseable {
   private volatile boolean inTransaction;
   private volatile String currentSchema;
   private volatile long lastUsedNanos = System.nanoTime();
+  private final long openedAtMillis = System.currentTimeMillis();
   private volatile Duration queryTimeout;
   private volatile Duration queueWait = Duration.ZERO;
   private volatile boolean closed;
@@ -189,6 +190,16 @@ public final class Session implements AutoCloseable {
 
   public void touch() {
     lastUsedNanos = System.nanoTime();
+  }
+
+  /** When the session was opened, in epoch milliseconds. */
+  public long openedAtMillis() {
+    return openedAtMillis;
+  }
+
+  /** How long ago the session last started a statement. */
+  public Duration idleFor() {
+    return Duration.ofNanos(System.nanoTime() - lastUsedNanos);
   }
 
   public boolean idleLongerThan(Duration idle) {

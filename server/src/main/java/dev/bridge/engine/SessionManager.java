@@ -3,6 +3,7 @@ package dev.bridge.engine;
 import dev.bridge.auth.Principal;
 import dev.bridge.config.SessionConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -77,6 +78,11 @@ public final class SessionManager implements AutoCloseable {
     }
     session.close();
     return true;
+  }
+
+  /** The open sessions right now (the operations view); each may close at any moment after. */
+  public List<Session> list() {
+    return List.copyOf(sessions.values());
   }
 
   public int size() {

@@ -59,6 +59,15 @@ public final class StatementExecutor {
    * Starts a query and returns its stream; the caller must close it. Batches hold up to {@code batchRows} rows.
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows) {
+    return openQuery(session, plan, parameters, batchRows, new Cancellation());
+  }
+
+  /**
+   * Like {@link #openQuery(Session, StatementPlan, List, int)}, stopped by {@code cancellation} whenever it is
+   * cancelled: while DuckDB computes before the first batch, or later while the stream is read.
+   */
+  public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
+      Cancellation cancellation) {
     requireParameters(plan, parameters);
     String sql = plan.executableSql();
     ConnectionLease lease = readOnlyForReaders(session, admitted(session, sql, session.lease(busyWait)));
@@ -71,14 +80,20 @@ public final class StatementExecutor {
       statement = kept.isPresent() ? kept.get() : lease.connection().prepare(sql);
       ParameterBinder.bind(statement, parameters);
       watch = timeouts.start(session, statement);
+      cancellation.attach(statement);
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
-      return new ResultStream(lease, statement, results, reader, watch,
+      return new ResultStream(lease, statement, results, reader, watch, cancellation,
           finished -> reusable.keep(sql, finished, commandsRun));
     } catch (SQLException e) {
+      cancellation.detach();
       if (watch != null && watch.expired()) {
         abandon(watch, statement, lease);
         throw watch.exceeded(e);
+      }
+      if (cancellation.requested()) {
+        abandon(watch, statement, lease);
+        throw Cancellation.cancelled(e);
       }
       SQLException reported = LostErrors.isLost(e) ? LostErrors.recover(e, session, lease.connection(),
           session.principal().role().mayWrite() ? LostErrors.Ran.AUTO_COMMIT : LostErrors.Ran.READ_ONLY, sql,
@@ -86,6 +101,7 @@ public final class StatementExecutor {
       abandon(watch, statement, lease);
       throw DuckDbErrors.translate(reported);
     } catch (RuntimeException e) {
+      cancellation.detach();
       abandon(watch, statement, lease);
       throw e;
     }
@@ -96,6 +112,12 @@ public final class StatementExecutor {
    * number of rows it changed. Several executions form one atomic unit: they all apply or none does.
    */
   public long executeUpdate(Session session, StatementPlan plan, List<List<Object>> parameterRows) {
+    return executeUpdate(session, plan, parameterRows, new Cancellation());
+  }
+
+  /** Like {@link #executeUpdate(Session, StatementPlan, List)}, interrupted by {@code cancellation}. */
+  public long executeUpdate(Session session, StatementPlan plan, List<List<Object>> parameterRows,
+      Cancellation cancellation) {
     List<List<Object>> rows = parameterRows.isEmpty() ? List.of(List.of()) : parameterRows;
     rows.forEach(row -> requireParameters(plan, row));
     Optional<Boolean> transactionControl = plan.kind() == StatementKind.COMMAND
@@ -113,13 +135,17 @@ public final class StatementExecutor {
         long changed = 0;
         try (DuckDBPreparedStatement statement = connection.prepare(plan.executableSql());
              QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
+          cancellation.attach(statement);
           try {
             for (List<Object> row : rows) {
               ParameterBinder.bind(statement, row);
               changed += Math.max(0, statement.executeLargeUpdate());
             }
           } catch (SQLException e) {
-            throw watch.expired() ? watch.exceeded(e) : DuckDbErrors.translate(e);
+            throw watch.expired() ? watch.exceeded(e)
+                : cancellation.requested() ? Cancellation.cancelled(e) : DuckDbErrors.translate(e);
+          } finally {
+            cancellation.detach();
           }
         }
         if (ownTransaction) {

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bridge.engine.ArrowParameters;
+import dev.bridge.engine.Cancellation;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.PreparedQuery;
 import dev.bridge.engine.ResultStream;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -67,7 +69,9 @@ final class StatementCommands implements AutoCloseable {
       id = tickets.add(session.principal().user(), new TicketStore.QueryTicket(plan, parameters));
     } else {
       schema = UpdateCounts.SCHEMA;
-      long count = executor.executeUpdate(session, plan, parameterRows);
+      Cancellation cancellation = new Cancellation();
+      trace.running(cancellation::cancel);
+      long count = executor.executeUpdate(session, plan, parameterRows, cancellation);
       trace.succeeded(count);
       id = tickets.add(session.principal().user(), new TicketStore.UpdateCountTicket(count));
     }
@@ -107,17 +111,32 @@ final class StatementCommands implements AutoCloseable {
       ServerStreamListener listener) {
     QueryTrace trace = telemetry.statement(Protocol.FLIGHT, session, plan.sql());
     trace.kind(plan.kind());
-    ResultStream stream = trace.around(() -> executor.openQuery(session, plan, parameters, batchRows));
-    return new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);
+    // Listed as running (and cancellable) from before DuckDB starts: an aggregate computes before its first batch.
+    Cancellation cancellation = new Cancellation();
+    AtomicReference<ResultStreamer> started = new AtomicReference<>();
+    trace.running(() -> {
+      cancellation.cancel();
+      ResultStreamer streamer = started.get();
+      if (streamer != null) {
+        streamer.cancel();
+      }
+    });
+    ResultStream stream = trace.around(() -> executor.openQuery(session, plan, parameters, batchRows, cancellation));
+    ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);
+    started.set(streamer);
+    return streamer;
   }
 
   /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */
   long execute(Session session, StatementPlan plan, List<List<Object>> parameterRows, QueryTrace trace) {
     long count;
+    Cancellation cancellation = new Cancellation();
+    trace.running(cancellation::cancel);
     if (!plan.kind().returnsRows()) {
-      count = executor.executeUpdate(session, plan, parameterRows);
+      count = executor.executeUpdate(session, plan, parameterRows, cancellation);
     } else {
-      try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows)) {
+      try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows,
+          cancellation)) {
         while (stream.next()) {
           // Reading the stream is what runs the query.
         }

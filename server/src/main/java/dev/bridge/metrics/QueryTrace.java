@@ -24,12 +24,15 @@ public final class QueryTrace {
   private final CounterDataPoint rowsSent;
   private final CounterDataPoint bytesSent;
   private final long startNanos = System.nanoTime();
+  private final long startedAtMillis = System.currentTimeMillis();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile String kind = "unknown";
   private volatile boolean streaming;
   private volatile boolean sentFirstBatch;
   private volatile long rows;
   private volatile long bytes;
+  // The trace's entry among the running statements, 0 while it has none.
+  private volatile long runningId;
 
   QueryTrace(Telemetry telemetry, Protocol protocol, String user, Session session, String statement) {
     this.telemetry = telemetry;
@@ -54,6 +57,25 @@ public final class QueryTrace {
 
   void kind(String label) {
     this.kind = label;
+  }
+
+  /**
+   * The statement's work starts: it is listed among the running statements until the trace ends, and
+   * {@code cancel} (the door's own cancel for a client that goes away) is what an admin's cancel runs.
+   */
+  public void running(Runnable cancel) {
+    RunningStatements registry = telemetry.running();
+    long id = registry.add(this, cancel);
+    runningId = id;
+    if (ended.get()) {
+      // The trace ended while it was being registered; end() may have missed the new entry.
+      registry.remove(id);
+    }
+  }
+
+  RunningStatements.Snapshot snapshot(long id) {
+    return new RunningStatements.Snapshot(id, user, session, protocol, kind, statement, startedAtMillis,
+        (System.nanoTime() - startNanos) / 1_000_000, rows, bytes);
   }
 
   /** A result stream starts: counted among the active streams until the trace ends. */
@@ -116,6 +138,9 @@ public final class QueryTrace {
   private void end(Outcome outcome, String error) {
     if (!ended.compareAndSet(false, true)) {
       return;
+    }
+    if (runningId != 0) {
+      telemetry.running().remove(runningId);
     }
     if (streaming) {
       telemetry.metrics().streamEnded();

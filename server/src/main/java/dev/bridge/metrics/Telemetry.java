@@ -6,7 +6,7 @@ import dev.bridge.ingest.IngestMode;
 
 /**
  * What the doors report into: each statement or ingest gets a {@link QueryTrace}, which on its end counts it in the
- * metrics and writes its query log line.
+ * metrics and writes its query log line, and while it runs it is listed among the {@link RunningStatements}.
  */
 public final class Telemetry {
   /** The user of a call made without authentication. */
@@ -14,6 +14,7 @@ public final class Telemetry {
 
   private final BridgeMetrics metrics;
   private final QueryLog queryLog;
+  private final RunningStatements running = new RunningStatements();
 
   public Telemetry(BridgeMetrics metrics, QueryLogConfig queryLogConfig) {
     this.metrics = metrics;
@@ -26,6 +27,11 @@ public final class Telemetry {
 
   public QueryLog queryLog() {
     return queryLog;
+  }
+
+  /** The statements running now on both doors (the operations view, an admin's cancel). */
+  public RunningStatements running() {
+    return running;
   }
 
   /**

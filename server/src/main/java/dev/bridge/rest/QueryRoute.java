@@ -1,5 +1,6 @@
 package dev.bridge.rest;
 
+import dev.bridge.engine.Cancellation;
 import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementExecutor;
@@ -49,12 +50,15 @@ final class QueryRoute {
         session.setQueryTimeout(query.timeout());
       }
       QueryTrace trace = telemetry.statement(Protocol.HTTP, session, query.sql());
+      // Listed as running, and cancellable, from now on: an aggregate computes in DuckDB before its first batch.
+      Cancellation cancellation = new Cancellation();
+      trace.running(cancellation::cancel);
       try {
         StatementPlan plan = executor.plan(session, query.sql());
         trace.planned(plan.kind());
         if (!plan.kind().returnsRows()) {
           List<List<Object>> parameterRows = query.parameters().isEmpty() ? List.of() : List.of(query.parameters());
-          long changed = executor.executeUpdate(session, plan, parameterRows);
+          long changed = executor.executeUpdate(session, plan, parameterRows, cancellation);
           trace.succeeded(changed);
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("type", "update");
@@ -62,7 +66,8 @@ final class QueryRoute {
           JsonResponses.write(response, 200, body);
           return;
         }
-        try (ResultStream result = executor.openQuery(session, plan, query.parameters(), query.chunkRows())) {
+        try (ResultStream result = executor.openQuery(session, plan, query.parameters(), query.chunkRows(),
+            cancellation)) {
           ResultResponse.stream(result, query, encoding, response, startNanos, trace);
         }
       } catch (IOException | RuntimeException e) {

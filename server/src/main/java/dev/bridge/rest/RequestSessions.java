@@ -26,7 +26,7 @@ final class RequestSessions {
 
   Scoped open(Request request) {
     String name = request.getHeaders().get(HEADER);
-    Principal principal = request.getAttribute(PRINCIPAL) instanceof Principal p ? p : Principal.ANONYMOUS;
+    Principal principal = principal(request);
     if (name == null) {
       String key = "http-request:" + UUID.randomUUID();
       return new Scoped(sessions.session(key, principal), () -> sessions.close(key));
@@ -36,6 +36,11 @@ final class RequestSessions {
     }
     String owner = principal.anonymous() ? "" : principal.user() + "/";
     return new Scoped(sessions.session("http-session:" + owner + name.strip(), principal), () -> { });
+  }
+
+  /** Who the request runs as: its authenticated user, or {@link Principal#ANONYMOUS} without authentication. */
+  static Principal principal(Request request) {
+    return request.getAttribute(PRINCIPAL) instanceof Principal p ? p : Principal.ANONYMOUS;
   }
 
   /** A session for the length of one request. */

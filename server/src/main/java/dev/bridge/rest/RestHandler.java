@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class RestHandler extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
   private static final String TABLES_PREFIX = "/v1/tables/";
+  private static final String STATEMENTS_PREFIX = "/v1/statements/";
 
   private final HealthRoute health;
   private final QueryRoute query;
@@ -39,6 +40,10 @@ public final class RestHandler extends Handler.Abstract {
   private final MetricsRoute metrics;
   private final QueryRequests queryRequests;
   private final Authenticator authenticator;
+  private final OperationsRoutes operations;
+  private final TokenRoute token;
+  private final ConsoleRoute console = new ConsoleRoute();
+  private final Cors cors;
 
   public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
       StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator, Telemetry telemetry,
@@ -52,16 +57,26 @@ public final class RestHandler extends Handler.Abstract {
     this.tables = new TableRoutes(sessions, new TableCatalog(sessionManager.config().busyWait()));
     this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);
     this.metrics = new MetricsRoute(telemetry.metrics());
+    this.operations = new OperationsRoutes(telemetry.running(), sessionManager);
+    this.token = new TokenRoute(authenticator);
+    this.cors = new Cors(config.cors());
   }
 
-  /** Applies edited HTTP settings that need no restart (chunk_rows, max_body_bytes) to the next requests. */
+  /**
+   * Applies edited HTTP settings that need no restart (chunk_rows, max_body_bytes, cors) to the next requests.
+   */
   public void configure(HttpConfig config) {
     queryRequests.configure(config);
+    cors.configure(config.cors());
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     try {
+      if (cors.handle(request, response)) {
+        callback.succeeded();
+        return true;
+      }
       authenticate(request);
       route(request).handle(request, response);
       callback.succeeded();
@@ -92,17 +107,44 @@ public final class RestHandler extends Handler.Abstract {
     return true;
   }
 
-  /** Every route but /health needs credentials when authentication is on: a bearer token or Basic. */
+  /**
+   * Every route but /health and the console's files needs credentials when authentication is on: a bearer token or
+   * Basic. The console's files hold no data; its page asks for credentials before it calls anything else.
+   */
   private void authenticate(Request request) {
-    if (authenticator.enabled() && !Request.getPathInContext(request).equals("/health")) {
+    String path = Request.getPathInContext(request);
+    boolean open = path.equals("/health") || path.equals("/") || path.startsWith(ConsoleRoute.PREFIX);
+    if (authenticator.enabled() && !open) {
       Authenticator.Result result = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
       request.setAttribute(RequestSessions.PRINCIPAL, result.principal());
+      request.setAttribute(TokenRoute.CREDENTIALS, result);
     }
   }
 
   private Route route(Request request) {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
+    if (path.equals("/")) {
+      return byMethod(method, Map.of("GET", console::page));
+    }
+    if (path.startsWith(ConsoleRoute.PREFIX)) {
+      String file = path.substring(ConsoleRoute.PREFIX.length());
+      return byMethod(method, Map.of("GET", (req, resp) -> console.file(file, req, resp)));
+    }
+    if (path.equals("/v1/token")) {
+      return byMethod(method, Map.of("POST", token::handle));
+    }
+    if (path.equals("/v1/statements")) {
+      return byMethod(method, Map.of("GET", operations::statements));
+    }
+    if (path.equals("/v1/sessions")) {
+      return byMethod(method, Map.of("GET", operations::sessions));
+    }
+    if (path.startsWith(STATEMENTS_PREFIX) && path.length() > STATEMENTS_PREFIX.length()
+        && path.indexOf('/', STATEMENTS_PREFIX.length()) < 0) {
+      String id = path.substring(STATEMENTS_PREFIX.length());
+      return byMethod(method, Map.of("DELETE", (req, resp) -> operations.cancel(id, req, resp)));
+    }
     if (path.equals("/health")) {
       return byMethod(method, Map.of("GET", health::handle));
     }

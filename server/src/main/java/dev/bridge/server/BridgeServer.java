@@ -195,6 +195,7 @@ public final class BridgeServer implements AutoCloseable {
         .onChange("sessions.ticket_ttl", (previous, next) -> producer.configure(next.sessions()))
         .onChange("http.chunk_rows", (previous, next) -> rest.configure(next.http()))
         .onChange("http.max_body_bytes", (previous, next) -> rest.configure(next.http()))
+        .onChange("http.cors", (previous, next) -> rest.configure(next.http()))
         // Not auth.enabled: turning authentication on or off needs a restart.
         .onChange("auth.users", (previous, next) -> authenticator.update(next.auth()))
         .onChange("auth.token", (previous, next) -> authenticator.update(next.auth()))
