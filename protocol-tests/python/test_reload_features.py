@@ -206,3 +206,50 @@ def test_a_new_query_timeout_applies_to_the_next_statement(tmp_path):
             assert run(client, "SELECT 2 AS two").to_pydict() == {"two": [2]}
     finally:
         stop(server)
+
+
+# ---- http.cors ---------------------------------------------------------------------------------------------------
+
+APP = "http://127.0.0.1:8081"
+
+
+def preflight(server, origin):
+    return requests.options(server.http_url + "/v1/query", timeout=10, headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+
+
+def test_an_allowed_origin_added_or_removed_by_an_edit_applies_to_the_next_request(tmp_path):
+    config = tmp_path / "bridge.yaml"
+    server = start(config, "http:\n  port: 0\n")
+    try:
+        answer = requests.get(server.http_url + "/v1/query?sql=SELECT%201", headers={"Origin": APP}, timeout=10)
+        assert answer.status_code == 200
+        assert "Access-Control-Allow-Origin" not in answer.headers
+
+        edit(config, f"http:\n  port: 0\n  cors:\n    allowed_origins: [\"{APP}\"]\n", server,
+             "configuration reloaded; applied [http.cors.allowed_origins]")
+        answer = requests.get(server.http_url + "/v1/query?sql=SELECT%201", headers={"Origin": APP}, timeout=10)
+        assert answer.headers["Access-Control-Allow-Origin"] == APP
+        assert answer.headers["Vary"] == "Origin"
+        assert preflight(server, APP).status_code == 204
+
+        edit(config, "http:\n  port: 0\n  cors:\n    allowed_origins: [\"https://other.example\"]\n", server,
+             "configuration reloaded; applied [http.cors.allowed_origins]")
+        answer = requests.get(server.http_url + "/v1/query?sql=SELECT%201", headers={"Origin": APP}, timeout=10)
+        assert "Access-Control-Allow-Origin" not in answer.headers
+        assert preflight(server, APP).status_code == 403
+    finally:
+        stop(server)
+
+
+def test_an_allowed_origin_with_a_path_is_refused_and_the_running_origins_stay(tmp_path):
+    config = tmp_path / "bridge.yaml"
+    server = start(config, f"http:\n  port: 0\n  cors:\n    allowed_origins: [\"{APP}\"]\n")
+    try:
+        edit(config, "http:\n  port: 0\n  cors:\n    allowed_origins: [\"http://127.0.0.1:8081/app\"]\n", server,
+             "configuration reload rejected")
+        assert "http.cors.allowed_origins[0] must be an origin" in server.log()
+        assert preflight(server, APP).headers["Access-Control-Allow-Origin"] == APP
+    finally:
+        stop(server)

@@ -12,7 +12,12 @@
   const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
   // The bearer token lives in this variable only: never in storage, a cookie or a URL.
-  const auth = { token: null, user: null, on: false };
+  const auth = { token: null, user: null, name: null, on: false };
+  // The page's own server session (X-Bridge-Session): temporary tables and settings last across its statements,
+  // and Cancel finds the page's running statement by it. A query still computing its first row has sent nothing
+  // yet, so the server would not notice a dropped connection; Cancel therefore also asks the server to stop it.
+  const SESSION = 'console-' + Array.from(crypto.getRandomValues(new Uint8Array(8)),
+    (b) => b.toString(16).padStart(2, '0')).join('');
   const result = { sql: null, columns: [], rows: [], widths: [], numeric: [] };
   let running = null;
   let renderQueued = false;
@@ -24,6 +29,7 @@
   async function api(path, options = {}) {
     const headers = new Headers(options.headers || {});
     if (auth.token && !headers.has('Authorization')) headers.set('Authorization', 'Bearer ' + auth.token);
+    if (path.startsWith('/v1/query') || path.startsWith('/v1/tables')) headers.set('X-Bridge-Session', SESSION);
     const response = await fetch(path, { ...options, headers, cache: 'no-store' });
     if (response.status === 401 && !options.login) {
       auth.on = true;
@@ -44,6 +50,7 @@
 
   // ---- login ------------------------------------------------------------------------------------------------------
   function showLogin(message) {
+    showWho();
     $('login').hidden = false;
     $('login-error').textContent = message;
     $('login-user').focus();
@@ -69,6 +76,7 @@
     const body = await response.json();
     auth.token = body.token;
     auth.user = body.user + ' (' + body.role + ')';
+    auth.name = body.user;
     auth.on = true;
     $('login').hidden = true;
     showWho();
@@ -80,6 +88,7 @@
     if (running) running.controller.abort();
     auth.token = null;
     auth.user = null;
+    auth.name = null;
     clearResult();
     $('schema-tree').textContent = '';
     showWho();
@@ -87,7 +96,7 @@
   }
 
   function showWho() {
-    $('who-name').textContent = auth.user ? auth.user : (auth.on ? '' : 'no authentication');
+    $('who-name').textContent = auth.user ? auth.user : (auth.on ? 'not logged in' : 'no authentication');
     $('logout').hidden = !auth.token;
   }
 
@@ -253,6 +262,10 @@
 
   function finish(current, how, message) {
     if (current.ended) return;
+    if (current.cancelRequested) {
+      how = 'cancelled';
+      message = null;
+    }
     current.ended = true;
     clearInterval(current.timer);
     showElapsed(current);
@@ -260,12 +273,27 @@
     if (message) showMessage(message);
     if (running === current) running = null;
     setRunning(false);
-    queueRender();
+    if (result.columns.length > 0) sizeColumns();
     fillChartColumns();
   }
 
-  function cancel() {
-    if (running) running.controller.abort();
+  async function cancel() {
+    const current = running;
+    if (!current || current.cancelRequested) return;
+    current.cancelRequested = true;
+    setState('cancelling');
+    try {
+      const own = 'http-session:' + (auth.name ? auth.name + '/' : '') + SESSION;
+      const response = await api('/v1/statements');
+      if (response.ok) {
+        const body = await response.json();
+        await Promise.all(body.statements.filter((s) => s.session === own)
+          .map((s) => api('/v1/statements/' + s.id, { method: 'DELETE' })));
+      }
+    } catch (e) {
+      // The abort below still ends the page's side; the server stops the query when it next writes.
+    }
+    current.controller.abort();
   }
 
   function setRunning(isRunning) {
@@ -338,13 +366,15 @@
   }
 
   function sizeColumns() {
-    const sample = result.rows.slice(0, 200);
+    // The first and the last rows stand for the rest: values tend to grow along a result (ids, counters).
+    const sample = result.rows.length <= 400 ? result.rows
+      : result.rows.slice(0, 200).concat(result.rows.slice(-200));
     result.widths = result.columns.map((column, i) => {
       let chars = Math.max(column.name.length, column.type.length * 0.8);
       for (const row of sample) chars = Math.max(chars, show(row[i]).length);
       return Math.round(Math.min(360, Math.max(64, chars * 7.4 + 20)));
     });
-    result.rowNumberWidth = Math.max(48, String(result.rows.length || 1000000).length * 7.4 + 20);
+    result.rowNumberWidth = Math.round(Math.max(6, String(result.rows.length).length) * 7.4 + 20);
     const head = $('grid-head');
     head.textContent = '';
     head.append(cell('#', result.rowNumberWidth, 'cell rownum'));
