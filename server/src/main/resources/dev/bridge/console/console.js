@@ -606,22 +606,37 @@
     return cellElement;
   }
 
+  // Rows are kept per statement id and only their cells change, so a Cancel button stays the same element across
+  // the refreshes (a click never lands on a row that was just replaced).
+  const statementRows = new Map();
+
   function showStatements(statements) {
-    tableRows($('statements').tBodies[0], statements.map((s) => {
-      const tr = document.createElement('tr');
-      tr.dataset.id = s.id;
-      const sql = td(s.statement, 'sql');
-      sql.title = s.statement;
-      const button = document.createElement('button');
-      button.textContent = 'Cancel';
-      button.className = 'cancel-statement';
-      button.addEventListener('click', () => cancelStatement(s.id));
-      const action = document.createElement('td');
-      action.append(button);
-      tr.append(td(s.id), td(s.user), td(s.session), td(s.door), sql, td((s.elapsed_ms / 1000).toFixed(1) + ' s'),
-        td(s.rows.toLocaleString('en-US')), td(s.bytes.toLocaleString('en-US')), action);
+    const seen = new Set();
+    const rows = statements.map((s) => {
+      seen.add(s.id);
+      let tr = statementRows.get(s.id);
+      if (!tr) {
+        tr = document.createElement('tr');
+        tr.dataset.id = s.id;
+        for (let i = 0; i < 8; i++) tr.append(td(''));
+        tr.cells[4].className = 'sql';
+        const button = document.createElement('button');
+        button.textContent = 'Cancel';
+        button.className = 'cancel-statement';
+        button.addEventListener('click', () => cancelStatement(s.id));
+        const action = document.createElement('td');
+        action.append(button);
+        tr.append(action);
+        statementRows.set(s.id, tr);
+      }
+      const values = [s.id, s.user, s.session, s.door, s.statement, (s.elapsed_ms / 1000).toFixed(1) + ' s',
+        s.rows.toLocaleString('en-US'), s.bytes.toLocaleString('en-US')];
+      values.forEach((value, i) => { tr.cells[i].textContent = value; });
+      tr.cells[4].title = s.statement;
       return tr;
-    }), 9, 'no statement is running');
+    });
+    for (const id of [...statementRows.keys()]) if (!seen.has(id)) statementRows.delete(id);
+    tableRows($('statements').tBodies[0], rows, 9, 'no statement is running');
   }
 
   function showSessions(sessions) {
