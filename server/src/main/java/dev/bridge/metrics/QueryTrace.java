@@ -74,7 +74,7 @@ public final class QueryTrace {
   }
 
   RunningStatements.Snapshot snapshot(long id) {
-    return new RunningStatements.Snapshot(id, user, session, protocol, kind, statement, startedAtMillis,
+    return new RunningStatements.Snapshot(id, user, session.id(), protocol, kind, statement, startedAtMillis,
         (System.nanoTime() - startNanos) / 1_000_000, rows, bytes);
   }
 
