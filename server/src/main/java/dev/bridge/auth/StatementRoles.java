@@ -1,11 +1,10 @@
 package dev.bridge.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bridge.engine.DuckDbErrors;
+import dev.bridge.engine.DuckDbStatements;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,15 +32,12 @@ import java.util.Set;
  * </ul>
  */
 public final class StatementRoles {
-  private static final String QUERIES = "SELECT json_serialize_sql(?::VARCHAR)";
-  private static final String PLANS = "SELECT json_serialize_plan(?::VARCHAR)";
   private static final String SETTING_SCOPE = "SELECT scope FROM duckdb_settings() WHERE name = ?";
   private static final Set<String> ADMIN_OPERATORS = Set.of("LOGICAL_ATTACH", "LOGICAL_DETACH", "LOGICAL_LOAD",
       "LOGICAL_UPDATE_EXTENSIONS", "LOGICAL_EXPORT");
   private static final Set<String> SETTING_OPERATORS = Set.of("LOGICAL_SET", "LOGICAL_RESET");
   /** DuckDB could plan the statement but cannot serialize its plan: says nothing about the statement itself. */
   private static final Set<String> UNSERIALIZABLE = Set.of("not implemented", "invalid input");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private StatementRoles() {}
 
@@ -67,7 +63,7 @@ public final class StatementRoles {
   }
 
   private static boolean onlyQueries(Connection connection, String sql) {
-    JsonNode parsed = serialize(connection, QUERIES, sql);
+    JsonNode parsed = DuckDbStatements.parse(connection, sql);
     if (!parsed.path("error").asBoolean(true)) {
       return true;
     }
@@ -76,7 +72,7 @@ public final class StatementRoles {
   }
 
   private static void requireNoAdminOperator(Principal principal, Connection connection, String sql) {
-    JsonNode planned = serialize(connection, PLANS, sql);
+    JsonNode planned = DuckDbStatements.plan(connection, sql);
     if (!planned.path("error").asBoolean(true)) {
       for (JsonNode plan : planned.path("plans")) {
         adminOperator(connection, plan).ifPresent(operator -> {
@@ -151,19 +147,5 @@ public final class StatementRoles {
   private static EngineException denied(Principal principal, String what) {
     return new EngineException(ErrorKind.PERMISSION_DENIED, "user '" + principal.user() + "' has role "
         + principal.role().configName() + ", which may not " + what);
-  }
-
-  private static JsonNode serialize(Connection connection, String function, String sql) {
-    try (PreparedStatement statement = connection.prepareStatement(function)) {
-      statement.setString(1, sql);
-      try (ResultSet result = statement.executeQuery()) {
-        result.next();
-        return JSON.readTree(result.getString(1));
-      }
-    } catch (SQLException e) {
-      throw DuckDbErrors.translate(e);
-    } catch (IOException e) {
-      throw new EngineException(ErrorKind.INTERNAL, "DuckDB's statement classification is not JSON: " + e, e);
-    }
   }
 }

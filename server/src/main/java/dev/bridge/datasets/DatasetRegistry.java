@@ -3,9 +3,12 @@ package dev.bridge.datasets;
 import dev.bridge.config.ConfigException;
 import dev.bridge.config.DatasetConfig;
 import dev.bridge.engine.CatalogRefresher;
+import dev.bridge.engine.DataVersions;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.SqlIdentifiers;
+import dev.bridge.engine.TableName;
+import dev.bridge.engine.Writes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +48,19 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
   private static final String UNAVAILABLE_COLUMN = "dataset_unavailable";
 
   private final DuckDBConnection connection;
+  /** The database the views live in: their data versions move when their files change (the files' stamps). */
+  private final DataVersions dataVersions;
+  private final String catalog;
   private final String schema;
   private final Path base;
   private final List<Path> dataDirectories;
   private volatile Map<String, Dataset> datasets = Map.of();
 
-  private DatasetRegistry(DuckDBConnection connection, String schema, List<Path> dataDirectories) {
+  private DatasetRegistry(DuckDBConnection connection, DataVersions dataVersions, String schema,
+      List<Path> dataDirectories) {
     this.connection = connection;
+    this.dataVersions = dataVersions;
+    this.catalog = currentDatabase(connection);
     this.schema = schema;
     this.base = dataDirectories.get(0);
     this.dataDirectories = dataDirectories;
@@ -63,7 +72,7 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
    */
   public static DatasetRegistry open(DuckDbEngine engine, String schema, List<DatasetConfig> datasets,
       List<Path> dataDirectories) {
-    DatasetRegistry registry = new DatasetRegistry(engine.connect(), schema, dataDirectories);
+    DatasetRegistry registry = new DatasetRegistry(engine.connect(), engine.dataVersions(), schema, dataDirectories);
     try {
       registry.apply(datasets);
     } catch (RuntimeException e) {
@@ -92,6 +101,7 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
       for (List<String> view : ownedViews()) {
         if (!view.get(0).equals(schema) || !next.containsKey(key(view.get(1)))) {
           execute("DROP VIEW IF EXISTS " + qualified(view.get(0), view.get(1)));
+          dataVersions.changed(Writes.of(new TableName(catalog, view.get(0), view.get(1))));
           log.info("dataset view {}.{} dropped: no dataset defines it", view.get(0), view.get(1));
         }
       }
@@ -168,6 +178,17 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
       }
     }
     dataset.built(files);
+    dataVersions.changed(Writes.of(new TableName(catalog, schema, dataset.name())));
+  }
+
+  private static String currentDatabase(DuckDBConnection connection) {
+    try (var statement = connection.createStatement();
+         var result = statement.executeQuery("SELECT current_database()")) {
+      result.next();
+      return result.getString(1);
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
   }
 
   /**

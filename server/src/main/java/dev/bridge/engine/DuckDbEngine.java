@@ -21,6 +21,7 @@ public final class DuckDbEngine implements AutoCloseable {
 
   private final DatabaseConfig config;
   private final DuckDBConnection root;
+  private final DataVersions dataVersions = new DataVersions();
   private volatile CatalogRefresher catalogRefresher = CatalogRefresher.NONE;
 
   private DuckDbEngine(DatabaseConfig config, DuckDBConnection root) {
@@ -86,6 +87,11 @@ public final class DuckDbEngine implements AutoCloseable {
 
   void refreshCatalog() {
     catalogRefresher.refresh();
+  }
+
+  /** The data version of every table of this database: what committed writes moved. */
+  public DataVersions dataVersions() {
+    return dataVersions;
   }
 
   public DatabaseConfig config() {

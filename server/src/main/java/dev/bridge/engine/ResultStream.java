@@ -22,7 +22,7 @@ public final class ResultStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultStream.class);
   private static final String C_DATA_MESSAGE = "message=";
 
-  private final ConnectionLease lease;
+  private final UnitOfWork work;
   private final DuckDBPreparedStatement statement;
   private final DuckDBResultSet results;
   private final ArrowReader reader;
@@ -33,9 +33,9 @@ public final class ResultStream implements AutoCloseable {
   private long rows;
   private boolean exhausted;
 
-  ResultStream(ConnectionLease lease, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader,
+  ResultStream(UnitOfWork work, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader,
       QueryTimeouts.Watch watch, Cancellation cancellation, Consumer<DuckDBPreparedStatement> reuse) {
-    this.lease = lease;
+    this.work = work;
     this.statement = statement;
     this.results = results;
     this.reader = reader;
@@ -97,7 +97,8 @@ public final class ResultStream implements AutoCloseable {
     return cancellation.requested();
   }
 
-  /** Releases the Arrow stream (it belongs to us, its consumer), the DuckDB result and the connection lease. */
+  /** Releases the Arrow stream (it belongs to us, its consumer), the DuckDB result and the unit of work (its
+   * connection and its read-only transaction). */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -121,7 +122,7 @@ public final class ResultStream implements AutoCloseable {
     } catch (SQLException e) {
       log.debug("closing a DuckDB result failed: {}", e.getMessage());
     } finally {
-      lease.close();
+      work.close();
     }
   }
 

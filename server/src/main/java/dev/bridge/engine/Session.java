@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * statement while the first still streams (a JDBC program reading two result sets at once) gets a spare connection
  * set to the session's current schema, unless the session is inside a transaction: then the statement waits for
  * the connection, because a spare would not see the transaction's writes.
+ *
+ * <p>All work on the connection goes through a {@link UnitOfWork} ({@link #work}), which holds the lease, chooses
+ * the connection and the transaction, and is the only code that changes whether a transaction is open.
  */
 public final class Session implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -37,7 +41,11 @@ public final class Session implements AutoCloseable {
   private final Map<String, PreparedQuery> preparedQueries = new ConcurrentHashMap<>();
   private final PlanCache planCache = new PlanCache(PLAN_CACHE_CAPACITY);
   private final ReusableStatements reusableStatements = new ReusableStatements(REUSABLE_STATEMENTS);
-  private volatile boolean inTransaction;
+  private final Supplier<Duration> busyWait;
+  /** Whether a transaction is open on the own connection; written only by {@link UnitOfWork}. */
+  private volatile boolean transactionOpen;
+  /** What the open transaction wrote so far: published to the data versions when it commits. */
+  private Writes transactionWrites = Writes.NONE;
   private volatile String currentSchema;
   private volatile long lastUsedNanos = System.nanoTime();
   private final long openedAtMillis = System.currentTimeMillis();
@@ -45,10 +53,11 @@ public final class Session implements AutoCloseable {
   private volatile Duration queueWait = Duration.ZERO;
   private volatile boolean closed;
 
-  Session(String id, Principal principal, DuckDbEngine engine) {
+  Session(String id, Principal principal, DuckDbEngine engine, Supplier<Duration> busyWait) {
     this.id = id;
     this.principal = principal;
     this.engine = engine;
+    this.busyWait = busyWait;
     this.connection = engine.connect();
     this.currentSchema = readCurrentSchema(connection);
   }
@@ -62,40 +71,52 @@ public final class Session implements AutoCloseable {
     return principal;
   }
 
-  /** Leases a connection for one statement; waits at most {@code busyWait} when the session is in a transaction. */
-  public ConnectionLease lease(Duration busyWait) {
-    return lease(busyWait, inTransaction);
+  /**
+   * Starts a piece of work on a connection of this session: the own one, or a spare one when the own is busy and no
+   * transaction is open. A busy own connection is waited for at most {@code sessions.busy_wait}.
+   */
+  public UnitOfWork work(UnitOfWork.Mode mode) {
+    return work(mode, false, busyWait.get());
   }
 
   /**
-   * Leases the session's own connection, never a spare, waiting at most {@code busyWait}: for work whose effect must
-   * stay with the session, such as creating a temporary table.
+   * Starts a piece of work on the session's own connection, never a spare, waiting for it at most
+   * {@code sessions.busy_wait}: for work whose effect must stay with the session, such as creating a temporary table
+   * or controlling its transaction.
    */
-  public ConnectionLease leaseOwnConnection(Duration busyWait) {
-    return lease(busyWait, true);
+  public UnitOfWork workOnOwnConnection(UnitOfWork.Mode mode) {
+    return work(mode, true, busyWait.get());
   }
 
-  private ConnectionLease lease(Duration busyWait, boolean ownConnection) {
+  /** Work on the own connection only if it is free now; for housekeeping that must never wait for a client. */
+  UnitOfWork workIfIdle() {
+    return work(UnitOfWork.Mode.AUTO_COMMIT, true, Duration.ZERO);
+  }
+
+  private UnitOfWork work(UnitOfWork.Mode mode, boolean ownConnection, Duration wait) {
     ensureOpen();
     touch();
     engine.refreshCatalog();
     if (connectionFree.tryAcquire()) {
-      return new ConnectionLease(connection, this::releasePrimary);
+      return new UnitOfWork(this, connection, true, this::releasePrimary, mode);
     }
-    if (!ownConnection) {
+    if (!ownConnection && !transactionOpen) {
       DuckDBConnection spare = spareConnection();
-      return new ConnectionLease(spare, () -> closeQuietly(spare));
+      return new UnitOfWork(this, spare, false, () -> closeQuietly(spare), mode);
     }
     try {
-      if (connectionFree.tryAcquire(busyWait.toMillis(), TimeUnit.MILLISECONDS)) {
-        ensureOpen();
-        return new ConnectionLease(connection, this::releasePrimary);
+      if (connectionFree.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (closed) {
+          connectionFree.release();
+          ensureOpen();
+        }
+        return new UnitOfWork(this, connection, true, this::releasePrimary, mode);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     throw new EngineException(ErrorKind.FAILED_PRECONDITION, "session " + id + " is busy: another statement of its"
-        + (inTransaction ? " open transaction" : "") + " is still streaming on its connection; read or close that"
+        + (transactionOpen ? " open transaction" : "") + " is still streaming on its connection; read or close that"
         + " result first");
   }
 
@@ -106,46 +127,65 @@ public final class Session implements AutoCloseable {
     return spare;
   }
 
-  /** Marks whether a transaction is open on this session's connection. */
-  public void setInTransaction(boolean value) {
-    this.inTransaction = value;
+  /** Whether a transaction is open on this session's connection (BeginTransaction, or SQL BEGIN). */
+  public boolean inTransaction() {
+    return transactionOpen;
   }
 
-  public boolean inTransaction() {
-    return inTransaction;
+  boolean transactionOpen() {
+    return transactionOpen;
+  }
+
+  DuckDbEngine engine() {
+    return engine;
+  }
+
+  synchronized void transactionBegun() {
+    transactionOpen = true;
+    transactionWrites = Writes.NONE;
+  }
+
+  synchronized void transactionWrote(Writes writes) {
+    transactionWrites = transactionWrites.plus(writes);
+  }
+
+  /** The transaction ended; a committed one's writes move the data versions. */
+  void transactionEnded(boolean committed) {
+    Writes written;
+    synchronized (this) {
+      transactionOpen = false;
+      written = transactionWrites;
+      transactionWrites = Writes.NONE;
+    }
+    if (committed) {
+      engine.dataVersions().changed(written);
+    }
   }
 
   /**
-   * Remembers the current catalog and schema after a statement run on {@code lease} changed them. Prepared
+   * Remembers the current catalog and schema after a statement run by {@code work} changed them. Prepared
    * statements bound under the old ones are not reused.
    */
-  public void currentSchemaChanged(ConnectionLease lease) {
-    refreshCurrentSchema(lease.connection());
-    if (lease.connection() == connection) {
+  public void currentSchemaChanged(UnitOfWork work) {
+    if (work.onOwnConnection()) {
+      currentSchema = readCurrentSchema(connection);
       reusableStatements.clear();
     }
   }
 
-  /** Remembers that SQL text (BEGIN, COMMIT, ...) opened or ended a transaction on the session's connection. */
-  void noteSqlTransaction(DuckDBConnection used, boolean open) {
-    if (used == connection) {
-      inTransaction = open;
-    }
+  /** The plan cache of the work's connection: the session's own, or one that keeps nothing for a spare. */
+  PlanCache planCache(UnitOfWork work) {
+    return work.onOwnConnection() ? planCache : PlanCache.NONE;
   }
 
-  /** The plan cache of the leased connection: the session's own, or one that keeps nothing for a spare. */
-  PlanCache planCache(ConnectionLease lease) {
-    return lease.connection() == connection ? planCache : PlanCache.NONE;
-  }
-
-  /** The reusable statements of the leased connection: the session's own, or none for a spare. */
-  ReusableStatements reusableStatements(ConnectionLease lease) {
-    return lease.connection() == connection ? reusableStatements : ReusableStatements.NONE;
+  /** The reusable statements of the work's connection: the session's own, or none for a spare. */
+  ReusableStatements reusableStatements(UnitOfWork work) {
+    return work.onOwnConnection() ? reusableStatements : ReusableStatements.NONE;
   }
 
   /** Remembers the connection's current catalog and schema after a statement that may have changed them. */
-  void refreshCurrentSchema(DuckDBConnection used) {
-    if (used == connection) {
+  void refreshCurrentSchema(UnitOfWork work) {
+    if (work.onOwnConnection()) {
       currentSchema = readCurrentSchema(connection);
     }
   }

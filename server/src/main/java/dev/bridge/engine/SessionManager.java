@@ -64,7 +64,7 @@ public final class SessionManager implements AutoCloseable {
         throw new EngineException(ErrorKind.RESOURCE_EXHAUSTED, "the server has " + sessions.size()
             + " open sessions, its limit (sessions.max_sessions); close a session or try again later");
       }
-      return new Session(k, principal, engine);
+      return new Session(k, principal, engine, () -> this.config.busyWait());
     });
     session.touch();
     return session;

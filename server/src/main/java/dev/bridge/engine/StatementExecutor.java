@@ -2,32 +2,24 @@ package dev.bridge.engine;
 
 import dev.bridge.auth.StatementRoles;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.DuckDBResultSet;
 
 /** Plans and runs statements on sessions: the one execution path both doors (Flight, HTTP) call. */
 public final class StatementExecutor {
-  private final DuckDbEngine engine;
   private final StatementPlanner planner;
   private final BufferAllocator allocator;
-  private final Duration busyWait;
   private final QueryTimeouts timeouts;
   private final StatementQueue queue;
 
-  public StatementExecutor(DuckDbEngine engine, BufferAllocator allocator, Duration busyWait, QueryTimeouts timeouts,
-      StatementQueue queue) {
-    this.engine = engine;
+  public StatementExecutor(BufferAllocator allocator, QueryTimeouts timeouts, StatementQueue queue) {
     this.planner = new StatementPlanner(allocator, timeouts);
     this.allocator = allocator;
-    this.busyWait = busyWait;
     this.timeouts = timeouts;
     this.queue = queue;
   }
@@ -38,9 +30,14 @@ public final class StatementExecutor {
 
   /** Plans {@code sql} once the session's role is allowed to run it (checked before DuckDB prepares anything). */
   public StatementPlan plan(Session session, String sql) {
-    try (ConnectionLease lease = session.lease(busyWait)) {
-      StatementRoles.check(session.principal(), lease.connection(), sql);
-      return planner.plan(engine, session, lease, sql, session.planCache(lease), session.reusableStatements(lease));
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
+      StatementRoles.check(session.principal(), work.connection(), sql);
+      StatementPlan plan = planner.plan(session, work, sql, session.planCache(work), session.reusableStatements(work));
+      if (plan.effects().severalStatements()) {
+        // Preparing the text ran all its statements but the last: their writes are done.
+        work.wrote(plan.effects().writes());
+      }
+      return plan;
     }
   }
 
@@ -50,13 +47,15 @@ public final class StatementExecutor {
     if (!plan.schemaDependsOnParameters()) {
       return plan.resultSchema();
     }
-    try (ConnectionLease lease = session.lease(busyWait)) {
-      return planner.describe(engine, session, lease, plan, parameters);
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
+      return planner.describe(session, work, plan, parameters);
     }
   }
 
   /**
-   * Starts a query and returns its stream; the caller must close it. Batches hold up to {@code batchRows} rows.
+   * Starts a query and returns its stream; the caller must close it. Batches hold up to {@code batchRows} rows. A
+   * reader's query runs in a DuckDB read-only transaction (ended with the stream), so DuckDB itself refuses the
+   * writes a query can hide, such as {@code nextval()}.
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows) {
     return openQuery(session, plan, parameters, batchRows, new Cancellation());
@@ -69,40 +68,48 @@ public final class StatementExecutor {
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
       Cancellation cancellation) {
     requireParameters(plan, parameters);
+    UnitOfWork work = session.work(UnitOfWork.Mode.READ_ONLY_FOR_READERS);
     String sql = plan.executableSql();
-    ConnectionLease lease = readOnlyForReaders(session, admitted(session, sql, session.lease(busyWait)));
-    ReusableStatements reusable = session.reusableStatements(lease);
+    try {
+      admit(work, session, sql);
+    } catch (RuntimeException e) {
+      work.close();
+      throw e;
+    }
+    ReusableStatements reusable = session.reusableStatements(work);
     long commandsRun = planner.commandsRun();
     DuckDBPreparedStatement statement = null;
     QueryTimeouts.Watch watch = null;
     try {
       Optional<DuckDBPreparedStatement> kept = reusable.take(sql, commandsRun);
-      statement = kept.isPresent() ? kept.get() : lease.connection().prepare(sql);
+      statement = kept.isPresent() ? kept.get() : work.connection().prepare(sql);
       ParameterBinder.bind(statement, parameters);
       watch = timeouts.start(session, statement);
       cancellation.attach(statement);
+      // INSERT ... RETURNING writes while it streams; under auto-commit its writes count when the stream ends.
+      work.wrote(plan.effects().writes());
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
-      return new ResultStream(lease, statement, results, reader, watch, cancellation,
+      return new ResultStream(work, statement, results, reader, watch, cancellation,
           finished -> reusable.keep(sql, finished, commandsRun));
     } catch (SQLException e) {
       cancellation.detach();
       if (watch != null && watch.expired()) {
-        abandon(watch, statement, lease);
+        abandon(watch, statement, work);
         throw watch.exceeded(e);
       }
       if (cancellation.requested()) {
-        abandon(watch, statement, lease);
+        abandon(watch, statement, work);
         throw Cancellation.cancelled(e);
       }
-      SQLException reported = LostErrors.isLost(e) ? LostErrors.recover(e, session, lease.connection(),
-          session.principal().role().mayWrite() ? LostErrors.Ran.AUTO_COMMIT : LostErrors.Ran.READ_ONLY, sql,
-          parameters, timeouts) : e;
-      abandon(watch, statement, lease);
+      SQLException reported = LostErrors.isLost(e) ? LostErrors.recover(e, session, work.connection(),
+          session.principal().role().mayWrite() || work.inSessionTransaction() ? LostErrors.Ran.AUTO_COMMIT
+              : LostErrors.Ran.READ_ONLY, sql, parameters, timeouts) : e;
+      abandon(watch, statement, work);
       throw DuckDbErrors.translate(reported);
     } catch (RuntimeException e) {
       cancellation.detach();
-      abandon(watch, statement, lease);
+      abandon(watch, statement, work);
       throw e;
     }
   }
@@ -120,20 +127,20 @@ public final class StatementExecutor {
       Cancellation cancellation) {
     List<List<Object>> rows = parameterRows.isEmpty() ? List.of(List.of()) : parameterRows;
     rows.forEach(row -> requireParameters(plan, row));
-    Optional<Boolean> transactionControl = plan.kind() == StatementKind.COMMAND
-        ? SqlTransactionControl.effect(plan.sql()) : Optional.empty();
-    // BEGIN, COMMIT and ROLLBACK act on the session's own connection, even when they have to wait for it; they take
-    // no time, so they do not queue either.
-    try (ConnectionLease lease = transactionControl.isPresent()
-        ? session.leaseOwnConnection(busyWait) : admitted(session, plan.executableSql(), session.lease(busyWait))) {
-      DuckDBConnection connection = lease.connection();
-      boolean ownTransaction = rows.size() > 1 && !session.inTransaction();
+    StatementEffects effects = plan.effects();
+    UnitOfWork.Mode mode = rows.size() > 1 ? UnitOfWork.Mode.ATOMIC : UnitOfWork.Mode.AUTO_COMMIT;
+    // BEGIN, COMMIT and ROLLBACK (and texts DuckDB cannot plan, which may be one) act on the session's own
+    // connection, even when they have to wait for it.
+    try (UnitOfWork work = effects.transaction() != StatementEffects.TransactionEffect.NONE
+        ? session.workOnOwnConnection(mode) : session.work(mode)) {
+      if (!effects.controlsTransaction()) {
+        // Transaction control takes no time, so it does not queue.
+        admit(work, session, plan.executableSql());
+      }
+      boolean succeeded = false;
       try {
-        if (ownTransaction) {
-          execute(connection, "BEGIN TRANSACTION");
-        }
         long changed = 0;
-        try (DuckDBPreparedStatement statement = connection.prepare(plan.executableSql());
+        try (DuckDBPreparedStatement statement = work.connection().prepare(plan.executableSql());
              QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
           cancellation.attach(statement);
           try {
@@ -147,80 +154,31 @@ public final class StatementExecutor {
           } finally {
             cancellation.detach();
           }
+        } catch (SQLException e) {
+          throw DuckDbErrors.translate(e);
         }
-        if (ownTransaction) {
-          execute(connection, "COMMIT");
-        }
+        succeeded = true;
+        work.ran(effects);
+        work.commit();
         return changed;
-      } catch (SQLException e) {
-        abortOwnTransaction(connection, ownTransaction);
-        throw DuckDbErrors.translate(e);
-      } catch (RuntimeException e) {
-        abortOwnTransaction(connection, ownTransaction);
-        throw e;
       } finally {
+        if (!succeeded) {
+          work.failed(effects);
+        }
         if (plan.kind() == StatementKind.COMMAND) {
           planner.commandRan();
-          session.refreshCurrentSchema(connection);
-          transactionControl.ifPresent(open -> session.noteSqlTransaction(connection, open));
+          session.refreshCurrentSchema(work);
         }
       }
     }
   }
 
   /**
-   * The statement queue's hook: waits for the statement's place (see {@link StatementQueue}) while holding
-   * {@code lease}, and returns a lease that gives the place back when the statement's work ends with it.
+   * The statement queue's hook: waits for the statement's place (see {@link StatementQueue}) while holding the
+   * work's connection; the place is given back when the work ends.
    */
-  private ConnectionLease admitted(Session session, String sql, ConnectionLease lease) {
-    StatementQueue.Permit permit;
-    try {
-      permit = queue.admit(session, () -> SmallStatements.readsNoTable(lease.connection(), sql));
-    } catch (RuntimeException e) {
-      lease.close();
-      throw e;
-    }
-    return new ConnectionLease(lease.connection(), () -> {
-      try {
-        lease.close();
-      } finally {
-        permit.close();
-      }
-    });
-  }
-
-  /**
-   * Runs a reader's query in a DuckDB read-only transaction (ended when the lease is), so DuckDB itself refuses the
-   * writes a query can hide, such as {@code nextval()}. Inside the session's own transaction nothing is added: a
-   * reader's transactions are begun read-only ({@link TransactionManager#begin}).
-   */
-  private static ConnectionLease readOnlyForReaders(Session session, ConnectionLease lease) {
-    if (session.principal().role().mayWrite() || session.inTransaction()) {
-      return lease;
-    }
-    DuckDBConnection connection = lease.connection();
-    try {
-      execute(connection, "BEGIN TRANSACTION READ ONLY");
-    } catch (SQLException e) {
-      lease.close();
-      throw DuckDbErrors.translate(e);
-    }
-    return new ConnectionLease(connection, () -> {
-      endReadOnly(connection);
-      lease.close();
-    });
-  }
-
-  private static void endReadOnly(DuckDBConnection connection) {
-    try {
-      execute(connection, "COMMIT");
-    } catch (SQLException failed) {
-      try {
-        execute(connection, "ROLLBACK");
-      } catch (SQLException ignored) {
-        // The connection is closing, or DuckDB already ended the transaction the failed query aborted.
-      }
-    }
+  private void admit(UnitOfWork work, Session session, String sql) {
+    work.holdUntilClosed(queue.admit(session, () -> SmallStatements.readsNoTable(work.connection(), sql)));
   }
 
   private static void requireParameters(StatementPlan plan, List<Object> parameters) {
@@ -230,24 +188,7 @@ public final class StatementExecutor {
     }
   }
 
-  private static void execute(DuckDBConnection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private static void abortOwnTransaction(DuckDBConnection connection, boolean ownTransaction) {
-    if (!ownTransaction) {
-      return;
-    }
-    try {
-      execute(connection, "ROLLBACK");
-    } catch (SQLException ignored) {
-      // DuckDB already rolled the transaction back when the failing statement aborted it.
-    }
-  }
-
-  private static void abandon(QueryTimeouts.Watch watch, DuckDBPreparedStatement statement, ConnectionLease lease) {
+  private static void abandon(QueryTimeouts.Watch watch, DuckDBPreparedStatement statement, UnitOfWork work) {
     if (watch != null) {
       watch.close();
     }
@@ -258,7 +199,7 @@ public final class StatementExecutor {
     } catch (SQLException ignored) {
       // The statement failed already; its error is the one reported.
     } finally {
-      lease.close();
+      work.close();
     }
   }
 }

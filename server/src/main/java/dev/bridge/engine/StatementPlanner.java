@@ -3,7 +3,6 @@ package dev.bridge.engine;
 import java.io.IOException;
 import java.sql.ParameterMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,12 +55,12 @@ public final class StatementPlanner {
    * Plans {@code sql}, reusing a plan of {@code cache} when DuckDB describes the statement as it did then. A query
    * that runs as written leaves its DuckDB prepared statement in {@code reusable}, for its execution to take.
    */
-  public StatementPlan plan(DuckDbEngine engine, Session session, ConnectionLease lease, String sql,
-      PlanCache cache, ReusableStatements reusable) {
+  public StatementPlan plan(Session session, UnitOfWork work, String sql, PlanCache cache,
+      ReusableStatements reusable) {
     if (sql == null || sql.isBlank()) {
       throw EngineException.invalidArgument("the SQL statement is empty");
     }
-    DuckDBConnection connection = lease.connection();
+    DuckDBConnection connection = work.connection();
     long commandsBefore = commandsRun.get();
     DuckDBPreparedStatement prepared = null;
     boolean kept = false;
@@ -71,7 +70,8 @@ public final class StatementPlanner {
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
       StatementKind kind = kindOf(metadata.getReturnType());
       if (!kind.returnsRows()) {
-        return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false);
+        return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false, effects(session, connection,
+            sql, kind));
       }
       OpenParameters.Declared parameters = OpenParameters.declare(connection, sql, parameterTypes);
       parameterTypes = parameters.types();
@@ -86,10 +86,12 @@ public final class StatementPlanner {
         // DuckDB types this statement only once it sees its parameters, and until then reports it as returning
         // rows. Described with its parameters' samples (NULL where DuckDB typed them, or could type none), it may
         // turn out to return none (INSERT ... FROM range(?)).
-        Schema schema = describeUnresolved(engine, session, connection, sql, sampleParameters);
+        Schema schema = describeUnresolved(session, work, sql, sampleParameters);
+        StatementKind described = schema == null ? StatementKind.UPDATE : kind;
+        StatementEffects effects = effects(session, connection, sql, described);
         return schema == null
-            ? new StatementPlan(sql, sql, StatementKind.UPDATE, parameterTypes, null, List.of(), false)
-            : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true);
+            ? new StatementPlan(sql, sql, described, parameterTypes, null, List.of(), false, effects)
+            : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true, effects);
       }
       PlanCache.Shape shape = new PlanCache.Shape(kind, names, types, parameterTypes, commandsBefore);
       boolean casts = ResultShaper.needsConversion(types);
@@ -108,17 +110,19 @@ public final class StatementPlanner {
       Optional<Schema> known = casts ? Optional.empty() : cache.schemaOf(shape);
       Schema schema = known.isPresent() ? known.get()
           : schemaOfWrapped(session, connection, projection + " LIMIT 0", sampleParameters);
+      StatementEffects effects = effects(session, connection, sql, kind);
       if (schema != null) {
         String executable = casts ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
-        StatementPlan plan = new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false);
+        StatementPlan plan = new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false,
+            effects);
         if (types.stream().noneMatch(type -> type.contains(UNCACHEABLE_TYPE))) {
           cache.put(sql, shape, plan);
         }
         return plan;
       }
       return new StatementPlan(sql, sql, kind, parameterTypes,
-          schemaByRolledBackRun(engine, session, connection, sql, sampleParameters), types, false);
+          schemaByRolledBackRun(session, work, sql, sampleParameters), types, false, effects);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     } finally {
@@ -129,13 +133,12 @@ public final class StatementPlanner {
   }
 
   /** The schema of {@code plan}'s result for these parameter values. */
-  public Schema describe(DuckDbEngine engine, Session session, ConnectionLease lease, StatementPlan plan,
-      List<Object> parameters) {
+  public Schema describe(Session session, UnitOfWork work, StatementPlan plan, List<Object> parameters) {
     if (!plan.schemaDependsOnParameters()) {
       return plan.resultSchema();
     }
     try {
-      Schema schema = describeUnresolved(engine, session, lease.connection(), plan.sql(), parameters);
+      Schema schema = describeUnresolved(session, work, plan.sql(), parameters);
       if (schema == null) {
         throw EngineException.invalidArgument("with these parameter values the statement returns no rows;"
             + " execute it as an update");
@@ -147,10 +150,23 @@ public final class StatementPlanner {
   }
 
   /** The schema of a statement whose types depend on its parameters, or null when it returns no rows. */
-  private Schema describeUnresolved(DuckDbEngine engine, Session session, DuckDBConnection connection, String sql,
-      List<Object> parameters) throws SQLException {
-    Schema schema = schemaOfWrapped(session, connection, ResultShaper.limitZero(sql), parameters);
-    return schema != null ? schema : schemaByRolledBackRun(engine, session, connection, sql, parameters);
+  private Schema describeUnresolved(Session session, UnitOfWork work, String sql, List<Object> parameters)
+      throws SQLException {
+    Schema schema = schemaOfWrapped(session, work.connection(), ResultShaper.limitZero(sql), parameters);
+    return schema != null ? schema : schemaByRolledBackRun(session, work, sql, parameters);
+  }
+
+  /**
+   * What running the statement does besides returning rows. A reader's statements are DuckDB queries (its access
+   * check admits nothing else) and run read-only, so they write nothing; a writer's query is asked about, since
+   * {@code INSERT ... RETURNING} and DML inside a CTE return rows too.
+   */
+  private static StatementEffects effects(Session session, DuckDBConnection connection, String sql,
+      StatementKind kind) {
+    if (!session.principal().role().mayWrite()) {
+      return StatementEffects.NONE;
+    }
+    return kind.returnsRows() ? StatementEffects.ofQuery(connection, sql) : StatementEffects.of(connection, sql);
   }
 
   private static StatementKind kindOf(StatementReturnType returnType) {
@@ -187,24 +203,10 @@ public final class StatementPlanner {
     }
   }
 
-  private Schema schemaByRolledBackRun(DuckDbEngine engine, Session session, DuckDBConnection connection, String sql,
-      List<Object> parameters) throws SQLException {
-    if (tryBegin(connection)) {
-      try {
-        return schemaOfRun(session, connection, sql, parameters);
-      } finally {
-        rollBackQuietly(connection);
-      }
-    }
-    // The session is inside its own transaction: run the probe on a connection of its own.
-    try (DuckDBConnection spare = engine.connect()) {
-      execute(spare, "BEGIN TRANSACTION");
-      try {
-        return schemaOfRun(session, spare, sql, parameters);
-      } finally {
-        execute(spare, "ROLLBACK");
-      }
-    }
+  /** Runs the statement in a transaction that is rolled back: its effects never stay (see UnitOfWork#rolledBack). */
+  private Schema schemaByRolledBackRun(Session session, UnitOfWork work, String sql, List<Object> parameters)
+      throws SQLException {
+    return work.rolledBack(connection -> schemaOfRun(session, connection, sql, parameters));
   }
 
   /**
@@ -260,30 +262,6 @@ public final class StatementPlanner {
         throw watch.exceeded(e);
       }
       throw e;
-    }
-  }
-
-  /** Ends the probe's transaction; a failure means none is open any more (the probe's error handling ended it). */
-  private static void rollBackQuietly(DuckDBConnection connection) {
-    try {
-      execute(connection, "ROLLBACK");
-    } catch (SQLException noTransaction) {
-      // Nothing to roll back.
-    }
-  }
-
-  private static boolean tryBegin(DuckDBConnection connection) {
-    try {
-      execute(connection, "BEGIN TRANSACTION");
-      return true;
-    } catch (SQLException alreadyInTransaction) {
-      return false;
-    }
-  }
-
-  private static void execute(DuckDBConnection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sql);
     }
   }
 }

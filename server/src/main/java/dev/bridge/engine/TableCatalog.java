@@ -3,7 +3,6 @@ package dev.bridge.engine;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +26,8 @@ public final class TableCatalog {
       ORDER BY t.database_name, t.schema_name, t.name, c.column_index
       """;
 
-  private final Duration busyWait;
 
-  public TableCatalog(Duration busyWait) {
-    this.busyWait = busyWait;
+  public TableCatalog() {
   }
 
   public record Column(String name, String type, boolean nullable) {}
@@ -48,8 +45,8 @@ public final class TableCatalog {
   }
 
   private List<Table> query(Session session, String schema, String name) {
-    try (ConnectionLease lease = session.lease(busyWait);
-         PreparedStatement statement = lease.connection().prepareStatement(QUERY)) {
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT);
+         PreparedStatement statement = work.connection().prepareStatement(QUERY)) {
       statement.setString(1, schema);
       statement.setString(2, schema);
       statement.setString(3, name);

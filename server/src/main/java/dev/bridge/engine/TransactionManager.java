@@ -1,7 +1,5 @@
 package dev.bridge.engine;
 
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -22,16 +20,11 @@ public final class TransactionManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionManager.class);
 
   private final Map<String, OpenTransaction> open = new ConcurrentHashMap<>();
-  private final Duration busyWait;
   private final Duration idleTimeout;
-  private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "bridge-transaction-reaper");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService reaper =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-transaction-reaper"));
 
-  public TransactionManager(Duration busyWait, Duration idleTimeout) {
-    this.busyWait = busyWait;
+  public TransactionManager(Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
     long periodMillis = Math.max(50, Math.min(1_000, idleTimeout.toMillis() / 4));
     reaper.scheduleWithFixedDelay(this::rollBackIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
@@ -44,16 +37,10 @@ public final class TransactionManager implements AutoCloseable {
 
   /** Opens a transaction on the session's connection and returns its id. */
   public String begin(Session session) {
-    if (session.inTransaction()) {
-      throw new EngineException(ErrorKind.FAILED_PRECONDITION, "session " + session.id() + " already has an open"
-          + " transaction; commit or roll it back first (DuckDB has no nested transactions)");
-    }
     // The session's own connection, waiting for it if a result still streams on it: a spare connection would be
     // closed with the transaction in it, and the statements that follow would run outside any transaction.
-    try (ConnectionLease lease = session.leaseOwnConnection(busyWait)) {
-      // A reader's transaction is read-only in DuckDB too, like its single queries (StatementExecutor).
-      execute(lease, session.principal().role().mayWrite() ? "BEGIN TRANSACTION" : "BEGIN TRANSACTION READ ONLY");
-      session.setInTransaction(true);
+    try (UnitOfWork work = session.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT)) {
+      work.beginSessionTransaction();
     }
     String id = UUID.randomUUID().toString();
     open.put(id, new OpenTransaction(id, session));
@@ -73,18 +60,11 @@ public final class TransactionManager implements AutoCloseable {
   /** Commits or rolls back; the id is finished either way. A failed commit (a write conflict) rolls back. */
   public void end(Session session, String id, boolean commit) {
     OpenTransaction transaction = find(session, id);
-    try (ConnectionLease lease = session.lease(busyWait)) {
+    try (UnitOfWork work = session.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT)) {
       if (!open.remove(id, transaction)) {
         throw unknown(id);
       }
-      try {
-        execute(lease, commit ? "COMMIT" : "ROLLBACK");
-      } catch (EngineException e) {
-        rollBackQuietly(lease);
-        throw e;
-      } finally {
-        session.setInTransaction(false);
-      }
+      work.endSessionTransaction(commit);
     }
   }
 
@@ -118,29 +98,12 @@ public final class TransactionManager implements AutoCloseable {
 
   private void rollBackAbandoned(OpenTransaction transaction) {
     Session session = transaction.session();
-    try (ConnectionLease lease = session.lease(Duration.ZERO)) {
-      rollBackQuietly(lease);
-      session.setInTransaction(false);
+    try (UnitOfWork work = session.workIfIdle()) {
+      work.abandonSessionTransaction();
       log.info("rolled back transaction {} of session {} after {} idle", transaction.id(), session.id(), idleTimeout);
     } catch (EngineException busy) {
       // A statement of the transaction is still running: it is not abandoned; look again next round.
       open.putIfAbsent(transaction.id(), transaction);
-    }
-  }
-
-  private static void rollBackQuietly(ConnectionLease lease) {
-    try (Statement statement = lease.connection().createStatement()) {
-      statement.execute("ROLLBACK");
-    } catch (SQLException ignored) {
-      // Nothing left to roll back: DuckDB ended the transaction already.
-    }
-  }
-
-  private static void execute(ConnectionLease lease, String sql) {
-    try (Statement statement = lease.connection().createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw DuckDbErrors.translate(e);
     }
   }
 

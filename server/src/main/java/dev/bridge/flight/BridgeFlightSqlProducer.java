@@ -107,12 +107,12 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.statements = new StatementCommands(executor, new TicketStore(sessions.config().ticketTtl()), allocator,
         batchRows, telemetry);
     this.allocator = allocator;
-    CatalogReader catalog = new CatalogReader(sessions.config().busyWait());
+    CatalogReader catalog = new CatalogReader();
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
         sessions.config().transactionIdleTimeout());
     this.sessionOptions = new SessionOptions(catalog, executor.timeouts());
-    this.pathFlights = new PathFlights(catalog, new TableCatalog(sessions.config().busyWait()), executor, statements);
+    this.pathFlights = new PathFlights(catalog, new TableCatalog(), executor, statements);
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------

@@ -1,12 +1,13 @@
 package dev.bridge.ingest;
 
 import dev.bridge.auth.StatementRoles;
-import dev.bridge.engine.ConnectionLease;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.Session;
+import dev.bridge.engine.TableName;
+import dev.bridge.engine.UnitOfWork;
+import dev.bridge.engine.Writes;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.UUID;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
@@ -27,14 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArrowIngest {
   private static final Logger log = LoggerFactory.getLogger(ArrowIngest.class);
-  private static final String IN_TRANSACTION_ERROR = "within a transaction";
 
   private final BufferAllocator allocator;
-  private final Duration busyWait;
 
-  public ArrowIngest(BufferAllocator allocator, Duration busyWait) {
+  public ArrowIngest(BufferAllocator allocator) {
     this.allocator = allocator;
-    this.busyWait = busyWait;
   }
 
   /**
@@ -44,26 +42,26 @@ public final class ArrowIngest {
   public long ingest(Session session, IngestTarget target, IngestMode mode, ArrowReader source) {
     StatementRoles.requireWrite(session.principal(), "ingest data into tables");
     // A temporary table belongs to the connection that creates it: never let it land on a spare connection.
-    ConnectionLease lease = target.temporary() ? session.leaseOwnConnection(busyWait) : session.lease(busyWait);
-    try (lease; ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
-      DuckDBConnection connection = lease.connection();
-      boolean ownTransaction = beginUnlessInTransaction(session, connection);
+    UnitOfWork work = target.temporary() ? session.workOnOwnConnection(UnitOfWork.Mode.ATOMIC)
+        : session.work(UnitOfWork.Mode.ATOMIC);
+    try (work; ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+      DuckDBConnection connection = work.connection();
       CountingReader counted = new CountingReader(source);
       String view = "bridge_ingest_" + UUID.randomUUID().toString().replace("-", "");
       try {
+        TableName table = resolve(connection, target);
         Data.exportArrayStream(allocator, counted, stream);
         connection.registerArrowStream(view, stream);
-        new IngestStatements(connection, resolve(connection, target), view).write(mode);
+        new IngestStatements(connection, table, view).write(mode);
         execute(connection, "DROP VIEW " + view);
-        if (ownTransaction) {
-          execute(connection, "COMMIT");
-        }
+        work.wrote(Writes.of(table));
+        work.commit();
         return counted.rows();
       } catch (SQLException e) {
-        abort(connection, ownTransaction, view, target, e);
+        abort(connection, work, view, target, e);
         throw DuckDbErrors.translate(e);
       } catch (RuntimeException e) {
-        abort(connection, ownTransaction, view, target, e);
+        abort(connection, work, view, target, e);
         throw e;
       } finally {
         releaseUnconsumed(stream);
@@ -71,28 +69,9 @@ public final class ArrowIngest {
     }
   }
 
-  /**
-   * Starts the ingest's own transaction, or joins the session's: one opened with BeginTransaction, or with SQL
-   * {@code BEGIN}, which DuckDB's JDBC driver does not report and which only shows as a refused second BEGIN.
-   */
-  private static boolean beginUnlessInTransaction(Session session, DuckDBConnection connection) {
-    if (session.inTransaction()) {
-      return false;
-    }
-    try {
-      execute(connection, "BEGIN TRANSACTION");
-      return true;
-    } catch (SQLException e) {
-      if (e.getMessage() != null && e.getMessage().contains(IN_TRANSACTION_ERROR)) {
-        return false;
-      }
-      throw DuckDbErrors.translate(e);
-    }
-  }
-
   private static TableName resolve(DuckDBConnection connection, IngestTarget target) throws SQLException {
     if (target.temporary()) {
-      return new TableName(IngestTarget.TEMP_CATALOG, IngestTarget.TEMP_SCHEMA, target.name(), true);
+      return TableName.temporary(target.name());
     }
     try (Statement statement = connection.createStatement();
          var rs = statement.executeQuery("SELECT current_database(), current_schema()")) {
@@ -100,20 +79,26 @@ public final class ArrowIngest {
       String catalog = target.catalog().isEmpty() ? rs.getString(1) : target.catalog();
       String schema = !target.schema().isEmpty() ? target.schema()
           : target.catalog().isEmpty() ? rs.getString(2) : "main";
-      return new TableName(catalog, schema, target.name(), false);
+      return new TableName(catalog, schema, target.name());
     }
   }
 
-  /** Undoes what the ingest did: its own transaction is rolled back; a joined one only loses the view. */
-  private static void abort(DuckDBConnection connection, boolean ownTransaction, String view, IngestTarget target,
+  /**
+   * Undoes what the ingest did: its own transaction is rolled back when the work closes; a joined one only loses the
+   * view.
+   */
+  private static void abort(DuckDBConnection connection, UnitOfWork work, String view, IngestTarget target,
       Exception cause) {
-    try {
-      execute(connection, ownTransaction ? "ROLLBACK" : "DROP VIEW IF EXISTS " + view);
-    } catch (SQLException ignored) {
-      // DuckDB ended or aborted the transaction already; the failure being reported is the first one.
+    boolean joined = work.inSessionTransaction();
+    if (joined) {
+      try {
+        execute(connection, "DROP VIEW IF EXISTS " + view);
+      } catch (SQLException ignored) {
+        // DuckDB aborted the transaction already; the failure being reported is the first one.
+      }
     }
     log.info("ingest into {} failed; {}: {}", target.name(),
-        ownTransaction ? "rolled back" : "the session's transaction is left to its client", cause.getMessage());
+        joined ? "the session's transaction is left to its client" : "rolled back", cause.getMessage());
   }
 
   /** DuckDB releases the stream once it has scanned it; one it never scanned (an early failure) is released here. */

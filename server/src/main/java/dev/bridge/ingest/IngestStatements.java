@@ -3,6 +3,7 @@ package dev.bridge.ingest;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.SqlIdentifiers;
+import dev.bridge.engine.TableName;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,14 +1,15 @@
 package dev.bridge.ingest;
 
 import dev.bridge.engine.EngineException;
+import dev.bridge.engine.TableName;
 
 /**
  * The table an ingest writes. Empty catalog and schema mean the session's current ones. A temporary table lives in
  * DuckDB's {@code temp.main} and is dropped when the session ends, so it takes no other catalog or schema.
  */
 public record IngestTarget(String catalog, String schema, String name, boolean temporary) {
-  static final String TEMP_CATALOG = "temp";
-  static final String TEMP_SCHEMA = "main";
+  static final String TEMP_CATALOG = TableName.TEMP_CATALOG;
+  static final String TEMP_SCHEMA = TableName.TEMP_SCHEMA;
 
   public IngestTarget {
     catalog = catalog == null ? "" : catalog;

@@ -54,7 +54,7 @@ public final class RestHandler extends Handler.Abstract {
     this.queryRequests = new QueryRequests(config);
     this.health = new HealthRoute(engine, sessionManager, allocator);
     this.query = new QueryRoute(queryRequests, sessions, executor, telemetry);
-    this.tables = new TableRoutes(sessions, new TableCatalog(sessionManager.config().busyWait()));
+    this.tables = new TableRoutes(sessions, new TableCatalog());
     this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);
     this.metrics = new MetricsRoute(telemetry.metrics());
     this.operations = new OperationsRoutes(telemetry.running(), sessionManager);

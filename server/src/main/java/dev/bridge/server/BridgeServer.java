@@ -100,11 +100,9 @@ public final class BridgeServer implements AutoCloseable {
     // A Flight call's client went away when its gRPC context is cancelled; an HTTP request (no gRPC context) never
     // reports it here, and waits its queue_timeout at most.
     StatementQueue queue = new StatementQueue(config.limits(), () -> Context.current().isCancelled());
-    StatementExecutor statements =
-        new StatementExecutor(engine, allocator, config.sessions().busyWait(), timeouts, queue);
-    TransactionManager transactions =
-        new TransactionManager(config.sessions().busyWait(), config.sessions().transactionIdleTimeout());
-    ArrowIngest ingest = new ArrowIngest(allocator, config.sessions().busyWait());
+    StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue);
+    TransactionManager transactions = new TransactionManager(config.sessions().transactionIdleTimeout());
+    ArrowIngest ingest = new ArrowIngest(allocator);
     Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
         config.queryLog());
     telemetry.metrics().watch(queue);

@@ -36,7 +36,8 @@ class StatementQueueTest {
   }
 
   private Session session(String user) {
-    Session session = new Session("s" + sessions.size(), new Principal(user, Role.READER), engine);
+    Session session = new Session("s" + sessions.size(), new Principal(user, Role.READER), engine,
+        () -> Duration.ofSeconds(1));
     sessions.add(session);
     return session;
   }
@@ -86,7 +87,9 @@ class StatementQueueTest {
       assertThat(stream.lane()).isEqualTo(StatementQueue.Lane.MAIN);
       assertThat(second.lane()).isEqualTo(StatementQueue.Lane.UNQUEUED);
       Session inTransaction = session("dave");
-      inTransaction.setInTransaction(true);
+      try (UnitOfWork work = inTransaction.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT)) {
+        work.beginSessionTransaction();
+      }
       try (StatementQueue.Permit permit = queue.admit(inTransaction, () -> false)) {
         assertThat(permit.lane()).isEqualTo(StatementQueue.Lane.UNQUEUED);
       }

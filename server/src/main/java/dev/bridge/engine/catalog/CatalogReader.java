@@ -1,6 +1,6 @@
 package dev.bridge.engine.catalog;
 
-import dev.bridge.engine.ConnectionLease;
+import dev.bridge.engine.UnitOfWork;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.Session;
@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +21,8 @@ import java.util.Set;
  * SQL (and JDBC) metadata result sets; see {@link CatalogSql}.
  */
 public final class CatalogReader {
-  private final Duration busyWait;
 
-  public CatalogReader(Duration busyWait) {
-    this.busyWait = busyWait;
+  public CatalogReader() {
   }
 
   public List<List<Object>> catalogs(Session session) {
@@ -145,10 +142,11 @@ public final class CatalogReader {
     String target = schema == null && catalog != null
         ? SqlIdentifiers.quote(catalog)
         : SqlIdentifiers.quote(catalog == null ? current.catalog() : catalog) + "." + SqlIdentifiers.quote(schema);
-    try (ConnectionLease lease = session.lease(busyWait);
-         PreparedStatement statement = lease.connection().prepareStatement("USE " + target)) {
+    // USE must change the session's own connection: on a spare one it would be lost with it.
+    try (UnitOfWork work = session.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT);
+         PreparedStatement statement = work.connection().prepareStatement("USE " + target)) {
       statement.execute();
-      session.currentSchemaChanged(lease);
+      session.currentSchemaChanged(work);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
@@ -200,8 +198,8 @@ public final class CatalogReader {
   }
 
   private List<List<Object>> rows(Session session, String sql, Object... parameters) {
-    try (ConnectionLease lease = session.lease(busyWait);
-         PreparedStatement statement = lease.connection().prepareStatement(sql)) {
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT);
+         PreparedStatement statement = work.connection().prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         statement.setObject(i + 1, parameters[i]);
       }

@@ -1,0 +1,51 @@
+package dev.bridge.engine;
+
+import java.util.Locale;
+
+/**
+ * A fully resolved table: catalog, schema and name as the client or DuckDB spelled them. DuckDB matches identifiers
+ * without regard to case, so two names that differ only in case are the same table ({@link #equals} agrees).
+ * A temporary table lives in DuckDB's {@code temp} catalog.
+ */
+public record TableName(String catalog, String schema, String name) {
+  public static final String TEMP_CATALOG = "temp";
+  public static final String TEMP_SCHEMA = "main";
+
+  public TableName {
+    if (catalog == null || schema == null || name == null) {
+      throw new IllegalArgumentException("a table name has a catalog, a schema and a name");
+    }
+  }
+
+  public static TableName temporary(String name) {
+    return new TableName(TEMP_CATALOG, TEMP_SCHEMA, name);
+  }
+
+  public boolean temporary() {
+    return catalog.equalsIgnoreCase(TEMP_CATALOG);
+  }
+
+  /** The quoted name for SQL; a temporary table is named alone, DuckDB places it in {@code temp.main}. */
+  public String sql() {
+    return temporary() ? SqlIdentifiers.quote(name)
+        : SqlIdentifiers.quote(catalog) + "." + SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(name);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof TableName that && catalog.equalsIgnoreCase(that.catalog)
+        && schema.equalsIgnoreCase(that.schema) && name.equalsIgnoreCase(that.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return (catalog.toLowerCase(Locale.ROOT) + '\0' + schema.toLowerCase(Locale.ROOT) + '\0'
+        + name.toLowerCase(Locale.ROOT)).hashCode();
+  }
+
+  /** The name for messages. */
+  @Override
+  public String toString() {
+    return catalog + "." + schema + "." + name;
+  }
+}
