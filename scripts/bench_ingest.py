@@ -167,6 +167,9 @@ def main():
                              "conf/bridge.yaml) and the in-process run alike; with the JVM it bounds the server's RSS")
     parser.add_argument("--runs", type=int, default=3, help="timed rounds (one run of each path), after one untimed round")
     parser.add_argument("--results", help="append one JSON line per path (section ingest) to this file")
+    parser.add_argument("--bridge", default=str(ROOT / "scripts" / "bridge"),
+                        help="the bridge launcher whose jar serves (another build's scripts/bridge: before/after)")
+    parser.add_argument("--label", default="", help="a label for this build in the output and the JSON lines")
     args = parser.parse_args()
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -180,7 +183,7 @@ def main():
     config = work / "bridge.yaml"
     config.write_text(f"database:\n  memory_limit: \"{args.memory_limit}\"\n")
     # Started as an operator would, through scripts/bridge: its JVM and malloc settings are part of the footprint.
-    server = BridgeProcess(str(work / "server.duckdb"), ["--config", str(config)], launcher=[str(ROOT / "scripts" / "bridge")])
+    server = BridgeProcess(str(work / "server.duckdb"), ["--config", str(config)], launcher=[args.bridge])
     names = {"inprocess": "java_inprocess_duckdb", "pyarrow": "pyarrow_doput_flightsql_ingest",
              "flightsql": "java_flightsql_executeIngest", "upload": "java_bridge_BulkIngestUpload"}
     java = JavaRuns(["java", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", args.classpath,
@@ -231,6 +234,8 @@ def main():
         line = {"section": "ingest", "case": name, "rows": args.rows, "seconds": round(seconds, 3),
                 "rows_per_s": round(args.rows / seconds), "runs": args.runs, "vs_inprocess": round(ratio, 3),
                 "run_seconds": [round(rnd[path][1], 3) for rnd in rounds]}
+        if args.label:
+            line["build"] = args.label
         if timeline:
             line["peak_rss_mb"] = round(timeline.peak / 2**20)
         lines.append(line)

@@ -9,6 +9,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.bridge.auth.AuthEvents.Rejection;
 import dev.bridge.config.AuthConfig.ExternalJwtConfig;
 import dev.bridge.config.ConfigException;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,12 @@
 package dev.bridge.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.DuckDbStatements;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
+import dev.bridge.identity.Principal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +33,7 @@ import java.util.Set;
  *   <li>An admin may run everything.</li>
  * </ul>
  */
-public final class StatementRoles {
+public final class StatementRoles implements AccessPolicy {
   private static final String SETTING_SCOPE = "SELECT scope FROM duckdb_settings() WHERE name = ?";
   private static final Set<String> ADMIN_OPERATORS = Set.of("LOGICAL_ATTACH", "LOGICAL_DETACH", "LOGICAL_LOAD",
       "LOGICAL_UPDATE_EXTENSIONS", "LOGICAL_EXPORT");
@@ -39,10 +41,11 @@ public final class StatementRoles {
   /** DuckDB could plan the statement but cannot serialize its plan: says nothing about the statement itself. */
   private static final Set<String> UNSERIALIZABLE = Set.of("not implemented", "invalid input");
 
-  private StatementRoles() {}
+  /** Role rules hold no state: one policy serves the whole server. */
+  public StatementRoles() {}
 
-  /** Throws PERMISSION_DENIED when {@code principal} may not run {@code sql}; {@code connection} classifies it. */
-  public static void check(Principal principal, Connection connection, String sql) {
+  @Override
+  public void checkStatement(Principal principal, Connection connection, String sql) {
     switch (principal.role()) {
       case ADMIN -> { }
       case WRITER -> requireNoAdminOperator(principal, connection, sql);
@@ -55,8 +58,8 @@ public final class StatementRoles {
     }
   }
 
-  /** Throws PERMISSION_DENIED unless {@code principal} may change data (ingest). */
-  public static void requireWrite(Principal principal, String what) {
+  @Override
+  public void checkWrite(Principal principal, String what) {
     if (!principal.role().mayWrite()) {
       throw denied(principal, what);
     }

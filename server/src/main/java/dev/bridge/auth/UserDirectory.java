@@ -1,7 +1,9 @@
 package dev.bridge.auth;
 
-import dev.bridge.config.AuthConfig;
 import dev.bridge.config.AuthConfig.UserConfig;
+import dev.bridge.config.AuthConfig;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;

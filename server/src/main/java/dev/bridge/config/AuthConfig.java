@@ -1,7 +1,7 @@
 package dev.bridge.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.bridge.auth.Role;
+import dev.bridge.identity.Role;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

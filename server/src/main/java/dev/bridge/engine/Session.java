@@ -1,6 +1,6 @@
 package dev.bridge.engine;
 
-import dev.bridge.auth.Principal;
+import dev.bridge.identity.Principal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;

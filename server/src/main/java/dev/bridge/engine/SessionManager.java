@@ -1,7 +1,7 @@
 package dev.bridge.engine;
 
-import dev.bridge.auth.Principal;
 import dev.bridge.config.SessionConfig;
+import dev.bridge.identity.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +47,6 @@ public final class SessionManager implements AutoCloseable {
   private synchronized void scheduleEviction() {
     long periodMillis = Math.max(1_000, config.idleTimeout().toMillis() / 4);
     eviction = evictor.scheduleWithFixedDelay(this::evictIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-  }
-
-  /** The session for {@code key}, created when it has none, for a caller without authentication. */
-  public Session session(String key) {
-    return session(key, Principal.ANONYMOUS);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.bridge.engine;
 
-import dev.bridge.auth.StatementRoles;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -16,12 +15,15 @@ public final class StatementExecutor {
   private final BufferAllocator allocator;
   private final QueryTimeouts timeouts;
   private final StatementQueue queue;
+  private final AccessPolicy access;
 
-  public StatementExecutor(BufferAllocator allocator, QueryTimeouts timeouts, StatementQueue queue) {
+  public StatementExecutor(BufferAllocator allocator, QueryTimeouts timeouts, StatementQueue queue,
+      AccessPolicy access) {
     this.planner = new StatementPlanner(allocator, timeouts);
     this.allocator = allocator;
     this.timeouts = timeouts;
     this.queue = queue;
+    this.access = access;
   }
 
   public QueryTimeouts timeouts() {
@@ -31,7 +33,7 @@ public final class StatementExecutor {
   /** Plans {@code sql} once the session's role is allowed to run it (checked before DuckDB prepares anything). */
   public StatementPlan plan(Session session, String sql) {
     try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
-      StatementRoles.check(session.principal(), work.connection(), sql);
+      access.checkStatement(session.principal(), work.connection(), sql);
       StatementPlan plan = planner.plan(session, work, sql, session.planCache(work), session.reusableStatements(work));
       if (plan.effects().severalStatements()) {
         // Preparing the text ran all its statements but the last: their writes are done.

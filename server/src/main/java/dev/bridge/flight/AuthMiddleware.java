@@ -1,8 +1,8 @@
 package dev.bridge.flight;
 
 import dev.bridge.auth.Authenticator;
-import dev.bridge.auth.Principal;
 import dev.bridge.engine.EngineException;
+import dev.bridge.identity.Principal;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallInfo;
 import org.apache.arrow.flight.CallStatus;

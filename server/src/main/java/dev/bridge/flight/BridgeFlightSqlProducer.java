@@ -5,7 +5,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.bridge.config.SessionConfig;
-import dev.bridge.auth.Principal;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.PreparedQuery;
@@ -14,11 +13,12 @@ import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.TableCatalog;
+import dev.bridge.engine.TransactionManager;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.metadata.CatalogMetadata;
 import dev.bridge.flight.metadata.SqlInfoAudience;
 import dev.bridge.flight.metadata.SqlInfos;
-import dev.bridge.engine.TransactionManager;
+import dev.bridge.identity.Principal;
 import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.ingest.CountingReader;
 import dev.bridge.ingest.IngestMode;
@@ -46,8 +46,8 @@ import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.SetSessionOptionsRequest;
 import org.apache.arrow.flight.SetSessionOptionsResult;
 import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.flight.sql.FlightSqlProducer;
 import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
+import org.apache.arrow.flight.sql.FlightSqlProducer;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginSavepointRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginSavepointResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionRequest;
@@ -98,7 +98,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final PathFlights pathFlights;
 
   public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
-      ArrowIngest ingest, BufferAllocator allocator, int batchRows, Telemetry telemetry) {
+      ArrowIngest ingest, CatalogReader catalog, TableCatalog tables, BufferAllocator allocator, int batchRows,
+      Telemetry telemetry) {
     this.sessions = sessions;
     this.executor = executor;
     this.transactions = transactions;
@@ -107,12 +108,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.statements = new StatementCommands(executor, new TicketStore(sessions.config().ticketTtl()), allocator,
         batchRows, telemetry);
     this.allocator = allocator;
-    CatalogReader catalog = new CatalogReader();
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
         sessions.config().transactionIdleTimeout());
     this.sessionOptions = new SessionOptions(catalog, executor.timeouts());
-    this.pathFlights = new PathFlights(catalog, new TableCatalog(), executor, statements);
+    this.pathFlights = new PathFlights(catalog, tables, executor, statements);
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------

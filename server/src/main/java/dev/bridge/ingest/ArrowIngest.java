@@ -1,6 +1,6 @@
 package dev.bridge.ingest;
 
-import dev.bridge.auth.StatementRoles;
+import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.TableName;
@@ -12,7 +12,6 @@ import java.util.UUID;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,33 +29,36 @@ public final class ArrowIngest {
   private static final Logger log = LoggerFactory.getLogger(ArrowIngest.class);
 
   private final BufferAllocator allocator;
+  private final AccessPolicy access;
 
-  public ArrowIngest(BufferAllocator allocator) {
+  public ArrowIngest(BufferAllocator allocator, AccessPolicy access) {
     this.allocator = allocator;
+    this.access = access;
   }
 
   /**
    * Writes every batch of {@code source} into {@code target} as {@code mode} says and returns the number of rows
-   * written. The source is read to its end (or its first error) and closed.
+   * written. The source is read to its end (or its first error) and closed. The door that received the stream
+   * wraps it in its {@link CountingReader} (which validates each batch once and counts what the door reports), and
+   * the ingest reads through that same reader.
    */
-  public long ingest(Session session, IngestTarget target, IngestMode mode, ArrowReader source) {
-    StatementRoles.requireWrite(session.principal(), "ingest data into tables");
+  public long ingest(Session session, IngestTarget target, IngestMode mode, CountingReader source) {
+    access.checkWrite(session.principal(), "ingest data into tables");
     // A temporary table belongs to the connection that creates it: never let it land on a spare connection.
     UnitOfWork work = target.temporary() ? session.workOnOwnConnection(UnitOfWork.Mode.ATOMIC)
         : session.work(UnitOfWork.Mode.ATOMIC);
     try (work; ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       DuckDBConnection connection = work.connection();
-      CountingReader counted = new CountingReader(source);
       String view = "bridge_ingest_" + UUID.randomUUID().toString().replace("-", "");
       try {
         TableName table = resolve(connection, target);
-        Data.exportArrayStream(allocator, counted, stream);
+        Data.exportArrayStream(allocator, source, stream);
         connection.registerArrowStream(view, stream);
         new IngestStatements(connection, table, view).write(mode);
         execute(connection, "DROP VIEW " + view);
         work.wrote(Writes.of(table));
         work.commit();
-        return counted.rows();
+        return source.rows();
       } catch (SQLException e) {
         abort(connection, work, view, target, e);
         throw DuckDbErrors.translate(e);

@@ -1,8 +1,8 @@
 package dev.bridge.rest;
 
-import dev.bridge.auth.Principal;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
+import dev.bridge.identity.Principal;
 import java.util.UUID;
 import org.eclipse.jetty.server.Request;
 

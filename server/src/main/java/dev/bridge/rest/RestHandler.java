@@ -46,15 +46,15 @@ public final class RestHandler extends Handler.Abstract {
   private final Cors cors;
 
   public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
-      StatementExecutor executor, ArrowIngest arrowIngest, BufferAllocator allocator, Telemetry telemetry,
-      Authenticator authenticator) {
+      StatementExecutor executor, ArrowIngest arrowIngest, TableCatalog tableCatalog, BufferAllocator allocator,
+      Telemetry telemetry, Authenticator authenticator) {
     super(InvocationType.BLOCKING);
     this.authenticator = authenticator;
     RequestSessions sessions = new RequestSessions(sessionManager);
     this.queryRequests = new QueryRequests(config);
     this.health = new HealthRoute(engine, sessionManager, allocator);
     this.query = new QueryRoute(queryRequests, sessions, executor, telemetry);
-    this.tables = new TableRoutes(sessions, new TableCatalog());
+    this.tables = new TableRoutes(sessions, tableCatalog);
     this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);
     this.metrics = new MetricsRoute(telemetry.metrics());
     this.operations = new OperationsRoutes(telemetry.running(), sessionManager);

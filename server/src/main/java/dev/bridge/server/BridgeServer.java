@@ -1,9 +1,11 @@
 package dev.bridge.server;
 
 import dev.bridge.auth.Authenticator;
+import dev.bridge.auth.StatementRoles;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ConfigWatcher;
 import dev.bridge.datasets.DatasetRegistry;
+import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.QueryTimeouts;
@@ -11,7 +13,9 @@ import dev.bridge.engine.StatementQueue;
 import io.grpc.Context;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.TableCatalog;
 import dev.bridge.engine.TransactionManager;
+import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.BridgeFlightSqlProducer;
 import dev.bridge.flight.FlightTransport;
 import dev.bridge.ingest.ArrowIngest;
@@ -100,37 +104,32 @@ public final class BridgeServer implements AutoCloseable {
     // A Flight call's client went away when its gRPC context is cancelled; an HTTP request (no gRPC context) never
     // reports it here, and waits its queue_timeout at most.
     StatementQueue queue = new StatementQueue(config.limits(), () -> Context.current().isCancelled());
-    StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue);
+    AccessPolicy access = new StatementRoles();
+    StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue, access);
     TransactionManager transactions = new TransactionManager(config.sessions().transactionIdleTimeout());
-    ArrowIngest ingest = new ArrowIngest(allocator);
+    ArrowIngest ingest = new ArrowIngest(allocator, access);
     Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
         config.queryLog());
     telemetry.metrics().watch(queue);
     Authenticator authenticator = new Authenticator(config.auth(), telemetry.metrics()::authRejected);
+    // The catalog readers serve both doors: built once here, like every part the doors share.
+    CatalogReader catalog = new CatalogReader();
+    TableCatalog tables = new TableCatalog();
     BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
-        allocator, config.flight().batchRows(), telemetry);
+        catalog, tables, allocator, config.flight().batchRows(), telemetry);
     FlightTransport flight = null;
     try {
       flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator,
           telemetry.metrics());
-      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, allocator, telemetry,
-          authenticator);
+      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, tables, allocator,
+          telemetry, authenticator);
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
       return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, timeouts, queue, executor,
           producer, flight, http, rest, telemetry, authenticator);
     } catch (IOException | RuntimeException e) {
-      if (flight != null) {
-        shutdownQuietly(flight);
-      }
-      producer.close();
-      transactions.close();
-      timeouts.close();
-      sessions.close();
-      datasets.close();
-      engine.close();
-      executor.shutdownNow();
+      stop(null, flight, producer, transactions, timeouts, sessions, datasets, engine, executor);
       allocator.close();
       throw e;
     }
@@ -143,11 +142,6 @@ public final class BridgeServer implements AutoCloseable {
   /** The HTTP door's port, or -1 when it is disabled. */
   public int httpPort() {
     return http == null ? -1 : http.port();
-  }
-
-  /** Where the query timeouts are read from; {@link QueryTimeouts#update} applies new limits (reload). */
-  public QueryTimeouts queryTimeouts() {
-    return timeouts;
   }
 
   /** The statement queue: what runs and waits now ({@link StatementQueue#state}). */
@@ -213,22 +207,7 @@ public final class BridgeServer implements AutoCloseable {
       return;
     }
     closed = true;
-    if (http != null) {
-      http.stop();
-    }
-    shutdownQuietly(flight);
-    producer.close();
-    transactions.close();
-    timeouts.close();
-    sessions.close();
-    datasets.close();
-    engine.close();
-    executor.shutdown();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stop(http, flight, producer, transactions, timeouts, sessions, datasets, engine, executor);
     long leaked = allocator.getAllocatedMemory();
     long peak = allocator.getPeakMemoryAllocation();
     try {
@@ -240,9 +219,32 @@ public final class BridgeServer implements AutoCloseable {
     }
   }
 
-  private static void shutdownQuietly(FlightTransport flight) {
+  /**
+   * Stops the parts in the one safe order, doors first so no new call arrives, the engine last: the one shutdown
+   * both a failed start and {@link #close()} run. A part not started yet is null.
+   */
+  private static void stop(HttpTransport http, FlightTransport flight, BridgeFlightSqlProducer producer,
+      TransactionManager transactions, QueryTimeouts timeouts, SessionManager sessions, DatasetRegistry datasets,
+      DuckDbEngine engine, ExecutorService executor) {
+    if (http != null) {
+      http.stop();
+    }
     try {
-      flight.shutdown(SHUTDOWN_GRACE_MILLIS);
+      if (flight != null) {
+        flight.shutdown(SHUTDOWN_GRACE_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close();
+    transactions.close();
+    timeouts.close();
+    sessions.close();
+    datasets.close();
+    engine.close();
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bridge.auth.AuthEvents.Rejection;
-import dev.bridge.config.AuthConfig;
 import dev.bridge.config.AuthConfig.TokenConfig;
 import dev.bridge.config.AuthConfig.UserConfig;
+import dev.bridge.config.AuthConfig;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

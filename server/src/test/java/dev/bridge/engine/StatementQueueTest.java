@@ -3,10 +3,10 @@ package dev.bridge.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bridge.auth.Principal;
-import dev.bridge.auth.Role;
 import dev.bridge.config.DatabaseConfig;
 import dev.bridge.config.LimitsConfig;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,9 +3,9 @@ package dev.bridge.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bridge.auth.Principal;
-import dev.bridge.auth.Role;
 import dev.bridge.config.DatabaseConfig;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;

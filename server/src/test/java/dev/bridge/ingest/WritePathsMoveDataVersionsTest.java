@@ -3,8 +3,7 @@ package dev.bridge.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bridge.auth.Principal;
-import dev.bridge.auth.Role;
+import dev.bridge.auth.StatementRoles;
 import dev.bridge.config.DatabaseConfig;
 import dev.bridge.config.LimitsConfig;
 import dev.bridge.config.SessionConfig;
@@ -19,6 +18,8 @@ import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementQueue;
 import dev.bridge.engine.TableName;
 import dev.bridge.engine.TransactionManager;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -52,9 +53,9 @@ class WritePathsMoveDataVersionsTest {
     sessions = new SessionManager(engine, SessionConfig.DEFAULT);
     timeouts = new QueryTimeouts(LimitsConfig.DEFAULT);
     statements = new StatementExecutor(allocator, timeouts,
-        new StatementQueue(LimitsConfig.DEFAULT, () -> false));
+        new StatementQueue(LimitsConfig.DEFAULT, () -> false), new StatementRoles());
     transactions = new TransactionManager(Duration.ofMinutes(5));
-    ingest = new ArrowIngest(allocator);
+    ingest = new ArrowIngest(allocator, new StatementRoles());
     session = sessions.session("k", new Principal("w", Role.WRITER));
     versions = engine.dataVersions();
     update("CREATE TABLE t(i INTEGER)");
@@ -152,8 +153,8 @@ class WritePathsMoveDataVersionsTest {
   }
 
   /** A one-batch stream of {@code rows} INTEGER values. */
-  private ArrowReader batch(int rows) {
-    return new ArrowReader(allocator) {
+  private CountingReader batch(int rows) {
+    return new CountingReader(new ArrowReader(allocator) {
       private boolean sent;
 
       @Override
@@ -185,6 +186,6 @@ class WritePathsMoveDataVersionsTest {
         return new Schema(List.of(org.apache.arrow.vector.types.pojo.Field.nullable("i",
             new org.apache.arrow.vector.types.pojo.ArrowType.Int(32, true))));
       }
-    };
+    });
   }
 }

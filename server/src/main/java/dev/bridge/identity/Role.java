@@ -1,4 +1,4 @@
-package dev.bridge.auth;
+package dev.bridge.identity;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.bridge.auth;
+package dev.bridge.identity;
 
 /** Who a call runs as: a user name and its role. Without authentication every call is {@link #ANONYMOUS}. */
 public record Principal(String user, Role role) {

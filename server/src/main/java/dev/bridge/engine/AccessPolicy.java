@@ -1,0 +1,31 @@
+package dev.bridge.engine;
+
+import dev.bridge.identity.Principal;
+import java.sql.Connection;
+
+/**
+ * Whether a caller may do a kind of work. Declared here, where the work is done, and implemented above the engine
+ * (the role rules of {@code auth}), so the engine never depends on how users and roles are configured. Each kind of
+ * work is checked in one place: statements when they are planned ({@link StatementExecutor#plan}), ingest when it
+ * starts ({@code ArrowIngest}).
+ */
+public interface AccessPolicy {
+  /** Admits everything: a server without authentication, and tests of the engine alone. */
+  AccessPolicy ALLOW_ALL = new AccessPolicy() {
+    @Override
+    public void checkStatement(Principal principal, Connection connection, String sql) {}
+
+    @Override
+    public void checkWrite(Principal principal, String what) {}
+  };
+
+  /**
+   * Throws PERMISSION_DENIED when {@code principal} may not run {@code sql}; {@code connection} lets DuckDB classify
+   * the text. Called before DuckDB prepares it (preparing a text of several statements already runs all but the
+   * last).
+   */
+  void checkStatement(Principal principal, Connection connection, String sql);
+
+  /** Throws PERMISSION_DENIED unless {@code principal} may change table data; {@code what} names the work. */
+  void checkWrite(Principal principal, String what);
+}
