@@ -20,6 +20,9 @@ import java.util.Set;
  */
 public record StatementEffects(TransactionEffect transaction, Writes writes, boolean severalStatements) {
   public static final StatementEffects NONE = new StatementEffects(TransactionEffect.NONE, Writes.NONE, false);
+  /** What a text DuckDB would not describe may do: anything. */
+  private static final StatementEffects UNDESCRIBED =
+      new StatementEffects(TransactionEffect.UNKNOWN, Writes.UNKNOWN, true);
 
   /** How a text changes the session's transaction state. */
   public enum TransactionEffect {
@@ -52,14 +55,25 @@ public record StatementEffects(TransactionEffect transaction, Writes writes, boo
    * case, one parser call), else as {@link #of} finds ({@code INSERT ... RETURNING}, DML inside a CTE).
    */
   public static StatementEffects ofQuery(Connection connection, String sql) {
-    return DuckDbStatements.onlyQueries(connection, sql) ? NONE : of(connection, sql);
+    try {
+      return DuckDbStatements.onlyQueries(connection, sql) ? NONE : of(connection, sql);
+    } catch (EngineException refused) {
+      return UNDESCRIBED;
+    }
   }
 
   /** The effects of {@code sql}, planned on {@code connection} (its current catalog and schema resolve names). */
   public static StatementEffects of(Connection connection, String sql) {
-    JsonNode planned = DuckDbStatements.plan(connection, sql);
+    JsonNode planned;
+    try {
+      planned = DuckDbStatements.plan(connection, sql);
+    } catch (EngineException refused) {
+      // DuckDB runs nothing but ROLLBACK (or COMMIT) in a transaction a failed statement aborted, not even the
+      // describing query: the effects are unknown, and the unit of work asks DuckDB about the transaction after.
+      return UNDESCRIBED;
+    }
     if (planned.path("error").asBoolean(true)) {
-      return DuckDbStatements.onlyQueries(connection, sql) ? NONE : new StatementEffects(TransactionEffect.UNKNOWN, Writes.UNKNOWN, true);
+      return DuckDbStatements.onlyQueries(connection, sql) ? NONE : UNDESCRIBED;
     }
     TransactionEffect transaction = TransactionEffect.NONE;
     Set<TableName> tables = new HashSet<>();

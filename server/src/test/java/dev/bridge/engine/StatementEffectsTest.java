@@ -91,4 +91,17 @@ class StatementEffectsTest {
     assertThat(two.severalStatements()).isTrue();
     assertThat(two.writes().tables()).containsExactlyInAnyOrder(table("s", "u"), table("main", "t"));
   }
+
+  @Test
+  void aTextInAnAbortedTransactionIsUndescribedAndLeftToTheRunToTell() throws SQLException {
+    try (DuckDBConnection aborted = engine.connect()) {
+      aborted.createStatement().execute("BEGIN TRANSACTION");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> aborted.createStatement().execute("SELECT error('boom')")).isInstanceOf(SQLException.class);
+      StatementEffects rollback = StatementEffects.of(aborted, "ROLLBACK");
+      assertThat(rollback.transaction()).isEqualTo(TransactionEffect.UNKNOWN);
+      assertThat(rollback.writes().unknown()).isTrue();
+      aborted.createStatement().execute("ROLLBACK");
+    }
+  }
 }
