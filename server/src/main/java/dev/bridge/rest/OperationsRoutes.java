@@ -1,9 +1,9 @@
 package dev.bridge.rest;
 
-import dev.bridge.auth.Principal;
-import dev.bridge.auth.Role;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
 import dev.bridge.metrics.RunningStatements;
 import dev.bridge.metrics.Telemetry;
 import java.io.IOException;
