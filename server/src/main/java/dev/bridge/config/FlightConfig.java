@@ -9,9 +9,10 @@ public record FlightConfig(
     @JsonProperty("batch_rows") Integer batchRows,
     @JsonProperty("max_inbound_message_bytes") Integer maxInboundMessageBytes,
     @JsonProperty("max_header_list_bytes") Integer maxHeaderListBytes,
-    @JsonProperty("backpressure_threshold_bytes") Integer backpressureThresholdBytes) {
+    @JsonProperty("backpressure_threshold_bytes") Integer backpressureThresholdBytes,
+    @JsonProperty("compression") ResultCompression compression) {
 
-  public static final FlightConfig DEFAULT = new FlightConfig(null, null, null, null, null, null);
+  public static final FlightConfig DEFAULT = new FlightConfig(null, null, null, null, null, null, null);
 
   public FlightConfig {
     host = host == null ? "127.0.0.1" : host;
@@ -20,16 +21,17 @@ public record FlightConfig(
     maxInboundMessageBytes = maxInboundMessageBytes == null ? 256 * 1024 * 1024 : maxInboundMessageBytes;
     maxHeaderListBytes = maxHeaderListBytes == null ? 1024 * 1024 : maxHeaderListBytes;
     backpressureThresholdBytes = backpressureThresholdBytes == null ? 16 * 1024 * 1024 : backpressureThresholdBytes;
+    compression = compression == null ? ResultCompression.NONE : compression;
   }
 
   public FlightConfig withHost(String newHost) {
     return new FlightConfig(newHost, port, batchRows, maxInboundMessageBytes, maxHeaderListBytes,
-        backpressureThresholdBytes);
+        backpressureThresholdBytes, compression);
   }
 
   public FlightConfig withPort(int newPort) {
     return new FlightConfig(host, newPort, batchRows, maxInboundMessageBytes, maxHeaderListBytes,
-        backpressureThresholdBytes);
+        backpressureThresholdBytes, compression);
   }
 
   void validate() {

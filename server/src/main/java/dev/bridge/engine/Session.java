@@ -1,5 +1,6 @@
 package dev.bridge.engine;
 
+import dev.bridge.config.ResultCompression;
 import dev.bridge.identity.Principal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,6 +52,8 @@ public final class Session implements AutoCloseable {
   private final long openedAtMillis = System.currentTimeMillis();
   private volatile Duration queryTimeout;
   private volatile Duration queueWait = Duration.ZERO;
+  /** The result compression this session chose (Flight session option), or null for the call's or server's. */
+  private volatile ResultCompression resultCompression;
   private volatile boolean closed;
 
   Session(String id, Principal principal, DuckDbEngine engine, Supplier<Duration> busyWait) {
@@ -226,6 +229,15 @@ public final class Session implements AutoCloseable {
 
   public void setQueryTimeout(Duration timeout) {
     this.queryTimeout = timeout;
+  }
+
+  /** The compression this session asked for its results, if it chose one. */
+  public Optional<ResultCompression> resultCompression() {
+    return Optional.ofNullable(resultCompression);
+  }
+
+  public void setResultCompression(ResultCompression compression) {
+    this.resultCompression = compression;
   }
 
   public void touch() {

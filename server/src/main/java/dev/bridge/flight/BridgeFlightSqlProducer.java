@@ -15,6 +15,8 @@ import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.TableCatalog;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.flight.compression.CompressionHeader;
+import dev.bridge.flight.compression.StreamCompression;
 import dev.bridge.flight.metadata.CatalogMetadata;
 import dev.bridge.flight.metadata.SqlInfoAudience;
 import dev.bridge.flight.metadata.SqlInfos;
@@ -28,6 +30,7 @@ import dev.bridge.metrics.Protocol;
 import dev.bridge.metrics.QueryTrace;
 import dev.bridge.metrics.Telemetry;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
@@ -143,11 +146,22 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
         }));
   }
 
+  /**
+   * Every DoGet, in the compression the client chose ({@link StreamCompression}). A ticket that is SQL text rather
+   * than a packed protobuf {@code Any} runs that query in one round trip: planned exactly as GetFlightInfo plans a
+   * plain-SQL descriptor (roles, timeouts, query log, metrics), and its ticket redeemed at once.
+   */
   @Override
-  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+  public void getStream(CallContext context, Ticket ticket, ServerStreamListener flightListener) {
+    ServerStreamListener listener;
+    try {
+      listener = compressed(context, flightListener);
+    } catch (EngineException e) {
+      flightListener.error(FlightStatuses.toGrpc(e));
+      return;
+    }
     if (!isAny(ticket.getBytes())) {
-      listener.error(FlightStatuses.toGrpc(EngineException.invalidArgument(
-          "the ticket is not a Flight SQL ticket (a packed protobuf Any); use a ticket from GetFlightInfo")));
+      streamSqlTicket(context, ticket, listener);
       return;
     }
     if (PathFlights.isTicket(ticket)) {
@@ -155,6 +169,31 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       return;
     }
     FlightSqlProducer.super.getStream(context, ticket, listener);
+  }
+
+  private ServerStreamListener compressed(CallContext context, ServerStreamListener listener) {
+    return CompressionHeader.of(context)
+        .map(header -> header.compression().apply(listener,
+            header.compression().choose(header.requested(), session(context).resultCompression())))
+        .orElse(listener);
+  }
+
+  private void streamSqlTicket(CallContext context, Ticket ticket, ServerStreamListener listener) {
+    FlightDescriptor descriptor = FlightDescriptor.command(ticket.getBytes());
+    Optional<CommandStatementQuery> query = DescriptorCommands.plainSql(descriptor);
+    if (query.isEmpty()) {
+      listener.error(FlightStatuses.toGrpc(EngineException.invalidArgument("the ticket is neither a Flight SQL "
+          + "ticket (a packed protobuf Any from GetFlightInfo) nor SQL text (non-empty UTF-8)")));
+      return;
+    }
+    FlightInfo info;
+    try {
+      info = getFlightInfoStatement(query.get(), context, descriptor);
+    } catch (RuntimeException e) {
+      listener.error(e);
+      return;
+    }
+    FlightSqlProducer.super.getStream(context, info.getEndpoints().get(0).getTicket(), listener);
   }
 
   // ---- Statements ----------------------------------------------------------------------------------------------

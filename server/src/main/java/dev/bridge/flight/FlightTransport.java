@@ -3,6 +3,9 @@ package dev.bridge.flight;
 import dev.bridge.auth.Authenticator;
 import dev.bridge.config.FlightConfig;
 import dev.bridge.engine.SessionManager;
+import dev.bridge.flight.compression.CompressionHeader;
+import dev.bridge.flight.compression.GzipMessages;
+import dev.bridge.flight.compression.StreamCompression;
 import dev.bridge.metrics.BridgeMetrics;
 import dev.bridge.tls.ServerTls;
 import io.grpc.Attributes;
@@ -62,6 +65,8 @@ public final class FlightTransport implements AutoCloseable {
         new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
     middleware.add(
         new ServerInterceptorAdapter.KeyFactory<>(ClientAgentMiddleware.KEY, new ClientAgentMiddleware.Factory()));
+    middleware.add(new ServerInterceptorAdapter.KeyFactory<>(CompressionHeader.KEY,
+        new CompressionHeader.Factory(new StreamCompression(config.compression(), metrics::resultCompressed))));
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
     tls.ifPresent(identity -> builder.sslContext(identity.grpcContext()));
@@ -69,6 +74,7 @@ public final class FlightTransport implements AutoCloseable {
         .executor(executor)
         .maxInboundMessageSize(config.maxInboundMessageBytes())
         .maxInboundMetadataSize(config.maxHeaderListBytes())
+        .compressorRegistry(GzipMessages.registry(metrics::resultCompressed))
         .addService(ServerInterceptors.intercept(
             flightService(FlightGrpcUtils.createFlightService(allocator, producer, ServerAuthHandler.NO_OP, executor),
                 metrics),

@@ -1,10 +1,12 @@
 package dev.bridge.flight;
 
+import dev.bridge.config.ResultCompression;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.QueryTimeouts;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.engine.catalog.CurrentSchema;
+import dev.bridge.flight.compression.CompressionHeader;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Flight session options of a session: {@code catalog} and {@code schema}, its DuckDB connection's current
  * database and schema (the JDBC driver sets them from its {@code catalog} and {@code schema} URL properties), and
- * {@code query_timeout} (see {@link QueryTimeoutOption}; reading it answers the timeout in effect). Each
+ * {@code query_timeout} (see {@link QueryTimeoutOption}; reading it answers the timeout in effect), and
+ * {@code x-bridge-compression}, the compression of the session's results when a call does not choose (none, zstd,
+ * lz4 or gzip; see {@link dev.bridge.flight.compression.StreamCompression}). Each
  * option that cannot be set gets its own error in the result; the others are still applied.
  */
 final class SessionOptions {
@@ -56,6 +60,13 @@ final class SessionOptions {
         case QueryTimeoutOption.NAME -> option.getValue().acceptVisitor(QueryTimeoutOption.INSTANCE).ifPresentOrElse(
             session::setQueryTimeout,
             () -> errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE)));
+        case CompressionHeader.NAME -> {
+          try {
+            session.setResultCompression(ResultCompression.named(text));
+          } catch (IllegalArgumentException e) {
+            errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
+          }
+        }
         default -> errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_NAME));
       }
     }
@@ -74,6 +85,8 @@ final class SessionOptions {
     options.put(SCHEMA, SessionOptionValueFactory.makeSessionOptionValue(current.schema()));
     options.put(QueryTimeoutOption.NAME,
         SessionOptionValueFactory.makeSessionOptionValue(timeouts.timeoutOf(session).toString()));
+    session.resultCompression().ifPresent(compression -> options.put(CompressionHeader.NAME,
+        SessionOptionValueFactory.makeSessionOptionValue(compression.label())));
     return new GetSessionOptionsResult(options);
   }
 

@@ -1,6 +1,7 @@
 package dev.bridge.metrics;
 
 import dev.bridge.auth.AuthEvents;
+import dev.bridge.config.ResultCompression;
 
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.StatementQueue;
@@ -72,6 +73,9 @@ public final class BridgeMetrics {
       .help("Statements that left the statement queue without a place, by reason: timeout (limits.queue_timeout,"
           + " answered RESOURCE_EXHAUSTED / HTTP 503) or cancelled (the client went away while waiting)")
       .labelNames("reason").register(registry);
+  private final Counter compressionBytes = Counter.builder().name("bridge_flight_compression_bytes_total")
+      .help("Bytes of Flight results before and after compression, by codec (zstd and lz4: IPC body buffers; gzip:"
+          + " gRPC messages)").labelNames("codec", "stage").register(registry);
   private final Counter authRejected = Counter.builder().name("bridge_auth_rejected_total")
       .help("Calls refused because their credentials were missing or wrong").labelNames("reason")
       .register(registry);
@@ -129,6 +133,12 @@ public final class BridgeMetrics {
   /** A Flight result batch handed to the transport, without a copy or copied. */
   public void flightBatchWritten(boolean zeroCopy) {
     (zeroCopy ? zeroCopyBatches : copiedBatches).inc();
+  }
+
+  /** Bytes a result codec took in and gave out (one buffer or one gRPC message). */
+  public void resultCompressed(ResultCompression codec, long bytesBefore, long bytesAfter) {
+    compressionBytes.labelValues(codec.label(), "before").inc(bytesBefore);
+    compressionBytes.labelValues(codec.label(), "after").inc(bytesAfter);
   }
 
   /** The content type {@link #write} uses for a client that sent this Accept header (may be null). */
