@@ -19,6 +19,7 @@ import json
 import os
 import pathlib
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -28,7 +29,7 @@ import time
 import pyarrow.flight as flight
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-JAR = ROOT / "server" / "target" / "bridge.jar"
+JAR = pathlib.Path(os.environ.get("BRIDGE_JAR", ROOT / "server" / "target" / "bridge.jar"))
 OPENS = "--add-opens=java.base/java.nio=ALL-UNNAMED"
 LINEITEM = (ROOT / "scripts" / "lineitem.sql").read_text()
 QUERY = "SELECT * FROM lineitem"
@@ -86,6 +87,10 @@ def main():
     parser.add_argument("--passes", default="10gbit=3,1gbit=3,100mbit=1")
     parser.add_argument("--results")
     args = parser.parse_args()
+    # The servers and the JDBC client run in a temporary directory: a relative classpath entry means this one.
+    classpath = os.pathsep.join(os.path.abspath(entry) for entry in args.classpath.split(os.pathsep))
+    # Stopped from outside (SIGTERM), the servers are stopped too (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     links = [(rate, int(n)) for rate, n in (item.split("=") for item in args.passes.split(","))]
     rest = bench_rest()
     sh("ip link set lo up")
@@ -102,15 +107,21 @@ def main():
         peer, match = start([sys.executable, str(ROOT / "scripts" / "peer_flight_server.py"), str(args.rows)],
                             r"PORT (\d+)")
         peer_port = int(match.group(1))
-        jdbc = subprocess.Popen(["java", OPENS, "-Xmx1g", "-cp", args.classpath, "dev.bridge.bench.NetworkJdbcClient",
+        jdbc = subprocess.Popen(["java", OPENS, "-Xmx1g", "-cp", classpath, "dev.bridge.bench.NetworkJdbcClient",
                                  str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        while jdbc.stdout.readline().strip() != "READY":
-            pass
+        for line in jdbc.stdout:
+            if line.strip() == "READY":
+                break
+        else:
+            raise SystemExit("the JDBC client failed during its warm-up (its error is above)")
 
         def jdbc_pass(compression):
             jdbc.stdin.write(compression + "\n")
             jdbc.stdin.flush()
-            _, rows, seconds, cpu = jdbc.stdout.readline().split()
+            answer = jdbc.stdout.readline().split()
+            if not answer:
+                raise SystemExit("the JDBC client failed (its error is above)")
+            _, rows, seconds, cpu = answer
             return int(rows), float(cpu)
 
         def ndjson_pass(zstd):

@@ -88,6 +88,7 @@ public final class BenchReport {
     concurrency();
     memory();
     overload();
+    network();
   }
 
   // ---- sections -------------------------------------------------------------------------------------------------
@@ -345,6 +346,71 @@ public final class BenchReport {
     return results.stream()
         .filter(r -> section(r, "overload") && r.path("case").asText().equals(name) && r.path(field).isNumber())
         .map(r -> r.path(field).asDouble()).reduce(pick::applyAsDouble);
+  /** scripts/bench-network: the same table over shaped links, by client and compression (issue 19). */
+  private void network() throws IOException {
+    List<JsonNode> rows = section("network");
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<String> links = rows.stream().map(r -> r.path("link").asText()).distinct().toList();
+    JsonNode first = rows.get(0);
+    out.append("## Compression at link speeds (`scripts/bench-network`)\n\n")
+        .append("Server and clients in a private network namespace (`unshare -n`) whose loopback is shaped with ")
+        .append("`tc qdisc ... tbf rate R burst 1mb latency 200ms`; `SELECT *` of the ")
+        .append(String.format(Locale.ROOT, "%,d", first.path("rows").asLong()))
+        .append("-row lineitem table. Each case's seconds are the median of its passes, the cases alternated pass by ")
+        .append("pass; CPU seconds are per pass, the client's process and the server's. Measured ")
+        .append(first.path("date").asText()).append(", load ").append(first.path("load").asText())
+        .append(". pyarrow and the JDBC driver choose the codec with `x-bridge-compression`; the peer is ")
+        .append("`scripts/peer_flight_server.py` (pyarrow.flight + DuckDB, uncompressed).\n\n");
+    out.append("| goal | measured | |\n|---|---|---|\n");
+    goal("1 Gbit: pyarrow with the best codec ≥ 3× uncompressed", ratio(
+        Optional.of(Math.max(network("1gbit", "pyarrow, zstd").orElse(0.0), network("1gbit", "pyarrow, lz4")
+            .orElse(0.0))).filter(v -> v > 0), network("1gbit", "pyarrow, none")), r -> r >= 3, "%.2f×");
+    goal("100 Mbit: JDBC driver with gzip ≥ 2× uncompressed",
+        ratio(network("100mbit", "JDBC driver, gzip"), network("100mbit", "JDBC driver, none")), r -> r >= 2,
+        "%.2f×");
+    goal("10 Gbit: zstd (the slow links' recommendation) ≥ 0.95× none",
+        ratio(network("10gbit", "pyarrow, zstd"), network("10gbit", "pyarrow, none")), r -> r >= 0.95, "%.2f×");
+    goal("10 Gbit: the recommended setting (the fastest pyarrow case) ≥ 0.95× none",
+        ratio(links.contains("10gbit") ? Optional.of(rows.stream().filter(r -> r.path("link").asText()
+            .equals("10gbit") && r.path("case").asText().startsWith("pyarrow"))
+            .mapToDouble(r -> r.path("rows_per_s").asDouble()).max().orElse(0)) : Optional.empty(),
+            network("10gbit", "pyarrow, none")), r -> r >= 0.95, "%.2f×");
+    out.append('\n');
+    for (String link : links) {
+      Optional<Double> pyarrowNone = network(link, "pyarrow, none");
+      Optional<Double> jdbcNone = network(link, "JDBC driver, none");
+      out.append("**").append(link).append("**\n\n")
+          .append("| case | passes | seconds | rows/s | × same client uncompressed | client CPU s | server CPU s | ")
+          .append("MB on the wire |\n|---|---|---|---|---|---|---|---|\n");
+      for (JsonNode row : rows.stream().filter(r -> r.path("link").asText().equals(link)).toList()) {
+        String name = row.path("case").asText();
+        Optional<Double> base = name.startsWith("pyarrow") ? pyarrowNone : name.startsWith("JDBC") ? jdbcNone
+            : name.startsWith("REST") ? network(link, "REST NDJSON") : pyarrowNone;
+        out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %,.0f | %s | %s | %s | %s |%n", name,
+            row.path("passes").asInt(), row.path("seconds").asDouble(), row.path("rows_per_s").asDouble(),
+            base.map(b -> String.format(Locale.ROOT, "%.2f", row.path("rows_per_s").asDouble() / b)).orElse("-"),
+            row.path("client_cpu_seconds").asText("-"), row.path("server_cpu_seconds").asText("-"),
+            row.has("wire_mb") ? row.path("wire_mb").asText() : "-"));
+      }
+      out.append('\n');
+    }
+    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        .title("SELECT * over shaped links (millions of rows/s)").yAxisTitle("M rows/s").build();
+    for (String link : links) {
+      List<JsonNode> at = rows.stream().filter(r -> r.path("link").asText().equals(link)).toList();
+      chart.addSeries(link, at.stream().map(r -> r.path("case").asText()).toList(),
+          at.stream().map(r -> r.path("rows_per_s").asDouble() / 1e6).toList());
+    }
+    chart.getStyler().setXAxisLabelRotation(30);
+    chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+    chart("network", chart);
+  }
+
+  private Optional<Double> network(String link, String name) {
+    return results.stream().filter(r -> section(r, "network") && r.path("link").asText().equals(link)
+        && r.path("case").asText().equals(name)).findFirst().map(r -> r.path("rows_per_s").asDouble());
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------
