@@ -346,6 +346,8 @@ public final class BenchReport {
     return results.stream()
         .filter(r -> section(r, "overload") && r.path("case").asText().equals(name) && r.path(field).isNumber())
         .map(r -> r.path(field).asDouble()).reduce(pick::applyAsDouble);
+  }
+
   /** scripts/bench-network: the same table over shaped links, by client and compression (issue 19). */
   private void network() throws IOException {
     List<JsonNode> rows = section("network");
