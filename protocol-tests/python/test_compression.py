@@ -51,12 +51,10 @@ def test_incompressible_buffers_arrive_intact(bridge, client):
 
 
 def test_an_unknown_codec_is_invalid_argument_naming_the_accepted_ones(client):
-    with pytest.raises(flight.FlightError) as failure:
+    with pytest.raises(pa.ArrowInvalid) as failure:
         read(client, "SELECT 1", options("brotli"))
     assert "x-bridge-compression" in str(failure.value)
     assert "use zstd, lz4, gzip or none" in str(failure.value)
-    assert isinstance(failure.value, flight.FlightServerError) or "INVALID_ARGUMENT" in str(failure.value) \
-        or "InvalidArgument" in type(failure.value).__name__ or "Invalid" in str(failure.value)
 
 
 def test_a_client_that_goes_away_mid_stream_leaks_nothing(tmp_path):
@@ -123,12 +121,12 @@ def test_a_sql_ticket_that_changes_data_runs_once_and_streams_its_count(client):
 
 
 def test_a_sql_ticket_with_bad_sql_is_invalid_argument_with_duckdbs_message(client):
-    with pytest.raises(flight.FlightError) as failure:
+    with pytest.raises(pa.ArrowInvalid) as failure:
         client.do_get(flight.Ticket(b"SELEC 1")).read_all()
     assert "syntax error" in str(failure.value).lower()
 
 
 def test_a_ticket_that_is_neither_sql_nor_flight_sql_is_invalid_argument(client):
-    with pytest.raises(flight.FlightError) as failure:
+    with pytest.raises(pa.ArrowInvalid) as failure:
         client.do_get(flight.Ticket(b"\xff\xfe\x00garbage")).read_all()
     assert "neither a Flight SQL ticket" in str(failure.value)
