@@ -67,13 +67,6 @@ class CompressionTest {
   }
 
   @Test
-  void theJdbcDriverCannotReadZstdBodiesAndFailsTheQuery() {
-    // The driver 18.3.0 bundles no IPC codec (apache/arrow-java#926): docs/clients.md tells its users to use gzip.
-    assertThatThrownBy(() -> jdbcSum(server.jdbcUrl() + "&x-bridge-compression=zstd"))
-        .isInstanceOf(SQLException.class);
-  }
-
-  @Test
   void anUnknownCompressionIsInvalidArgumentNamingTheAcceptedOnes() throws Exception {
     assertThatThrownBy(() -> jdbcSum(server.jdbcUrl() + "&x-bridge-compression=brotli"))
         .isInstanceOf(SQLException.class)
