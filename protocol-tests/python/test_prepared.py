@@ -1,4 +1,7 @@
 """The prepared-statement protocol spoken by hand with pyarrow.flight, as the JDBC driver and ADBC speak it."""
+from datetime import date, datetime, time
+from decimal import Decimal
+
 import pyarrow as pa
 import pyarrow.flight as flight
 import pytest
@@ -131,6 +134,11 @@ def test_an_update_whose_parameter_duckdb_types_late_is_still_an_update(client):
     ("SELECT NOT ? AS v", pa.array([True], pa.bool_()), pa.bool_(), False),
     ("SELECT ? AS v", pa.array([b"\x01\x02"], pa.binary()), pa.binary(), b"\x01\x02"),
     ("SELECT ? IS NULL AS v", pa.array([None], pa.null()), pa.bool_(), True),
+    ("SELECT ? * 2 AS v", pa.array([Decimal("1.250")], pa.decimal128(10, 3)), pa.decimal128(14, 3), Decimal("2.500")),
+    ("SELECT ? + 1 AS v", pa.array([date(2024, 2, 28)], pa.date32()), pa.date32(), date(2024, 2, 29)),
+    ("SELECT ? AS v", pa.array([datetime(2024, 2, 29, 12, 30, 0, 123456)], pa.timestamp("us")), pa.timestamp("us"),
+     datetime(2024, 2, 29, 12, 30, 0, 123456)),
+    ("SELECT ? AS v", pa.array([time(12, 30, 1)], pa.time64("us")), pa.time64("us"), time(12, 30, 1)),
 ])
 def test_an_open_parameter_runs_typed_as_the_client_bound_it(client, sql, value, result_type, expected):
     handle, _, parameters = create(client, sql)
@@ -169,3 +177,31 @@ def test_a_dense_union_parameter_binds_each_rows_member_with_its_type(client):
 def test_open_parameters_that_meet_are_declared_one_type_they_take_together(client):
     _, _, parameters = create(client, "SELECT ? + ? AS v")
     assert parameters.types == [pa.float64(), pa.float64()]
+
+
+@pytest.mark.parametrize("value, expected", [
+    (pa.array([Decimal("1.5")], pa.decimal128(4, 1)), Decimal("3.00")),
+    (pa.array([Decimal("1.255")], pa.decimal128(5, 3)), Decimal("2.52")),
+    (pa.array([2], pa.int32()), Decimal("4.00")),
+    (pa.array(["1.5"], pa.string()), Decimal("3.00")),
+])
+def test_a_typed_decimal_parameter_takes_any_scale_or_type_duckdb_casts_to_it(client, value, expected):
+    # Declared DECIMAL(12,2) exactly; a client that builds its own batch binds another scale (DuckDB rounds it to
+    # the declared scale, 1.255 -> 1.26) or another type.
+    handle, _, parameters = create(client, "SELECT CAST(? AS DECIMAL(12,2)) * 2 AS v")
+    assert parameters.field(0).type == pa.decimal128(12, 2)
+    put(client, query_descriptor(handle), pa.table({"p": value}))
+    info = client.get_flight_info(query_descriptor(handle))
+    assert client.do_get(info.endpoints[0].ticket).read_all().column("v").to_pylist() == [expected]
+    close(client, handle)
+
+
+def test_a_null_where_duckdb_cannot_choose_a_function_is_refused_with_duckdbs_hint(client):
+    # DuckDB binds a NULL parameter value untyped, whatever Arrow type carried it: `? + INTERVAL 1 DAY` then has no
+    # single candidate. The client gets INVALID_ARGUMENT with DuckDB's advice (a CAST in the SQL).
+    handle, _, parameters = create(client, "SELECT ? + INTERVAL 1 DAY AS v")
+    assert parameters.field(0).type == pa.timestamp("ms")
+    put(client, query_descriptor(handle), pa.table({"p": pa.array([None], pa.timestamp("ms"))}))
+    with pytest.raises(pa.ArrowInvalid, match="add explicit type casts"):
+        client.get_flight_info(query_descriptor(handle))
+    close(client, handle)

@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Java ADBC binds parameter batches of its own types, whatever the server declared: a parameter DuckDB leaves open
- * ({@code SELECT ?}) runs with DuckDB typing the value as the client bound it.
+ * ({@code SELECT ?}) runs with DuckDB typing the value as the client bound it, and a typed one takes any value DuckDB
+ * casts to its type.
  */
 class AdbcOpenParametersTest {
   @RegisterExtension
@@ -72,7 +73,16 @@ class AdbcOpenParametersTest {
         bound("SELECT octet_length(?)", ArrowType.Binary.INSTANCE,
             v -> ((VarBinaryVector) v).setSafe(0, new byte[] {1, 2, 3}), new ArrowType.Int(64, true), "3"),
         bound("SELECT ? IS NULL", new ArrowType.Int(32, true), v -> v.setNull(0), ArrowType.Bool.INSTANCE,
-            "true"));
+            "true"),
+        // Typed positions, declared exactly (DECIMAL(12,2), DATE): a value of another scale or type is cast by DuckDB
+        // to the declared type, where the JDBC driver would refuse it.
+        bound("SELECT CAST(? AS DECIMAL(12,2)) * 2", new ArrowType.Decimal(4, 1, 128),
+            v -> ((DecimalVector) v).setSafe(0, new BigDecimal("1.5")), null, "3.00"),
+        bound("SELECT CAST(? AS DECIMAL(12,2)) * 2", new ArrowType.Int(32, true), v -> ((IntVector) v).setSafe(0, 2),
+            null, "4.00"),
+        bound("SELECT CAST(? AS DATE) + 1", ArrowType.Utf8.INSTANCE,
+            v -> ((VarCharVector) v).setSafe(0, "2024-02-28".getBytes(StandardCharsets.UTF_8)),
+            new ArrowType.Date(DateUnit.DAY), "19782"));
   }
 
   private static Arguments bound(String sql, ArrowType parameterType, Consumer<FieldVector> value,
