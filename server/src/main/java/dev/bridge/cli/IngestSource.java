@@ -1,5 +1,6 @@
 package dev.bridge.cli;
 
+import dev.bridge.engine.SqlIdentifiers;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ final class IngestSource implements AutoCloseable {
     try {
       connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
       Statement statement = connection.createStatement();
-      String literal = "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
+      String literal = SqlIdentifiers.quoteLiteral(file.toAbsolutePath().toString());
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery("SELECT * FROM " + function + "(" + literal
           + ")");
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, BATCH_ROWS);

@@ -3,6 +3,7 @@ package dev.bridge.datasets;
 import dev.bridge.config.CsvDialect;
 import dev.bridge.config.DatasetConfig;
 import dev.bridge.config.DatasetFormat;
+import dev.bridge.engine.SqlIdentifiers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ final class Dataset {
   String selectSql(List<DatasetFile> files) {
     DatasetFormat format = config.resolvedFormat();
     StringBuilder sql = new StringBuilder("SELECT * FROM ").append(format.readFunction()).append("([");
-    sql.append(files.stream().map(file -> SqlLiterals.string(file.path().toString()))
+    sql.append(files.stream().map(file -> SqlIdentifiers.quoteLiteral(file.path().toString()))
         .collect(Collectors.joining(", ")));
     sql.append("], union_by_name = ").append(config.unionByName())
         .append(", hive_partitioning = ").append(config.hivePartitioning());
@@ -124,19 +125,19 @@ final class Dataset {
 
   private static void appendCsvOptions(StringBuilder sql, CsvDialect csv) {
     if (csv.delimiter() != null) {
-      sql.append(", delim = ").append(SqlLiterals.string(csv.delimiter()));
+      sql.append(", delim = ").append(SqlIdentifiers.quoteLiteral(csv.delimiter()));
     }
     if (csv.header() != null) {
       sql.append(", header = ").append(csv.header());
     }
     if (csv.quote() != null) {
-      sql.append(", quote = ").append(SqlLiterals.string(csv.quote()));
+      sql.append(", quote = ").append(SqlIdentifiers.quoteLiteral(csv.quote()));
     }
     if (csv.escape() != null) {
-      sql.append(", escape = ").append(SqlLiterals.string(csv.escape()));
+      sql.append(", escape = ").append(SqlIdentifiers.quoteLiteral(csv.escape()));
     }
     if (csv.nullString() != null) {
-      sql.append(", nullstr = ").append(SqlLiterals.string(csv.nullString()));
+      sql.append(", nullstr = ").append(SqlIdentifiers.quoteLiteral(csv.nullString()));
     }
   }
 }

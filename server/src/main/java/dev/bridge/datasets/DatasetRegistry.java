@@ -160,7 +160,7 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
     if (problem.isEmpty()) {
       try {
         execute("CREATE OR REPLACE VIEW " + view + " AS " + dataset.selectSql(files.files()));
-        execute("COMMENT ON VIEW " + view + " IS " + SqlLiterals.string(VIEW_COMMENT));
+        execute("COMMENT ON VIEW " + view + " IS " + SqlIdentifiers.quoteLiteral(VIEW_COMMENT));
         log.info("dataset {}: view {} reads {} file(s)", dataset.name(), view, files.files().size());
       } catch (SQLException e) {
         problem = Optional.of(readProblem(e) + " (patterns " + dataset.patterns() + ")");
@@ -171,8 +171,8 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
       log.warn("{}", message);
       try {
         execute("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM (" + typedNulls(dataset.name())
-            + ") WHERE error(" + SqlLiterals.string(message) + ")");
-        execute("COMMENT ON VIEW " + view + " IS " + SqlLiterals.string(VIEW_COMMENT));
+            + ") WHERE error(" + SqlIdentifiers.quoteLiteral(message) + ")");
+        execute("COMMENT ON VIEW " + view + " IS " + SqlIdentifiers.quoteLiteral(VIEW_COMMENT));
       } catch (SQLException e) {
         log.error("dataset {}: cannot create its unavailable view: {}", dataset.name(), e.getMessage());
       }
