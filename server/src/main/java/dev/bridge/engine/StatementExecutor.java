@@ -104,9 +104,8 @@ public final class StatementExecutor {
         abandon(watch, statement, work);
         throw Cancellation.cancelled(e);
       }
-      SQLException reported = LostErrors.isLost(e) ? LostErrors.recover(e, session, work.connection(),
-          session.principal().role().mayWrite() || work.inSessionTransaction() ? LostErrors.Ran.AUTO_COMMIT
-              : LostErrors.Ran.READ_ONLY, sql, parameters, timeouts) : e;
+      SQLException reported = LostErrors.isLost(e) ? LostErrors.recover(e, session, work, sql, parameters, timeouts)
+          : e;
       abandon(watch, statement, work);
       throw DuckDbErrors.translate(reported);
     } catch (RuntimeException e) {

@@ -30,6 +30,32 @@ public record StatementPlan(
     columnTypes = List.copyOf(columnTypes);
   }
 
+  /**
+   * What every plan knows once DuckDB has prepared the statement; its result is added by one of the methods, so that
+   * no call site passes the plan's eight parts by position.
+   */
+  public record Prepared(String sql, StatementKind kind, List<String> parameterTypes, StatementEffects effects) {
+    /** A statement that returns no rows. */
+    public StatementPlan returningNoRows() {
+      return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false, effects);
+    }
+
+    /** A query run as written, whose result has {@code schema} and streams columns of {@code columnTypes}. */
+    public StatementPlan returning(Schema schema, List<String> columnTypes) {
+      return returning(sql, schema, columnTypes);
+    }
+
+    /** A query run as {@code executableSql} (a projection that converts types), with that result. */
+    public StatementPlan returning(String executableSql, Schema schema, List<String> columnTypes) {
+      return new StatementPlan(sql, executableSql, kind, parameterTypes, schema, columnTypes, false, effects);
+    }
+
+    /** A query whose result types depend on its parameters' values: {@code schema} is the one for NULLs. */
+    public StatementPlan returningByParameters(Schema schemaForNulls) {
+      return new StatementPlan(sql, sql, kind, parameterTypes, schemaForNulls, List.of(), true, effects);
+    }
+  }
+
   public int parameterCount() {
     return parameterTypes.size();
   }

@@ -70,8 +70,8 @@ public final class StatementPlanner {
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
       StatementKind kind = kindOf(metadata.getReturnType());
       if (!kind.returnsRows()) {
-        return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false, effects(session, connection,
-            sql, kind));
+        return new StatementPlan.Prepared(sql, kind, parameterTypes, effects(session, connection, sql, kind))
+            .returningNoRows();
       }
       OpenParameters.Declared parameters = OpenParameters.declare(connection, sql, parameterTypes);
       parameterTypes = parameters.types();
@@ -90,8 +90,8 @@ public final class StatementPlanner {
         StatementKind described = schema == null ? StatementKind.UPDATE : kind;
         StatementEffects effects = effects(session, connection, sql, described);
         return schema == null
-            ? new StatementPlan(sql, sql, described, parameterTypes, null, List.of(), false, effects)
-            : new StatementPlan(sql, sql, kind, parameterTypes, schema, List.of(), true, effects);
+            ? new StatementPlan.Prepared(sql, described, parameterTypes, effects).returningNoRows()
+            : new StatementPlan.Prepared(sql, kind, parameterTypes, effects).returningByParameters(schema);
       }
       PlanCache.Shape shape = new PlanCache.Shape(kind, names, types, parameterTypes, commandsBefore);
       boolean casts = ResultShaper.needsConversion(types);
@@ -109,20 +109,19 @@ public final class StatementPlanner {
       // (PRAGMA, CALL, ...) cannot be wrapped in one.
       Optional<Schema> known = casts ? Optional.empty() : cache.schemaOf(shape);
       Schema schema = known.isPresent() ? known.get()
-          : schemaOfWrapped(session, connection, projection + " LIMIT 0", sampleParameters);
-      StatementEffects effects = effects(session, connection, sql, kind);
+          : schemaOfWrapped(session, work, projection + " LIMIT 0", sampleParameters);
+      StatementPlan.Prepared statement = new StatementPlan.Prepared(sql, kind, parameterTypes,
+          effects(session, connection, sql, kind));
       if (schema != null) {
         String executable = casts ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
-        StatementPlan plan = new StatementPlan(sql, executable, kind, parameterTypes, schema, streamedTypes, false,
-            effects);
+        StatementPlan plan = statement.returning(executable, schema, streamedTypes);
         if (types.stream().noneMatch(type -> type.contains(UNCACHEABLE_TYPE))) {
           cache.put(sql, shape, plan);
         }
         return plan;
       }
-      return new StatementPlan(sql, sql, kind, parameterTypes,
-          schemaByRolledBackRun(session, work, sql, sampleParameters), types, false, effects);
+      return statement.returning(schemaByRolledBackRun(session, work, sql, sampleParameters), types);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     } finally {
@@ -152,7 +151,7 @@ public final class StatementPlanner {
   /** The schema of a statement whose types depend on its parameters, or null when it returns no rows. */
   private Schema describeUnresolved(Session session, UnitOfWork work, String sql, List<Object> parameters)
       throws SQLException {
-    Schema schema = schemaOfWrapped(session, work.connection(), ResultShaper.limitZero(sql), parameters);
+    Schema schema = schemaOfWrapped(session, work, ResultShaper.limitZero(sql), parameters);
     return schema != null ? schema : schemaByRolledBackRun(session, work, sql, parameters);
   }
 
@@ -186,11 +185,10 @@ public final class StatementPlanner {
   }
 
   /** The schema of a query wrapped in a LIMIT 0 subquery, or null when DuckDB cannot wrap the statement. */
-  private Schema schemaOfWrapped(Session session, DuckDBConnection connection, String wrapped,
-      List<Object> parameters) {
+  private Schema schemaOfWrapped(Session session, UnitOfWork work, String wrapped, List<Object> parameters) {
     DuckDBPreparedStatement probe;
     try {
-      probe = connection.prepare(wrapped);
+      probe = work.connection().prepare(wrapped);
     } catch (SQLException notWrappable) {
       return null;
     }
@@ -198,15 +196,19 @@ public final class StatementPlanner {
       return exportedSchema(probe, parameters);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(LostErrors.isLost(e)
-          ? LostErrors.recover(e, session, connection, LostErrors.Ran.AUTO_COMMIT, wrapped, parameters, timeouts)
-          : e);
+          ? LostErrors.recover(e, session, work, wrapped, parameters, timeouts) : e);
     }
   }
 
   /** Runs the statement in a transaction that is rolled back: its effects never stay (see UnitOfWork#rolledBack). */
   private Schema schemaByRolledBackRun(Session session, UnitOfWork work, String sql, List<Object> parameters)
       throws SQLException {
-    return work.rolledBack(connection -> schemaOfRun(session, connection, sql, parameters));
+    try {
+      return work.rolledBack(connection -> schemaOfRun(session, connection, sql, parameters));
+    } catch (SQLException e) {
+      // The probe's transaction is rolled back by now; the second run gets one of its own.
+      throw LostErrors.isLost(e) ? LostErrors.recover(e, session, work, sql, parameters, timeouts) : e;
+    }
   }
 
   /**
@@ -218,15 +220,7 @@ public final class StatementPlanner {
     try (DuckDBPreparedStatement statement = connection.prepare(sql);
          QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
       ParameterBinder.bind(statement, parameters);
-      boolean returnsRows;
-      try {
-        returnsRows = executeWithin(watch, statement);
-      } catch (SQLException e) {
-        // Inside the probe's own transaction, which the failure aborted: the second run needs a spare connection.
-        throw LostErrors.isLost(e)
-            ? LostErrors.recover(e, session, connection, LostErrors.Ran.ROLLED_BACK, sql, parameters, timeouts) : e;
-      }
-      if (!returnsRows) {
+      if (!executeWithin(watch, statement)) {
         return null;
       }
       try (DuckDBResultSet results = (DuckDBResultSet) statement.getResultSet()) {

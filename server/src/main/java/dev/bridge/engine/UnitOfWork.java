@@ -224,8 +224,33 @@ public final class UnitOfWork implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code probe} again after a statement of this work failed, in a transaction rolled back afterwards that
+   * sees what the failed statement saw: inside the session's transaction (which the failure aborted, and which must
+   * stay for the client to end) on a spare connection that does not see its writes; inside the work's own
+   * transaction (aborted too) on this connection once that is rolled back, read-only again for a reader; otherwise
+   * on this connection.
+   */
+  public <T> T rerunRolledBack(ConnectionWork<T> probe) throws SQLException {
+    if (inSessionTransaction) {
+      try (DuckDBConnection spare = session.spareConnection()) {
+        return inRolledBackTransaction(spare, false, probe);
+      }
+    }
+    if (ownTransaction) {
+      // The failure aborted the work's transaction: DuckDB runs nothing in it but ROLLBACK. close() then finds none.
+      rollBackQuietly();
+    }
+    return inRolledBackTransaction(connection, readOnlyTransaction, probe);
+  }
+
   private static <T> T inRolledBackTransaction(DuckDBConnection on, ConnectionWork<T> probe) throws SQLException {
-    execute(on, "BEGIN TRANSACTION");
+    return inRolledBackTransaction(on, false, probe);
+  }
+
+  private static <T> T inRolledBackTransaction(DuckDBConnection on, boolean readOnly, ConnectionWork<T> probe)
+      throws SQLException {
+    execute(on, readOnly ? "BEGIN TRANSACTION READ ONLY" : "BEGIN TRANSACTION");
     try {
       return probe.apply(on);
     } finally {

@@ -191,6 +191,45 @@ class UnitOfWorkTest {
   }
 
   @Test
+  void aRerunAfterAReadersFailureEndsTheAbortedTransactionAndRunsReadOnlyAgain() throws SQLException {
+    Session session = session(READER);
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.READ_ONLY_FOR_READERS)) {
+      assertThatThrownBy(() -> execute(work.connection(), "SELECT error('first run')"))
+          .isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> work.rerunRolledBack(connection -> {
+        assertThat(connection).isSameAs(work.connection());
+        return execute(connection, "INSERT INTO t VALUES (1)");
+      })).isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+    }
+    assertThat(count("t")).isZero();
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.READ_ONLY_FOR_READERS)) {
+      assertThat(execute(work.connection(), "SELECT 1")).as("the connection is out of every transaction").isTrue();
+    }
+  }
+
+  @Test
+  void aRerunInsideTheSessionsTransactionRunsElsewhereAndLeavesTheTransactionToTheClient() throws SQLException {
+    Session session = session(WRITER);
+    try (UnitOfWork work = session.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT)) {
+      work.beginSessionTransaction();
+      execute(work.connection(), "INSERT INTO t VALUES (1)");
+      long seen = work.rerunRolledBack(connection -> {
+        assertThat(connection).isNotSameAs(work.connection());
+        execute(connection, "INSERT INTO t VALUES (2)");
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM t")) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      });
+      assertThat(seen).as("the rerun does not see the transaction's writes").isEqualTo(1);
+      assertThat(session.inTransaction()).isTrue();
+      work.endSessionTransaction(true);
+    }
+    assertThat(count("t")).as("the rerun's write was rolled back, the transaction's committed").isEqualTo(1);
+  }
+
+  @Test
   void aFailedCommitEndsTheTransactionWithoutMovingVersions() throws SQLException {
     Session session = session(WRITER);
     DataVersions.Snapshot before = engine.dataVersions().snapshot(Set.of(t));
