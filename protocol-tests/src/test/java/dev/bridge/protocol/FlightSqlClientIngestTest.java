@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
@@ -18,38 +17,21 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDe
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Arrow Java's own FlightSqlClient: executeIngest in every mode, and explicit transactions. */
+/** Arrow Java's own FlightSqlClient: executeIngest in every mode (in a transaction: TransactionsTest). */
 class FlightSqlClientIngestTest {
   @RegisterExtension
   static final TestServer server = TestServer.perClass();
-  private BufferAllocator allocator;
-  private FlightClient flight;
-  private FlightSqlClient client;
-
-  @BeforeEach
-  void connect() {
-    allocator = new RootAllocator();
-    flight = server.flightClient(allocator);
-    client = new FlightSqlClient(flight);
-  }
-
-  @AfterEach
-  void disconnect() throws Exception {
-    client.close();
-    allocator.close();
-  }
+  @RegisterExtension
+  final FlightSqlClientFixture flightSql = FlightSqlClientFixture.perTest(server);
 
   private static ExecuteIngestOptions options(String table, TableNotExistOption ifMissing, TableExistsOption ifExists) {
     TableDefinitionOptions definition = TableDefinitionOptions.newBuilder()
@@ -57,15 +39,20 @@ class FlightSqlClientIngestTest {
     return new ExecuteIngestOptions(table, definition, false, null, null, Map.of());
   }
 
-  private static ExecuteIngestOptions create(String table) {
+  static ExecuteIngestOptions create(String table) {
     return options(table, TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE, TableExistsOption.TABLE_EXISTS_OPTION_FAIL);
   }
 
-  private static ExecuteIngestOptions append(String table) {
+  static ExecuteIngestOptions append(String table) {
     return options(table, TableNotExistOption.TABLE_NOT_EXIST_OPTION_FAIL, TableExistsOption.TABLE_EXISTS_OPTION_APPEND);
   }
 
   private VectorSchemaRoot rows(int count, int start) {
+    return rows(flightSql.allocator(), count, start);
+  }
+
+  /** {@code count} rows (id BIGINT, name VARCHAR) from id {@code start}, to ingest. */
+  static VectorSchemaRoot rows(BufferAllocator allocator, int count, int start) {
     Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true)),
         Field.nullable("name", ArrowType.Utf8.INSTANCE)));
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
@@ -81,9 +68,9 @@ class FlightSqlClientIngestTest {
   }
 
   private long count(String table, Transaction transaction) throws Exception {
-    FlightInfo info = transaction == null ? client.execute("SELECT count(*) FROM " + table)
-        : client.execute("SELECT count(*) FROM " + table, transaction);
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+    FlightInfo info = transaction == null ? flightSql.client().execute("SELECT count(*) FROM " + table)
+        : flightSql.client().execute("SELECT count(*) FROM " + table, transaction);
+    try (FlightStream stream = flightSql.client().getStream(info.getEndpoints().get(0).getTicket())) {
       stream.next();
       return ((BigIntVector) stream.getRoot().getVector(0)).get(0);
     }
@@ -92,9 +79,9 @@ class FlightSqlClientIngestTest {
   @Test
   void ingestsCreatesAppendsAndRefusesAnExistingTable() throws Exception {
     try (VectorSchemaRoot first = rows(100, 0); VectorSchemaRoot second = rows(50, 100)) {
-      assertThat(client.executeIngest(first, create("java_ingest"))).isEqualTo(100);
-      assertThat(client.executeIngest(second, append("java_ingest"))).isEqualTo(50);
-      assertThatThrownBy(() -> client.executeIngest(first, create("java_ingest")))
+      assertThat(flightSql.client().executeIngest(first, create("java_ingest"))).isEqualTo(100);
+      assertThat(flightSql.client().executeIngest(second, append("java_ingest"))).isEqualTo(50);
+      assertThatThrownBy(() -> flightSql.client().executeIngest(first, create("java_ingest")))
           .isInstanceOfSatisfying(FlightRuntimeException.class,
               e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.ALREADY_EXISTS));
     }
@@ -104,7 +91,7 @@ class FlightSqlClientIngestTest {
   @Test
   void appendToAMissingTableIsNotFound() {
     try (VectorSchemaRoot root = rows(1, 0)) {
-      assertThatThrownBy(() -> client.executeIngest(root, append("java_missing")))
+      assertThatThrownBy(() -> flightSql.client().executeIngest(root, append("java_missing")))
           .isInstanceOfSatisfying(FlightRuntimeException.class,
               e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
     }
@@ -116,7 +103,7 @@ class FlightSqlClientIngestTest {
         .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE)
         .setIfExists(TableExistsOption.TABLE_EXISTS_OPTION_FAIL).build();
     try (VectorSchemaRoot root = rows(1, 0)) {
-      assertThatThrownBy(() -> client.executeIngest(root,
+      assertThatThrownBy(() -> flightSql.client().executeIngest(root,
           new ExecuteIngestOptions("java_opt", definition, false, null, null, Map.of("compress", "yes"))))
           .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
             assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
@@ -125,38 +112,4 @@ class FlightSqlClientIngestTest {
     }
   }
 
-  @Test
-  void ingestInATransactionCommitsOrRollsBack() throws Exception {
-    try (VectorSchemaRoot root = rows(10, 0)) {
-      Transaction committed = client.beginTransaction();
-      assertThat(client.executeIngest(root, create("java_txn"), committed)).isEqualTo(10);
-      assertThat(count("java_txn", committed)).isEqualTo(10);
-      client.commit(committed);
-      assertThat(count("java_txn", null)).isEqualTo(10);
-
-      Transaction rolledBack = client.beginTransaction();
-      client.executeIngest(root, append("java_txn"), rolledBack);
-      assertThat(client.executeUpdate("DELETE FROM java_txn WHERE id < 5", rolledBack)).isEqualTo(10);
-      client.rollback(rolledBack);
-      assertThat(count("java_txn", null)).isEqualTo(10);
-
-      assertThatThrownBy(() -> client.commit(rolledBack))
-          .isInstanceOfSatisfying(FlightRuntimeException.class,
-              e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
-    }
-  }
-
-  @Test
-  void savepointsAreUnimplemented() {
-    Transaction transaction = client.beginTransaction();
-    try {
-      assertThatThrownBy(() -> client.beginSavepoint(transaction, "sp"))
-          .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
-            assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNIMPLEMENTED);
-            assertThat(e.getMessage()).contains("savepoints");
-          });
-    } finally {
-      client.rollback(transaction);
-    }
-  }
 }

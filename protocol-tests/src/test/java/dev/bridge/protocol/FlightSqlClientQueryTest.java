@@ -18,14 +18,10 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.PreparedStatement;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,24 +29,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FlightSqlClientQueryTest {
   @RegisterExtension
   static final TestServer server = TestServer.perClass();
-  private BufferAllocator allocator;
-  private FlightSqlClient client;
-
-  @BeforeEach
-  void connect() {
-    allocator = new RootAllocator();
-    client = server.flightSqlClient(allocator);
-  }
-
-  @AfterEach
-  void disconnect() throws Exception {
-    client.close();
-    allocator.close();
-  }
+  @RegisterExtension
+  final FlightSqlClientFixture flightSql = FlightSqlClientFixture.perTest(server);
 
   private long countRows(FlightInfo info) throws Exception {
     long rows = 0;
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+    try (FlightStream stream = flightSql.client().getStream(info.getEndpoints().get(0).getTicket())) {
       while (stream.next()) {
         rows += stream.getRoot().getRowCount();
       }
@@ -60,7 +44,7 @@ class FlightSqlClientQueryTest {
 
   @Test
   void executesAQueryAndStreamsEveryRow() throws Exception {
-    FlightInfo info = client.execute("SELECT range AS i FROM range(1000000)");
+    FlightInfo info = flightSql.client().execute("SELECT range AS i FROM range(1000000)");
     assertThat(info.getEndpoints()).hasSize(1);
     assertThat(info.getEndpoints().get(0).getLocations()).isEmpty();
     assertThat(info.getRecords()).isEqualTo(-1);
@@ -71,11 +55,12 @@ class FlightSqlClientQueryTest {
   void everyValueOfAManyBatchResultArrivesAndTheServerFreesEveryBuffer() throws Exception {
     // Batches leave as DuckDB's own memory (zero-copy writes): text of every length exercises the 8-byte padding
     // between buffers, nulls the validity buffers, and the server holds nothing once the stream is done.
-    FlightInfo info = client.execute("SELECT i, CASE WHEN i % 5 = 0 THEN NULL ELSE repeat('ab', i % 11) || i END"
+    FlightInfo info = flightSql.client().execute(
+        "SELECT i, CASE WHEN i % 5 = 0 THEN NULL ELSE repeat('ab', i % 11) || i END"
         + " AS s, i * 2 AS j FROM range(200000) t(i) ORDER BY i");
     long row = 0;
     int batches = 0;
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+    try (FlightStream stream = flightSql.client().getStream(info.getEndpoints().get(0).getTicket())) {
       while (stream.next()) {
         batches++;
         VectorSchemaRoot root = stream.getRoot();
@@ -95,19 +80,20 @@ class FlightSqlClientQueryTest {
 
   @Test
   void executeUpdateAnswersTheRowCount() {
-    assertThat(client.executeUpdate("CREATE TABLE fsc_update(i INTEGER)")).isZero();
-    assertThat(client.executeUpdate("INSERT INTO fsc_update SELECT range FROM range(42)")).isEqualTo(42);
-    assertThat(client.executeUpdate("DELETE FROM fsc_update WHERE i < 2")).isEqualTo(2);
+    assertThat(flightSql.client().executeUpdate("CREATE TABLE fsc_update(i INTEGER)")).isZero();
+    assertThat(flightSql.client().executeUpdate("INSERT INTO fsc_update SELECT range FROM range(42)")).isEqualTo(42);
+    assertThat(flightSql.client().executeUpdate("DELETE FROM fsc_update WHERE i < 2")).isEqualTo(2);
   }
 
   @Test
   void preparedQueryWithParametersAndItsSchemas() throws Exception {
-    try (PreparedStatement prepared = client.prepare("SELECT ?::INTEGER + 1 AS next, ? || '!' AS shout")) {
+    try (PreparedStatement prepared = flightSql.client().prepare("SELECT ?::INTEGER + 1 AS next, ? || '!' AS shout")) {
       assertThat(prepared.getResultSetSchema().getFields()).extracting(f -> f.getName())
           .containsExactly("next", "shout");
       assertThat(prepared.getParameterSchema().getFields()).hasSize(2)
           .allSatisfy(field -> assertThat(field.isNullable()).isTrue());
-      try (VectorSchemaRoot parameters = VectorSchemaRoot.create(prepared.getParameterSchema(), allocator)) {
+      try (VectorSchemaRoot parameters = VectorSchemaRoot.create(prepared.getParameterSchema(),
+          flightSql.allocator())) {
         ((IntVector) parameters.getVector(0)).setSafe(0, 41);
         ((VarCharVector) parameters.getVector(1)).setSafe(0, "hey".getBytes());
         parameters.setRowCount(1);
@@ -115,7 +101,7 @@ class FlightSqlClientQueryTest {
         FlightInfo info = prepared.execute();
         // DuckDB types `? || '!'` only once it sees the value: the FlightInfo describes the bound values exactly.
         assertThat(info.getSchema().findField("shout").getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
-        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+        try (FlightStream stream = flightSql.client().getStream(info.getEndpoints().get(0).getTicket())) {
           assertThat(stream.getRoot().getSchema()).isEqualTo(info.getSchema());
           assertThat(stream.next()).isTrue();
           assertThat(stream.getRoot().getVector("next").getObject(0)).isEqualTo(42);
@@ -127,9 +113,9 @@ class FlightSqlClientQueryTest {
 
   @Test
   void preparedUpdateWithManyParameterRowsIsOneAtomicUnit() {
-    client.executeUpdate("CREATE TABLE fsc_batch(id INTEGER PRIMARY KEY)");
-    try (PreparedStatement insert = client.prepare("INSERT INTO fsc_batch VALUES (?)")) {
-      try (VectorSchemaRoot parameters = VectorSchemaRoot.create(insert.getParameterSchema(), allocator)) {
+    flightSql.client().executeUpdate("CREATE TABLE fsc_batch(id INTEGER PRIMARY KEY)");
+    try (PreparedStatement insert = flightSql.client().prepare("INSERT INTO fsc_batch VALUES (?)")) {
+      try (VectorSchemaRoot parameters = VectorSchemaRoot.create(insert.getParameterSchema(), flightSql.allocator())) {
         IntVector ids = (IntVector) parameters.getVector(0);
         for (int i = 0; i < 3; i++) {
           ids.setSafe(i, i);
@@ -147,16 +133,16 @@ class FlightSqlClientQueryTest {
             .hasMessageContaining("Duplicate key");
       }
     }
-    assertThat(client.executeUpdate("DELETE FROM fsc_batch")).isEqualTo(3);
+    assertThat(flightSql.client().executeUpdate("DELETE FROM fsc_batch")).isEqualTo(3);
   }
 
   @Test
   void ddlThroughThePreparedPathRunsOnce() {
-    try (PreparedStatement create = client.prepare("CREATE TABLE fsc_prepared_ddl(i INTEGER)")) {
+    try (PreparedStatement create = flightSql.client().prepare("CREATE TABLE fsc_prepared_ddl(i INTEGER)")) {
       assertThat(create.getResultSetSchema().getFields()).isEmpty();
       assertThat(create.executeUpdate()).isZero();
     }
-    assertThatThrownBy(() -> client.executeUpdate("CREATE TABLE fsc_prepared_ddl(i INTEGER)"))
+    assertThatThrownBy(() -> flightSql.client().executeUpdate("CREATE TABLE fsc_prepared_ddl(i INTEGER)"))
         .isInstanceOf(FlightRuntimeException.class).hasMessageContaining("already exists");
   }
 
@@ -165,7 +151,7 @@ class FlightSqlClientQueryTest {
     CommandPreparedStatementQuery unknown = CommandPreparedStatementQuery.newBuilder()
         .setPreparedStatementHandle(ByteString.copyFromUtf8("no-such-handle")).build();
     FlightDescriptor descriptor = FlightDescriptor.command(Any.pack(unknown).toByteArray());
-    assertThatThrownBy(() -> client.getSchema(descriptor))
+    assertThatThrownBy(() -> flightSql.client().getSchema(descriptor))
         .isInstanceOf(FlightRuntimeException.class)
         .hasMessageContaining("no-such-handle")
         .satisfies(e -> assertThat(((FlightRuntimeException) e).status().code())
@@ -174,19 +160,19 @@ class FlightSqlClientQueryTest {
 
   @Test
   void cancellingAStreamInterruptsTheQueryAndFreesEveryBuffer() throws Exception {
-    FlightInfo info = client.execute("SELECT range AS i, md5(range::VARCHAR) AS h FROM range(1000000000)");
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+    FlightInfo info = flightSql.client().execute("SELECT range AS i, md5(range::VARCHAR) AS h FROM range(1000000000)");
+    try (FlightStream stream = flightSql.client().getStream(info.getEndpoints().get(0).getTicket())) {
       assertThat(stream.next()).isTrue();
       stream.cancel("test cancels", null);
     }
     awaitServerMemory(0);
-    assertThat(countRows(client.execute("SELECT 1"))).isEqualTo(1);
+    assertThat(countRows(flightSql.client().execute("SELECT 1"))).isEqualTo(1);
   }
 
   @Test
   void aStalledClientHoldsTheQueryWithBoundedServerMemory() throws Exception {
-    FlightInfo info = client.execute("SELECT range AS i, range * 2 AS j FROM range(2000000000)");
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+    FlightInfo info = flightSql.client().execute("SELECT range AS i, range * 2 AS j FROM range(2000000000)");
+    try (FlightStream stream = flightSql.client().getStream(info.getEndpoints().get(0).getTicket())) {
       assertThat(stream.next()).isTrue();
       long afterFirstBatch = server.server().allocatedBytes();
       Thread.sleep(1500);
@@ -202,10 +188,10 @@ class FlightSqlClientQueryTest {
 
   @Test
   void cancelFlightInfoStopsARunningQuery() throws Exception {
-    FlightInfo info = client.execute("SELECT range AS i, md5(range::VARCHAR) AS h FROM range(1000000000)");
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+    FlightInfo info = flightSql.client().execute("SELECT range AS i, md5(range::VARCHAR) AS h FROM range(1000000000)");
+    try (FlightStream stream = flightSql.client().getStream(info.getEndpoints().get(0).getTicket())) {
       assertThat(stream.next()).isTrue();
-      CancelFlightInfoResult result = client.cancelFlightInfo(new CancelFlightInfoRequest(info));
+      CancelFlightInfoResult result = flightSql.client().cancelFlightInfo(new CancelFlightInfoRequest(info));
       assertThat(result.getStatus()).isEqualTo(CancelStatus.CANCELLED);
       assertThatThrownBy(() -> {
         while (stream.next()) {
@@ -222,11 +208,11 @@ class FlightSqlClientQueryTest {
 
   @Test
   void cancelFlightInfoOfAnUnknownTicketIsNotFound() {
-    FlightInfo info = client.execute("SELECT 1");
+    FlightInfo info = flightSql.client().execute("SELECT 1");
     FlightInfo forged = new FlightInfo(info.getSchema(), info.getDescriptor(), List.of(
         new org.apache.arrow.flight.FlightEndpoint(new org.apache.arrow.flight.Ticket("nothing".getBytes()))),
         -1, -1);
-    assertThatThrownBy(() -> client.cancelFlightInfo(new CancelFlightInfoRequest(forged)))
+    assertThatThrownBy(() -> flightSql.client().cancelFlightInfo(new CancelFlightInfoRequest(forged)))
         .isInstanceOf(FlightRuntimeException.class)
         .satisfies(e -> assertThat(((FlightRuntimeException) e).status().code())
             .isEqualTo(FlightStatusCode.NOT_FOUND));
@@ -234,7 +220,7 @@ class FlightSqlClientQueryTest {
 
   @Test
   void rowCountQueriesThroughExecuteUpdateCountReturnedRows() {
-    assertThat(client.executeUpdate("SELECT * FROM range(7)")).isEqualTo(7);
+    assertThat(flightSql.client().executeUpdate("SELECT * FROM range(7)")).isEqualTo(7);
   }
 
   private static void awaitServerMemory(long bytes) throws InterruptedException {

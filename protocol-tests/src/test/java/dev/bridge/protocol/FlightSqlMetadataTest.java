@@ -22,8 +22,6 @@ import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.impl.FlightSql.SqlInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportedTransaction;
 import org.apache.arrow.flight.sql.util.TableRef;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -33,7 +31,6 @@ import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,30 +42,22 @@ class FlightSqlMetadataTest {
 
   @RegisterExtension
   static final TestServer server = TestServer.perClass();
-  private static BufferAllocator allocator;
-  private static FlightSqlClient client;
+  @RegisterExtension
+  static final FlightSqlClientFixture flightSql = FlightSqlClientFixture.perClass(server);
 
   @BeforeAll
   static void start() {
-    allocator = new RootAllocator();
-    client = server.flightSqlClient(allocator);
-    client.executeUpdate("CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner VARCHAR NOT NULL,"
+    flightSql.client().executeUpdate("CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner VARCHAR NOT NULL,"
         + " balance DECIMAL(12,2), opened DATE, tags VARCHAR[])");
-    client.executeUpdate("CREATE SEQUENCE ticket_ids");
-    client.executeUpdate("CREATE TABLE tickets(id BIGINT DEFAULT nextval('ticket_ids'),"
+    flightSql.client().executeUpdate("CREATE SEQUENCE ticket_ids");
+    flightSql.client().executeUpdate("CREATE TABLE tickets(id BIGINT DEFAULT nextval('ticket_ids'),"
         + " account INTEGER REFERENCES accounts(id))");
-    client.executeUpdate("CREATE VIEW rich AS SELECT owner, balance FROM accounts WHERE balance > 1000");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    client.close();
-    allocator.close();
+    flightSql.client().executeUpdate("CREATE VIEW rich AS SELECT owner, balance FROM accounts WHERE balance > 1000");
   }
 
   @Test
   void answersEverySqlInfoIdWithTheUnionMemberTheSpecificationGivesIt() throws Exception {
-    Map<Integer, Member> answered = sqlInfoMembers(client.getSqlInfo(new SqlInfo[0]));
+    Map<Integer, Member> answered = sqlInfoMembers(flightSql.client().getSqlInfo(new SqlInfo[0]));
     Map<SqlInfo, Member> expected = specificationMembers();
     List<String> wrong = new ArrayList<>();
     for (Map.Entry<Integer, Member> entry : answered.entrySet()) {
@@ -90,7 +79,7 @@ class FlightSqlMetadataTest {
 
   @Test
   void answersOnlyTheRequestedSqlInfoIdsAndLeavesOutUnknownOnes() throws Exception {
-    Map<Integer, Member> answered = sqlInfoMembers(client.getSqlInfo(
+    Map<Integer, Member> answered = sqlInfoMembers(flightSql.client().getSqlInfo(
         new int[] {SqlInfo.FLIGHT_SQL_SERVER_NAME_VALUE, SqlInfo.SQL_KEYWORDS_VALUE, 9_999}));
     assertThat(answered).containsOnlyKeys(SqlInfo.FLIGHT_SQL_SERVER_NAME_VALUE, SqlInfo.SQL_KEYWORDS_VALUE);
   }
@@ -101,7 +90,7 @@ class FlightSqlMetadataTest {
    */
   @Test
   void announcesFlightSqlTransactionsAndBulkIngestButNoJdbcTransactionsOrSavepoints() throws Exception {
-    Map<Integer, Object> values = sqlInfoValues(client.getSqlInfo(new int[] {
+    Map<Integer, Object> values = sqlInfoValues(flightSql.client().getSqlInfo(new int[] {
         SqlInfo.FLIGHT_SQL_SERVER_TRANSACTION_VALUE, SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION_VALUE,
         SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED_VALUE, SqlInfo.SQL_SAVEPOINTS_SUPPORTED_VALUE,
         SqlInfo.SQL_TRANSACTIONS_SUPPORTED_VALUE, SqlInfo.SQL_DEFAULT_TRANSACTION_ISOLATION_VALUE,
@@ -120,23 +109,23 @@ class FlightSqlMetadataTest {
   void everyCatalogCommandAnswersInTheSpecificationsSchema() throws Exception {
     TableRef accounts = TableRef.of(null, "main", "accounts");
     TableRef tickets = TableRef.of(null, "main", "tickets");
-    assertSchema(client.getCatalogs(), Schemas.GET_CATALOGS_SCHEMA);
-    assertSchema(client.getSchemas(null, null), Schemas.GET_SCHEMAS_SCHEMA);
-    assertSchema(client.getTables(null, null, null, null, false), Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
-    assertSchema(client.getTables(null, null, null, null, true), Schemas.GET_TABLES_SCHEMA);
-    assertSchema(client.getTableTypes(), Schemas.GET_TABLE_TYPES_SCHEMA);
-    assertSchema(client.getPrimaryKeys(accounts), Schemas.GET_PRIMARY_KEYS_SCHEMA);
-    assertSchema(client.getExportedKeys(accounts), Schemas.GET_EXPORTED_KEYS_SCHEMA);
-    assertSchema(client.getImportedKeys(tickets), Schemas.GET_IMPORTED_KEYS_SCHEMA);
-    assertSchema(client.getCrossReference(accounts, tickets), Schemas.GET_CROSS_REFERENCE_SCHEMA);
-    assertSchema(client.getXdbcTypeInfo(), Schemas.GET_TYPE_INFO_SCHEMA);
-    assertSchema(client.getSqlInfo(new SqlInfo[0]), Schemas.GET_SQL_INFO_SCHEMA);
+    assertSchema(flightSql.client().getCatalogs(), Schemas.GET_CATALOGS_SCHEMA);
+    assertSchema(flightSql.client().getSchemas(null, null), Schemas.GET_SCHEMAS_SCHEMA);
+    assertSchema(flightSql.client().getTables(null, null, null, null, false), Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
+    assertSchema(flightSql.client().getTables(null, null, null, null, true), Schemas.GET_TABLES_SCHEMA);
+    assertSchema(flightSql.client().getTableTypes(), Schemas.GET_TABLE_TYPES_SCHEMA);
+    assertSchema(flightSql.client().getPrimaryKeys(accounts), Schemas.GET_PRIMARY_KEYS_SCHEMA);
+    assertSchema(flightSql.client().getExportedKeys(accounts), Schemas.GET_EXPORTED_KEYS_SCHEMA);
+    assertSchema(flightSql.client().getImportedKeys(tickets), Schemas.GET_IMPORTED_KEYS_SCHEMA);
+    assertSchema(flightSql.client().getCrossReference(accounts, tickets), Schemas.GET_CROSS_REFERENCE_SCHEMA);
+    assertSchema(flightSql.client().getXdbcTypeInfo(), Schemas.GET_TYPE_INFO_SCHEMA);
+    assertSchema(flightSql.client().getSqlInfo(new SqlInfo[0]), Schemas.GET_SQL_INFO_SCHEMA);
   }
 
   @Test
   void includeSchemaDescribesEachColumnWithFlightSqlMetadata() throws Exception {
     Map<String, Schema> schemas = new HashMap<>();
-    try (FlightStream stream = stream(client.getTables("memory", "main", "%", null, true))) {
+    try (FlightStream stream = stream(flightSql.client().getTables("memory", "main", "%", null, true))) {
       while (stream.next()) {
         VectorSchemaRoot root = stream.getRoot();
         for (int row = 0; row < root.getRowCount(); row++) {
@@ -174,7 +163,7 @@ class FlightSqlMetadataTest {
   @Test
   void queryResultSchemasCarryColumnMetadataAndMatchTheStream() throws Exception {
     String sql = "SELECT id, owner, balance, tags, 'x' AS label FROM accounts";
-    FlightInfo info = client.execute(sql);
+    FlightInfo info = flightSql.client().execute(sql);
     FlightSqlColumnMetadata balance = new FlightSqlColumnMetadata(info.getSchema().findField("balance").getMetadata());
     assertThat(balance.getTypeName()).isEqualTo("DECIMAL(12,2)");
     assertThat(balance.getPrecision()).isEqualTo(12);
@@ -183,28 +172,29 @@ class FlightSqlMetadataTest {
     try (FlightStream stream = stream(info)) {
       assertThat(stream.getSchema()).isEqualTo(info.getSchema());
     }
-    try (FlightSqlClient.PreparedStatement prepared = client.prepare(sql)) {
+    try (FlightSqlClient.PreparedStatement prepared = flightSql.client().prepare(sql)) {
       assertThat(prepared.getResultSetSchema()).isEqualTo(info.getSchema());
       FlightInfo preparedInfo = prepared.execute();
       try (FlightStream stream = stream(preparedInfo)) {
         assertThat(stream.getSchema()).isEqualTo(info.getSchema());
       }
     }
-    assertThat(client.getExecuteSchema(sql).getSchema()).isEqualTo(info.getSchema());
+    assertThat(flightSql.client().getExecuteSchema(sql).getSchema()).isEqualTo(info.getSchema());
   }
 
   @Test
   void listsXdbcTypeInfoFilteredByDataType() throws Exception {
-    List<String> all = strings(client.getXdbcTypeInfo(), "type_name");
+    List<String> all = strings(flightSql.client().getXdbcTypeInfo(), "type_name");
     assertThat(all).contains("BOOLEAN", "TINYINT", "INTEGER", "BIGINT", "HUGEINT", "DECIMAL", "DOUBLE", "VARCHAR",
         "BLOB", "DATE", "TIME", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "INTERVAL", "UUID", "LIST", "STRUCT", "MAP");
-    assertThat(strings(client.getXdbcTypeInfo(Types.INTEGER), "type_name")).containsExactly("INTEGER", "USMALLINT");
-    assertThat(strings(client.getXdbcTypeInfo(Types.NCLOB), "type_name")).isEmpty();
+    assertThat(strings(flightSql.client().getXdbcTypeInfo(Types.INTEGER), "type_name"))
+        .containsExactly("INTEGER", "USMALLINT");
+    assertThat(strings(flightSql.client().getXdbcTypeInfo(Types.NCLOB), "type_name")).isEmpty();
   }
 
   @Test
   void rejectsAPatternThatEndsInTheEscapeCharacter() {
-    assertThatThrownBy(() -> strings(client.getTables(null, "main\\", null, null, false), "table_name"))
+    assertThatThrownBy(() -> strings(flightSql.client().getTables(null, "main\\", null, null, false), "table_name"))
         .isInstanceOf(FlightRuntimeException.class)
         .satisfies(e -> assertThat(((FlightRuntimeException) e).status().code())
             .isEqualTo(CallStatus.INVALID_ARGUMENT.code()));
@@ -212,28 +202,30 @@ class FlightSqlMetadataTest {
 
   @Test
   void rejectsKeysOfAnUnknownTable() {
-    assertThatThrownBy(() -> strings(client.getImportedKeys(TableRef.of(null, null, "nowhere")), "pk_table_name"))
+    assertThatThrownBy(() -> strings(flightSql.client().getImportedKeys(TableRef.of(null, null, "nowhere")),
+        "pk_table_name"))
         .isInstanceOf(FlightRuntimeException.class)
         .hasMessageContaining("no table or view 'nowhere'")
         .satisfies(e -> assertThat(((FlightRuntimeException) e).status().code())
             .isEqualTo(CallStatus.NOT_FOUND.code()));
-    assertThatThrownBy(() -> strings(client.getPrimaryKeys(TableRef.of(null, null, "")), "table_name"))
+    assertThatThrownBy(() -> strings(flightSql.client().getPrimaryKeys(TableRef.of(null, null, "")), "table_name"))
         .isInstanceOf(FlightRuntimeException.class)
         .hasMessageContaining("a table name is required");
   }
 
   @Test
   void treatsUnderscoreAndPercentAsWildcardsAndOtherTextExactly() throws Exception {
-    assertThat(strings(client.getTables(null, "main", "ac_ounts", null, false), "table_name"))
+    assertThat(strings(flightSql.client().getTables(null, "main", "ac_ounts", null, false), "table_name"))
         .containsExactly("accounts");
-    assertThat(strings(client.getTables(null, "main", "ACCOUNTS", null, false), "table_name")).isEmpty();
-    assertThat(strings(client.getTables(null, "main", "t%", List.of("TABLE"), false), "table_name"))
+    assertThat(strings(flightSql.client().getTables(null, "main", "ACCOUNTS", null, false), "table_name")).isEmpty();
+    assertThat(strings(flightSql.client().getTables(null, "main", "t%", List.of("TABLE"), false), "table_name"))
         .containsExactly("tickets");
-    assertThat(strings(client.getTables("no_such_catalog", null, null, null, false), "table_name")).isEmpty();
+    assertThat(strings(flightSql.client().getTables("no_such_catalog", null, null, null, false), "table_name"))
+        .isEmpty();
   }
 
   private static FlightStream stream(FlightInfo info) {
-    return client.getStream(info.getEndpoints().get(0).getTicket());
+    return flightSql.client().getStream(info.getEndpoints().get(0).getTicket());
   }
 
   private static void assertSchema(FlightInfo info, Schema expected) throws Exception {

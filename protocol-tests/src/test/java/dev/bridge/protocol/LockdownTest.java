@@ -12,11 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
-import org.apache.arrow.flight.sql.FlightSqlClient;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,20 +30,8 @@ class LockdownTest {
       config.database().withDataDirectories(List.of(data.toString()))));
 
   private final RestClient http = new RestClient(server);
-  private BufferAllocator allocator;
-  private FlightSqlClient client;
-
-  @BeforeEach
-  void connect() {
-    allocator = new RootAllocator();
-    client = server.flightSqlClient(allocator);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    client.close();
-    allocator.close();
-  }
+  @RegisterExtension
+  final FlightSqlClientFixture flightSql = FlightSqlClientFixture.perTest(server);
 
   @ParameterizedTest
   @ValueSource(strings = {
@@ -64,14 +47,14 @@ class LockdownTest {
   @Test
   void writingOutsideTheDataDirectoriesIsDenied() {
     Path target = outside.resolve("x.csv");
-    assertDenied(() -> client.executeUpdate("COPY (SELECT 1) TO '" + target + "'"), "Permission Error");
+    assertDenied(() -> flightSql.client().executeUpdate("COPY (SELECT 1) TO '" + target + "'"), "Permission Error");
     assertThat(target).doesNotExist();
   }
 
   @Test
   void attachingADatabaseFileOutsideIsDenied() {
     Path target = outside.resolve("x.db");
-    assertDenied(() -> client.executeUpdate("ATTACH '" + target + "' AS stolen"), "Permission Error");
+    assertDenied(() -> flightSql.client().executeUpdate("ATTACH '" + target + "' AS stolen"), "Permission Error");
     assertThat(target).doesNotExist();
   }
 
@@ -80,30 +63,30 @@ class LockdownTest {
       "SET lock_configuration = false", "RESET enable_external_access", "SET memory_limit = '100TB'",
       "SET threads = 64"})
   void theLockedConfigurationCannotBeChanged(String sql) {
-    assertDenied(() -> client.executeUpdate(sql), "the configuration has been locked");
+    assertDenied(() -> flightSql.client().executeUpdate(sql), "the configuration has been locked");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"INSTALL httpfs", "LOAD httpfs", "INSTALL spatial FROM community",
       "LOAD '/tmp/evil.duckdb_extension'"})
   void extensionsCanBeNeitherInstalledNorLoaded(String sql) {
-    assertDenied(() -> client.executeUpdate(sql), "");
+    assertDenied(() -> flightSql.client().executeUpdate(sql), "");
   }
 
   @Test
   void filesInsideADataDirectoryWork() {
     Path parquet = data.resolve("inside.parquet");
-    client.executeUpdate("COPY (SELECT range AS i FROM range(10)) TO '" + parquet + "' (FORMAT parquet)");
+    flightSql.client().executeUpdate("COPY (SELECT range AS i FROM range(10)) TO '" + parquet + "' (FORMAT parquet)");
     assertThat(parquet).exists();
     assertThat(rows("SELECT sum(i) FROM read_parquet('" + parquet + "')")).containsExactly("45");
-    client.executeUpdate("CREATE TABLE from_file AS SELECT * FROM '" + parquet + "'");
+    flightSql.client().executeUpdate("CREATE TABLE from_file AS SELECT * FROM '" + parquet + "'");
     assertThat(rows("SELECT count(*) FROM from_file")).containsExactly("10");
   }
 
   @Test
   void attachingInMemoryDatabasesStillWorks() {
-    client.executeUpdate("ATTACH ':memory:' AS scratch");
-    client.executeUpdate("CREATE TABLE scratch.t AS SELECT 1 AS i");
+    flightSql.client().executeUpdate("ATTACH ':memory:' AS scratch");
+    flightSql.client().executeUpdate("CREATE TABLE scratch.t AS SELECT 1 AS i");
     assertThat(rows("SELECT i FROM scratch.t")).containsExactly("1");
   }
 
@@ -124,7 +107,7 @@ class LockdownTest {
   }
 
   private List<String> rows(String sql) {
-    return FirstColumn.of(client, sql);
+    return FirstColumn.of(flightSql.client(), sql);
   }
 
   private static Path createDirectory(String prefix) {

@@ -21,11 +21,6 @@ import org.apache.arrow.flight.SessionOptionValue;
 import org.apache.arrow.flight.SessionOptionValueFactory;
 import org.apache.arrow.flight.SetSessionOptionsRequest;
 import org.apache.arrow.flight.SetSessionOptionsResult;
-import org.apache.arrow.flight.sql.FlightSqlClient;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,20 +39,8 @@ class QueryTimeoutTest {
       new LimitsConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), null, null, null)));
 
   private final RestClient http = new RestClient(server);
-  private BufferAllocator allocator;
-  private FlightSqlClient client;
-
-  @BeforeEach
-  void connect() {
-    allocator = new RootAllocator();
-    client = server.flightSqlClient(allocator);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    client.close();
-    allocator.close();
-  }
+  @RegisterExtension
+  final FlightSqlClientFixture flightSql = FlightSqlClientFixture.perTest(server);
 
   @Test
   void theServerDefaultInterruptsASlowQueryAndTheSessionGoesOn() {
@@ -70,13 +53,13 @@ class QueryTimeoutTest {
   /** EXPLAIN ANALYZE cannot be described without running it: that run is timed too. */
   @Test
   void aStatementRunWhilePlanningIsTimedToo() {
-    assertTimedOut(() -> client.execute("EXPLAIN ANALYZE " + ENDLESS), "PT1S");
+    assertTimedOut(() -> flightSql.client().execute("EXPLAIN ANALYZE " + ENDLESS), "PT1S");
     assertThat(first("SELECT 43")).isEqualTo("43");
   }
 
   @Test
   void aTimedOutUpdateChangesNothing() {
-    assertTimedOut(() -> client.executeUpdate("CREATE TABLE never AS " + ENDLESS), "PT1S");
+    assertTimedOut(() -> flightSql.client().executeUpdate("CREATE TABLE never AS " + ENDLESS), "PT1S");
     assertThat(first("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'never'")).isEqualTo("0");
   }
 
@@ -153,11 +136,11 @@ class QueryTimeoutTest {
   }
 
   private SetSessionOptionsResult set(SessionOptionValue value) {
-    return client.setSessionOptions(new SetSessionOptionsRequest(Map.of("query_timeout", value)));
+    return flightSql.client().setSessionOptions(new SetSessionOptionsRequest(Map.of("query_timeout", value)));
   }
 
   private String timeoutOption() {
-    return client.getSessionOptions(new GetSessionOptionsRequest()).getSessionOptions().get("query_timeout")
+    return flightSql.client().getSessionOptions(new GetSessionOptionsRequest()).getSessionOptions().get("query_timeout")
         .acceptVisitor(new TextOption());
   }
 
@@ -169,6 +152,6 @@ class QueryTimeoutTest {
   }
 
   private String first(String sql) {
-    return FirstColumn.of(client, sql).get(0);
+    return FirstColumn.of(flightSql.client(), sql).get(0);
   }
 }
