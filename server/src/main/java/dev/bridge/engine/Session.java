@@ -47,7 +47,7 @@ public final class Session implements AutoCloseable {
   private volatile boolean transactionOpen;
   /** What the open transaction wrote so far: published to the data versions when it commits. */
   private Writes transactionWrites = Writes.NONE;
-  private volatile String currentSchema;
+  private volatile CurrentSchema currentSchema;
   private volatile long lastUsedNanos = System.nanoTime();
   private final long openedAtMillis = System.currentTimeMillis();
   private volatile Duration queryTimeout;
@@ -126,8 +126,17 @@ public final class Session implements AutoCloseable {
   /** A new connection to the session's database, set to its current schema; the caller closes it. */
   DuckDBConnection spareConnection() {
     DuckDBConnection spare = engine.connect();
-    useSchema(spare, currentSchema);
+    useSchema(spare, currentSchema.sql());
     return spare;
+  }
+
+  /**
+   * The session's current catalog and schema: the one source of them (catalog reads, table paths, GetSessionOptions,
+   * spare connections). Read again from the own connection after every statement that may change it ({@code USE},
+   * {@code SET schema}: commands) and after a SetSessionOptions catalog or schema.
+   */
+  public CurrentSchema currentSchema() {
+    return currentSchema;
   }
 
   /** Whether a transaction is open on this session's connection (BeginTransaction, or SQL BEGIN). */
@@ -285,11 +294,11 @@ public final class Session implements AutoCloseable {
     log.debug("session {} closed", id);
   }
 
-  private static String readCurrentSchema(DuckDBConnection connection) {
+  private static CurrentSchema readCurrentSchema(DuckDBConnection connection) {
     try (Statement statement = connection.createStatement();
          ResultSet rs = statement.executeQuery("SELECT current_database(), current_schema()")) {
       rs.next();
-      return SqlIdentifiers.quote(rs.getString(1)) + "." + SqlIdentifiers.quote(rs.getString(2));
+      return new CurrentSchema(rs.getString(1), rs.getString(2));
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }

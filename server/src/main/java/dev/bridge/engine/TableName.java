@@ -3,9 +3,10 @@ package dev.bridge.engine;
 import java.util.Locale;
 
 /**
- * A fully resolved table: catalog, schema and name as the client or DuckDB spelled them. DuckDB matches identifiers
- * without regard to case, so two names that differ only in case are the same table ({@link #equals} agrees).
- * A temporary table lives in DuckDB's {@code temp} catalog.
+ * A fully resolved table: catalog, schema and name as the client or DuckDB spelled them; the one type for a table's
+ * name (a client's path of one to three parts becomes one through {@code CatalogReader#resolve}). DuckDB matches
+ * identifiers without regard to case, so two names that differ only in case are the same table ({@link #equals}
+ * agrees). A temporary table lives in DuckDB's {@code temp} catalog.
  */
 public record TableName(String catalog, String schema, String name) {
   public static final String TEMP_CATALOG = "temp";
@@ -25,10 +26,9 @@ public record TableName(String catalog, String schema, String name) {
     return catalog.equalsIgnoreCase(TEMP_CATALOG);
   }
 
-  /** The quoted name for SQL; a temporary table is named alone, DuckDB places it in {@code temp.main}. */
+  /** {@code "catalog"."schema"."name"}, quoted for SQL (DuckDB takes {@code "temp"."main"."t"} for a temporary one). */
   public String sql() {
-    return temporary() ? SqlIdentifiers.quote(name)
-        : SqlIdentifiers.quote(catalog) + "." + SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(name);
+    return SqlIdentifiers.quote(catalog) + "." + SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(name);
   }
 
   @Override

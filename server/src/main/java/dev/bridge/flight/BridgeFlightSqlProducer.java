@@ -12,7 +12,6 @@ import dev.bridge.engine.Session;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
-import dev.bridge.engine.TableCatalog;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.compression.CompressionHeader;
@@ -101,7 +100,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final PathFlights pathFlights;
 
   public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
-      ArrowIngest ingest, CatalogReader catalog, TableCatalog tables, BufferAllocator allocator, int batchRows,
+      ArrowIngest ingest, CatalogReader catalog, BufferAllocator allocator, int batchRows,
       Telemetry telemetry) {
     this.sessions = sessions;
     this.executor = executor;
@@ -115,7 +114,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
         sessions.config().transactionIdleTimeout());
     this.sessionOptions = new SessionOptions(catalog, executor.timeouts());
-    this.pathFlights = new PathFlights(catalog, tables, executor, statements);
+    this.pathFlights = new PathFlights(catalog, executor, statements);
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------

@@ -7,16 +7,13 @@ import dev.bridge.engine.EngineException;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
-import dev.bridge.engine.TableCatalog;
+import dev.bridge.engine.TableName;
 import dev.bridge.engine.catalog.CatalogReader;
-import dev.bridge.engine.catalog.CurrentSchema;
-import dev.bridge.engine.catalog.TableRef;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -44,13 +41,11 @@ final class PathFlights {
   private static final char SEPARATOR = '\0';
 
   private final CatalogReader catalog;
-  private final TableCatalog tables;
   private final StatementExecutor executor;
   private final StatementCommands statements;
 
-  PathFlights(CatalogReader catalog, TableCatalog tables, StatementExecutor executor, StatementCommands statements) {
+  PathFlights(CatalogReader catalog, StatementExecutor executor, StatementCommands statements) {
     this.catalog = catalog;
-    this.tables = tables;
     this.executor = executor;
     this.statements = statements;
   }
@@ -58,11 +53,11 @@ final class PathFlights {
   /** Sends one FlightInfo per table, view and dataset whose dot-joined path matches the criteria. */
   void list(Session session, Criteria criteria, StreamListener<FlightInfo> listener) {
     NamePattern pattern = NamePattern.of(utf8(criteria.getExpression(), "the ListFlights criteria"));
-    String currentCatalog = catalog.currentSchema(session).catalog();
+    String currentCatalog = session.currentSchema().catalog();
     for (List<Object> row : catalog.tables(session, null, null, null, List.of())) {
-      TableRef table = new TableRef((String) row.get(0), (String) row.get(1), (String) row.get(2));
-      List<String> path = table.catalog().equals(currentCatalog) ? List.of(table.schema(), table.table())
-          : List.of(table.catalog(), table.schema(), table.table());
+      TableName table = new TableName((String) row.get(0), (String) row.get(1), (String) row.get(2));
+      List<String> path = table.catalog().equals(currentCatalog) ? List.of(table.schema(), table.name())
+          : List.of(table.catalog(), table.schema(), table.name());
       if (pattern.matches(String.join(".", path))) {
         schemaOf(session, table).ifPresent(schema ->
             listener.onNext(flightInfo(table, schema, FlightDescriptor.path(path))));
@@ -73,7 +68,7 @@ final class PathFlights {
 
   /** The FlightInfo of the table a path descriptor names: its schema and a ticket that reads all of it. */
   FlightInfo flightInfo(Session session, FlightDescriptor descriptor) {
-    TableRef table = resolve(session, descriptor.getPath());
+    TableName table = resolve(session, descriptor.getPath());
     return flightInfo(table, statements.resultSchema(plan(session, table)), descriptor);
   }
 
@@ -104,54 +99,35 @@ final class PathFlights {
     statements.streamQuery(session, plan(session, resolve(session, parts)), listener);
   }
 
-  private FlightInfo flightInfo(TableRef table, Schema schema, FlightDescriptor descriptor) {
-    String path = table.catalog() + SEPARATOR + table.schema() + SEPARATOR + table.table();
+  private FlightInfo flightInfo(TableName table, Schema schema, FlightDescriptor descriptor) {
+    String path = table.catalog() + SEPARATOR + table.schema() + SEPARATOR + table.name();
     Any ticket = Any.newBuilder().setTypeUrl(TICKET_TYPE_URL).setValue(ByteString.copyFromUtf8(path)).build();
     return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(ticket.toByteArray()))), -1, -1);
   }
 
   /** The schema of a listed table, or empty when it cannot be read (a view over a dropped table): left out. */
-  private Optional<Schema> schemaOf(Session session, TableRef table) {
+  private Optional<Schema> schemaOf(Session session, TableName table) {
     try {
       return Optional.of(statements.resultSchema(plan(session, table)));
     } catch (EngineException e) {
-      log.debug("ListFlights leaves out {}: {}", table.qualifiedName(), e.getMessage());
+      log.debug("ListFlights leaves out {}: {}", table, e.getMessage());
       return Optional.empty();
     }
   }
 
-  private StatementPlan plan(Session session, TableRef table) {
-    return executor.plan(session, "SELECT * FROM " + table.qualifiedName());
+  private StatementPlan plan(Session session, TableName table) {
+    return executor.plan(session, "SELECT * FROM " + table.sql());
   }
 
-  /**
-   * The table a path names. A one-part path prefers the current schema, then the only table of that name in the
-   * current catalog; two parts are schema and table in the current catalog; three add the catalog.
-   */
-  private TableRef resolve(Session session, List<String> path) {
+  /** The table a path names, by the one rule of reads and writes ({@link CatalogReader#resolve}). */
+  private TableName resolve(Session session, List<String> path) {
     if (path.isEmpty() || path.size() > 3) {
       throw EngineException.invalidArgument("a path descriptor names a table as [table], [schema, table] or"
           + " [catalog, schema, table]; got " + path.size() + " parts " + path);
     }
-    CurrentSchema current = catalog.currentSchema(session);
-    String catalogName = path.size() == 3 ? path.get(0) : current.catalog();
-    String schemaName = path.size() >= 2 ? path.get(path.size() - 2) : null;
-    String tableName = path.get(path.size() - 1);
-    List<TableRef> candidates = tables.tables(session, schemaName, tableName).stream()
-        .filter(table -> table.database().equals(catalogName))
-        .map(table -> new TableRef(table.database(), table.schema(), table.name()))
-        .toList();
-    if (candidates.isEmpty()) {
-      throw EngineException.notFound("no table, view or dataset " + String.join(".", path)
-          + (path.size() == 3 ? "" : " in catalog " + catalogName) + "; ListFlights lists them");
-    }
-    if (candidates.size() == 1) {
-      return candidates.get(0);
-    }
-    return candidates.stream().filter(table -> table.schema().equals(current.schema())).findFirst()
-        .orElseThrow(() -> EngineException.invalidArgument("the path " + path + " is ambiguous: "
-            + candidates.stream().map(table -> table.schema() + "." + table.table()).collect(Collectors.joining(", "))
-            + "; name the schema as well"));
+    return catalog.find(session, path).orElseThrow(() -> EngineException.notFound("no table, view or dataset "
+        + String.join(".", path) + (path.size() == 3 ? "" : " in catalog " + session.currentSchema().catalog())
+        + "; ListFlights lists them"));
   }
 
   private static String utf8(byte[] bytes, String what) {

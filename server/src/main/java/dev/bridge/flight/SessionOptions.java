@@ -3,9 +3,9 @@ package dev.bridge.flight;
 import dev.bridge.config.ResultCompression;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.QueryTimeouts;
+import dev.bridge.engine.CurrentSchema;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.catalog.CatalogReader;
-import dev.bridge.engine.catalog.CurrentSchema;
 import dev.bridge.flight.compression.CompressionHeader;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,7 +79,7 @@ final class SessionOptions {
   }
 
   GetSessionOptionsResult get(Session session) {
-    CurrentSchema current = catalog.currentSchema(session);
+    CurrentSchema current = session.currentSchema();
     Map<String, SessionOptionValue> options = new LinkedHashMap<>();
     options.put(CATALOG, SessionOptionValueFactory.makeSessionOptionValue(current.catalog()));
     options.put(SCHEMA, SessionOptionValueFactory.makeSessionOptionValue(current.schema()));

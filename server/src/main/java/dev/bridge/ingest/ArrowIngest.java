@@ -6,6 +6,7 @@ import dev.bridge.engine.Session;
 import dev.bridge.engine.TableName;
 import dev.bridge.engine.UnitOfWork;
 import dev.bridge.engine.Writes;
+import dev.bridge.engine.catalog.CatalogReader;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
@@ -30,10 +31,12 @@ public final class ArrowIngest {
 
   private final BufferAllocator allocator;
   private final AccessPolicy access;
+  private final CatalogReader catalog;
 
-  public ArrowIngest(BufferAllocator allocator, AccessPolicy access) {
+  public ArrowIngest(BufferAllocator allocator, AccessPolicy access, CatalogReader catalog) {
     this.allocator = allocator;
     this.access = access;
+    this.catalog = catalog;
   }
 
   /**
@@ -51,7 +54,7 @@ public final class ArrowIngest {
       DuckDBConnection connection = work.connection();
       String view = "bridge_ingest_" + UUID.randomUUID().toString().replace("-", "");
       try {
-        TableName table = resolve(connection, target);
+        TableName table = resolve(session, work, target);
         Data.exportArrayStream(allocator, source, stream);
         connection.registerArrowStream(view, stream);
         new IngestStatements(connection, table, view).write(mode);
@@ -71,18 +74,9 @@ public final class ArrowIngest {
     }
   }
 
-  private static TableName resolve(DuckDBConnection connection, IngestTarget target) throws SQLException {
-    if (target.temporary()) {
-      return TableName.temporary(target.name());
-    }
-    try (Statement statement = connection.createStatement();
-         var rs = statement.executeQuery("SELECT current_database(), current_schema()")) {
-      rs.next();
-      String catalog = target.catalog().isEmpty() ? rs.getString(1) : target.catalog();
-      String schema = !target.schema().isEmpty() ? target.schema()
-          : target.catalog().isEmpty() ? rs.getString(2) : "main";
-      return new TableName(catalog, schema, target.name());
-    }
+  /** The table the request names, resolved inside the work: it sees a table the session's transaction created. */
+  private TableName resolve(Session session, UnitOfWork work, IngestTarget target) {
+    return target.temporary() ? TableName.temporary(target.name()) : catalog.resolve(session, work, target.path());
   }
 
   /**

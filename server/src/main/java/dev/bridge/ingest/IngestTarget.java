@@ -2,10 +2,13 @@ package dev.bridge.ingest;
 
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.TableName;
+import java.util.List;
 
 /**
- * The table an ingest writes. Empty catalog and schema mean the session's current ones. A temporary table lives in
- * DuckDB's {@code temp.main} and is dropped when the session ends, so it takes no other catalog or schema.
+ * The table an ingest request names, as the client gave it (the doors' ingest options: catalog, schema, table,
+ * temporary), checked; {@link ArrowIngest} resolves it to a {@link TableName} by the one rule of table paths
+ * ({@code CatalogReader#resolve}). Empty catalog and schema mean the session's current ones. A temporary table lives
+ * in DuckDB's {@code temp.main} and is dropped when the session ends, so it takes no other catalog or schema.
  */
 public record IngestTarget(String catalog, String schema, String name, boolean temporary) {
   static final String TEMP_CATALOG = TableName.TEMP_CATALOG;
@@ -29,5 +32,13 @@ public record IngestTarget(String catalog, String schema, String name, boolean t
 
   public static IngestTarget table(String name) {
     return new IngestTarget("", "", name, false);
+  }
+
+  /** The path the request names: a catalog without a schema means that catalog's {@code main}, as in DuckDB. */
+  List<String> path() {
+    if (catalog.isEmpty()) {
+      return schema.isEmpty() ? List.of(name) : List.of(schema, name);
+    }
+    return List.of(catalog, schema.isEmpty() ? "main" : schema, name);
   }
 }

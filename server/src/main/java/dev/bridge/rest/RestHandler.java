@@ -7,7 +7,7 @@ import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
-import dev.bridge.engine.TableCatalog;
+import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.metrics.Telemetry;
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class RestHandler extends Handler.Abstract {
   private final Cors cors;
 
   public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
-      StatementExecutor executor, ArrowIngest arrowIngest, TableCatalog tableCatalog, BufferAllocator allocator,
+      StatementExecutor executor, ArrowIngest arrowIngest, CatalogReader catalog, BufferAllocator allocator,
       Telemetry telemetry, Authenticator authenticator) {
     super(InvocationType.BLOCKING);
     this.authenticator = authenticator;
@@ -54,7 +54,7 @@ public final class RestHandler extends Handler.Abstract {
     this.queryRequests = new QueryRequests(config);
     this.health = new HealthRoute(engine, sessionManager, allocator);
     this.query = new QueryRoute(queryRequests, sessions, executor, telemetry);
-    this.tables = new TableRoutes(sessions, tableCatalog);
+    this.tables = new TableRoutes(sessions, catalog);
     this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);
     this.metrics = new MetricsRoute(telemetry.metrics());
     this.operations = new OperationsRoutes(telemetry.running(), sessionManager);

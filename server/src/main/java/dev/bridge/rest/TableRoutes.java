@@ -1,8 +1,11 @@
 package dev.bridge.rest;
 
 import dev.bridge.engine.EngineException;
-import dev.bridge.engine.TableCatalog;
+import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.engine.catalog.ColumnInfo;
+import dev.bridge.engine.catalog.TableDescription;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Request;
@@ -11,27 +14,27 @@ import org.eclipse.jetty.server.Response;
 /** {@code GET /v1/tables} and {@code GET /v1/tables/{name}}: tables and views with their columns, as JSON. */
 final class TableRoutes {
   private final RequestSessions sessions;
-  private final TableCatalog catalog;
+  private final CatalogReader catalog;
 
-  TableRoutes(RequestSessions sessions, TableCatalog catalog) {
+  TableRoutes(RequestSessions sessions, CatalogReader catalog) {
     this.sessions = sessions;
     this.catalog = catalog;
   }
 
   void list(Request request, Response response) throws IOException {
     String schema = Request.extractQueryParameters(request).getValue("schema");
-    List<TableCatalog.Table> tables;
+    List<TableDescription> tables;
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
-      tables = schema == null ? catalog.tables(scoped.session()) : catalog.tables(scoped.session(), schema, null);
+      tables = catalog.describe(scoped.session(), schema, null);
     }
-    JsonResponses.write(response, 200, Map.of("tables", tables));
+    JsonResponses.write(response, 200, Map.of("tables", tables.stream().map(TableRoutes::json).toList()));
   }
 
   void describe(String name, Request request, Response response) throws IOException {
     String schema = Request.extractQueryParameters(request).getValue("schema");
-    List<TableCatalog.Table> tables;
+    List<TableDescription> tables;
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
-      tables = catalog.tables(scoped.session(), schema, name);
+      tables = catalog.describe(scoped.session(), schema, name);
     }
     if (tables.isEmpty()) {
       throw EngineException.notFound("no table or view named '" + name + "'"
@@ -41,6 +44,25 @@ final class TableRoutes {
       throw EngineException.invalidArgument("'" + name + "' names " + tables.size()
           + " tables or views in different schemas; choose one with ?schema=");
     }
-    JsonResponses.write(response, 200, tables.get(0));
+    JsonResponses.write(response, 200, json(tables.get(0)));
+  }
+
+  /** A table as the REST API shows it (docs/openapi.yaml): its kind is TABLE or VIEW, a temporary table a TABLE. */
+  private static Map<String, Object> json(TableDescription table) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("database", table.name().catalog());
+    json.put("schema", table.name().schema());
+    json.put("name", table.name().name());
+    json.put("kind", table.isView() ? "VIEW" : "TABLE");
+    json.put("columns", table.columns().stream().map(TableRoutes::json).toList());
+    return json;
+  }
+
+  private static Map<String, Object> json(ColumnInfo column) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("name", column.name());
+    json.put("type", column.duckDbType());
+    json.put("nullable", column.nullable());
+    return json;
   }
 }

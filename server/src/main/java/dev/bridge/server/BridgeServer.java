@@ -13,7 +13,6 @@ import dev.bridge.engine.StatementQueue;
 import io.grpc.Context;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
-import dev.bridge.engine.TableCatalog;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.BridgeFlightSqlProducer;
@@ -107,21 +106,20 @@ public final class BridgeServer implements AutoCloseable {
     AccessPolicy access = new StatementRoles();
     StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue, access);
     TransactionManager transactions = new TransactionManager(config.sessions().transactionIdleTimeout());
-    ArrowIngest ingest = new ArrowIngest(allocator, access);
+    // The catalog reader serves both doors and ingest (table paths): built once here, like every part they share.
+    CatalogReader catalog = new CatalogReader();
+    ArrowIngest ingest = new ArrowIngest(allocator, access, catalog);
     Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
         config.queryLog());
     telemetry.metrics().watch(queue);
     Authenticator authenticator = new Authenticator(config.auth(), telemetry.metrics()::authRejected);
-    // The catalog readers serve both doors: built once here, like every part the doors share.
-    CatalogReader catalog = new CatalogReader();
-    TableCatalog tables = new TableCatalog();
     BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
-        catalog, tables, allocator, config.flight().batchRows(), telemetry);
+        catalog, allocator, config.flight().batchRows(), telemetry);
     FlightTransport flight = null;
     try {
       flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator,
           telemetry.metrics());
-      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, tables, allocator,
+      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, catalog, allocator,
           telemetry, authenticator);
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)

@@ -18,6 +18,7 @@ import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementQueue;
 import dev.bridge.engine.TableName;
 import dev.bridge.engine.TransactionManager;
+import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.identity.Principal;
 import dev.bridge.identity.Role;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class WritePathsMoveDataVersionsTest {
     statements = new StatementExecutor(allocator, timeouts,
         new StatementQueue(LimitsConfig.DEFAULT, () -> false), new StatementRoles());
     transactions = new TransactionManager(Duration.ofMinutes(5));
-    ingest = new ArrowIngest(allocator, new StatementRoles());
+    ingest = new ArrowIngest(allocator, new StatementRoles(), new CatalogReader());
     session = sessions.session("k", new Principal("w", Role.WRITER));
     versions = engine.dataVersions();
     update("CREATE TABLE t(i INTEGER)");

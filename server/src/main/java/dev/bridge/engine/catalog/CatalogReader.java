@@ -1,10 +1,12 @@
 package dev.bridge.engine.catalog;
 
-import dev.bridge.engine.UnitOfWork;
+import dev.bridge.engine.CurrentSchema;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.SqlIdentifiers;
+import dev.bridge.engine.TableName;
+import dev.bridge.engine.UnitOfWork;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -13,12 +15,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads a session's catalog (databases, schemas, tables, views, columns, keys, types) from DuckDB's catalog
  * functions on the session's own connection. Rows come back as lists of column values in the order of the Flight
- * SQL (and JDBC) metadata result sets; see {@link CatalogSql}.
+ * SQL (and JDBC) metadata result sets; see {@link CatalogSql}. Typed answers where a door needs more than rows: the
+ * columns of tables ({@link ColumnInfo}), tables with their columns ({@link #describe}), and the one rule that turns
+ * a client's table path into a {@link TableName}, for reads and writes alike ({@link #resolve}).
  */
 public final class CatalogReader {
 
@@ -54,12 +60,12 @@ public final class CatalogReader {
   }
 
   /** The columns of every table and view matching the filters of {@link #tables}, by table. */
-  public Map<TableRef, List<ColumnInfo>> columns(Session session, String catalog, String schemaPattern,
+  public Map<TableName, List<ColumnInfo>> columns(Session session, String catalog, String schemaPattern,
       String tablePattern) {
-    Map<TableRef, List<ColumnInfo>> columns = new HashMap<>();
+    Map<TableName, List<ColumnInfo>> columns = new HashMap<>();
     for (List<Object> row : rows(session, CatalogSql.COLUMNS, catalog, catalog, schemaPattern, schemaPattern,
         tablePattern, tablePattern)) {
-      TableRef table = new TableRef((String) row.get(0), (String) row.get(1), (String) row.get(2));
+      TableName table = tableOf(row);
       columns.computeIfAbsent(table, key -> new ArrayList<>()).add(new ColumnInfo((String) row.get(3),
           (String) row.get(4), (Boolean) row.get(5), (Integer) row.get(6), (Integer) row.get(7),
           (Boolean) row.get(8)));
@@ -128,9 +134,64 @@ public final class CatalogReader {
     return strings(session, CatalogSql.DUCKDB_VERSION).get(0);
   }
 
-  public CurrentSchema currentSchema(Session session) {
-    List<Object> row = rows(session, CatalogSql.CURRENT_SCHEMA).get(0);
-    return new CurrentSchema((String) row.get(0), (String) row.get(1));
+  /**
+   * The tables and views named {@code name} (null: all), in {@code schema} when it is not null, each with its
+   * columns: names match exactly, not as patterns.
+   */
+  public List<TableDescription> describe(Session session, String schema, String name) {
+    String schemaExactly = exactly(schema);
+    String nameExactly = exactly(name);
+    Map<TableName, List<ColumnInfo>> columns = columns(session, null, schemaExactly, nameExactly);
+    return tables(session, null, schemaExactly, nameExactly, List.of()).stream()
+        .map(row -> new TableDescription(tableOf(row), (String) row.get(3),
+            List.copyOf(columns.getOrDefault(tableOf(row), List.of()))))
+        .toList();
+  }
+
+  /**
+   * The table a client's path names, the one rule for reads and writes. {@code [catalog, schema, table]} and
+   * {@code [schema, table]} (in the current catalog) name it exactly. {@code [table]} is the table of that name in
+   * the current schema, else the only one of that name in the current catalog's other schemas (two or more are
+   * ambiguous: the client names the schema); with none, the current schema, where a write creates it.
+   */
+  public TableName resolve(Session session, List<String> path) {
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
+      return resolve(session, work, path);
+    }
+  }
+
+  /** {@link #resolve(Session, List)} inside a piece of work that may have created the table itself. */
+  public TableName resolve(Session session, UnitOfWork work, List<String> path) {
+    if (path.isEmpty() || path.size() > 3) {
+      throw EngineException.invalidArgument("a table is named as [table], [schema, table] or [catalog, schema,"
+          + " table]; got " + path.size() + " part(s): " + path);
+    }
+    CurrentSchema current = session.currentSchema();
+    String table = path.get(path.size() - 1);
+    if (path.size() > 1) {
+      return new TableName(path.size() == 3 ? path.get(0) : current.catalog(), path.get(path.size() - 2), table);
+    }
+    List<TableName> candidates = rows(work, CatalogSql.TABLES, current.catalog(), current.catalog(), null, null,
+        exactly(table), exactly(table)).stream().map(CatalogReader::tableOf).toList();
+    TableName inCurrentSchema = new TableName(current.catalog(), current.schema(), table);
+    if (candidates.isEmpty() || candidates.contains(inCurrentSchema)) {
+      return inCurrentSchema;
+    }
+    if (candidates.size() == 1) {
+      return candidates.get(0);
+    }
+    throw EngineException.invalidArgument("the table name " + table + " is ambiguous: "
+        + candidates.stream().map(name -> name.schema() + "." + name.name()).collect(Collectors.joining(", "))
+        + "; name the schema as well");
+  }
+
+  /** The table a path names ({@link #resolve}) when it exists. */
+  public Optional<TableName> find(Session session, List<String> path) {
+    TableName table = resolve(session, path);
+    boolean exists = rows(session, CatalogSql.TABLES, table.catalog(), table.catalog(), exactly(table.schema()),
+        exactly(table.schema()), exactly(table.name()), exactly(table.name())).stream()
+        .anyMatch(row -> tableOf(row).equals(table));
+    return exists ? Optional.of(table) : Optional.empty();
   }
 
   /**
@@ -138,7 +199,7 @@ public final class CatalogReader {
    * current one. Names are quoted identifiers, never SQL text.
    */
   public void use(Session session, String catalog, String schema) {
-    CurrentSchema current = currentSchema(session);
+    CurrentSchema current = session.currentSchema();
     String target = schema == null && catalog != null
         ? SqlIdentifiers.quote(catalog)
         : SqlIdentifiers.quote(catalog == null ? current.catalog() : catalog) + "." + SqlIdentifiers.quote(schema);
@@ -197,9 +258,24 @@ public final class CatalogReader {
     return rows(session, sql, parameters).stream().map(row -> (String) row.get(0)).toList();
   }
 
+  /** A LIKE pattern that matches {@code name} alone (null stays null: any). */
+  private static String exactly(String name) {
+    return name == null ? null : name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /** The table a row of {@link CatalogSql#TABLES} or {@link CatalogSql#COLUMNS} names in its first three columns. */
+  private static TableName tableOf(List<Object> row) {
+    return new TableName((String) row.get(0), (String) row.get(1), (String) row.get(2));
+  }
+
   private List<List<Object>> rows(Session session, String sql, Object... parameters) {
-    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT);
-         PreparedStatement statement = work.connection().prepareStatement(sql)) {
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
+      return rows(work, sql, parameters);
+    }
+  }
+
+  private static List<List<Object>> rows(UnitOfWork work, String sql, Object... parameters) {
+    try (PreparedStatement statement = work.connection().prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         statement.setObject(i + 1, parameters[i]);
       }

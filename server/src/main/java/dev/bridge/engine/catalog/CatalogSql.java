@@ -147,6 +147,4 @@ final class CatalogSql {
       ORDER BY function_name""";
 
   static final String DUCKDB_VERSION = "SELECT version()";
-
-  static final String CURRENT_SCHEMA = "SELECT current_database(), current_schema()";
 }

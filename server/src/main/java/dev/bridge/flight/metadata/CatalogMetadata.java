@@ -1,11 +1,11 @@
 package dev.bridge.flight.metadata;
 
 import dev.bridge.engine.Session;
+import dev.bridge.engine.TableName;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.engine.catalog.ColumnInfo;
 import dev.bridge.engine.catalog.KeySide;
-import dev.bridge.engine.catalog.TableRef;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,11 +68,11 @@ public final class CatalogMetadata {
     List<List<Object>> rows = catalog.tables(session, catalogName, schemaPattern, tablePattern,
         command.getTableTypesList());
     if (command.getIncludeSchema()) {
-      Map<TableRef, List<ColumnInfo>> columns = catalog.columns(session, catalogName, schemaPattern, tablePattern);
+      Map<TableName, List<ColumnInfo>> columns = catalog.columns(session, catalogName, schemaPattern, tablePattern);
       List<List<Object>> withSchemas = new ArrayList<>(rows.size());
       for (List<Object> row : rows) {
         List<Object> withSchema = new ArrayList<>(row);
-        TableRef table = new TableRef((String) row.get(0), (String) row.get(1), (String) row.get(2));
+        TableName table = new TableName((String) row.get(0), (String) row.get(1), (String) row.get(2));
         Schema schema = tableSchema(session, table, columns.getOrDefault(table, List.of()), "VIEW".equals(row.get(3)));
         withSchema.add(SchemaBytes.of(schema));
         withSchemas.add(withSchema);
@@ -133,8 +133,8 @@ public final class CatalogMetadata {
   }
 
   /** The schema a {@code SELECT *} of the table streams, with the Flight SQL column metadata of its columns. */
-  private Schema tableSchema(Session session, TableRef table, List<ColumnInfo> columns, boolean view) {
-    Schema streamed = executor.plan(session, "SELECT * FROM " + table.qualifiedName()).resultSchema();
+  private Schema tableSchema(Session session, TableName table, List<ColumnInfo> columns, boolean view) {
+    Schema streamed = executor.plan(session, "SELECT * FROM " + table.sql()).resultSchema();
     return ColumnMetadata.forTable(streamed, table, columns, view);
   }
 }

@@ -1,7 +1,7 @@
 package dev.bridge.flight.metadata;
 
+import dev.bridge.engine.TableName;
 import dev.bridge.engine.catalog.ColumnInfo;
-import dev.bridge.engine.catalog.TableRef;
 import java.util.ArrayList;
 import java.util.TreeMap;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class ColumnMetadata {
   }
 
   /** A table's schema (as a query of all its columns streams it), with its catalog's nullability and names. */
-  static Schema forTable(Schema schema, TableRef table, List<ColumnInfo> columns, boolean readOnly) {
+  static Schema forTable(Schema schema, TableName table, List<ColumnInfo> columns, boolean readOnly) {
     if (schema.getFields().size() != columns.size()) {
       return schema;
     }
@@ -49,7 +49,7 @@ public final class ColumnMetadata {
       FlightSqlColumnMetadata.Builder metadata = describe(column.duckDbType(), precision, scale)
           .catalogName(table.catalog())
           .schemaName(table.schema())
-          .tableName(table.table())
+          .tableName(table.name())
           .isAutoIncrement(column.autoIncrement())
           .isReadOnly(readOnly);
       fields.add(withMetadata(schema.getFields().get(i), column.nullable(), metadata.build()));
