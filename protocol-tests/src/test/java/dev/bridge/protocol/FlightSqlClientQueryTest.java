@@ -7,9 +7,11 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.List;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelFlightInfoResult;
 import org.apache.arrow.flight.CancelStatus;
+import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -17,6 +19,7 @@ import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.PreparedStatement;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -229,5 +232,19 @@ class FlightSqlClientQueryTest {
       Thread.sleep(50);
     }
     assertThat(server.server().allocatedBytes()).isEqualTo(bytes);
+  }
+
+  @Test
+  void closingAPreparedStatementTheSessionDoesNotHoldIsNotFound() throws Exception {
+    ActionClosePreparedStatementRequest request = ActionClosePreparedStatementRequest.newBuilder()
+        .setPreparedStatementHandle(ByteString.copyFromUtf8("no-such-handle")).build();
+    try (FlightClient flight = server.flightClient(flightSql.allocator())) {
+      assertThatThrownBy(() -> flight.doAction(new Action("ClosePreparedStatement", Any.pack(request).toByteArray()))
+          .hasNext())
+          .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+            assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND);
+            assertThat(e.getMessage()).contains("unknown prepared statement handle 'no-such-handle'");
+          });
+    }
   }
 }

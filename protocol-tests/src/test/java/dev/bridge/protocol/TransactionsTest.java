@@ -3,6 +3,8 @@ package dev.bridge.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,13 +19,16 @@ import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcException;
 import org.apache.arrow.adbc.core.AdbcStatement;
 import org.apache.arrow.adbc.core.AdbcStatusCode;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CloseSessionRequest;
+import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.Transaction;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndTransactionRequest;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -224,6 +229,27 @@ class TransactionsTest {
     assertThatThrownBy(prepared::execute)
         .isInstanceOf(FlightRuntimeException.class)
         .hasMessageContaining("unknown prepared statement handle");
+  }
+
+  @Test
+  void endTransactionWithoutCommitOrRollbackIsRefusedAndLeavesTheTransactionOpen() throws Exception {
+    client().executeUpdate("CREATE TABLE end_unspecified(id INTEGER)");
+    Transaction transaction = client().beginTransaction();
+    client().executeUpdate("INSERT INTO end_unspecified VALUES (1)", transaction);
+    ActionEndTransactionRequest request = ActionEndTransactionRequest.newBuilder()
+        .setTransactionId(ByteString.copyFrom(transaction.getTransactionId()))
+        .setAction(ActionEndTransactionRequest.EndTransaction.END_TRANSACTION_UNSPECIFIED).build();
+    try (FlightClient flight = server.flightClient(flightSql.allocator())) {
+      assertThatThrownBy(() -> flight.doAction(new Action("EndTransaction", Any.pack(request).toByteArray()))
+          .hasNext())
+          .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+            assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains("EndTransaction needs action COMMIT or ROLLBACK");
+          });
+    }
+    assertThat(count("end_unspecified", transaction)).isEqualTo(1);
+    client().rollback(transaction);
+    assertThat(count("end_unspecified", null)).isZero();
   }
 
   /**

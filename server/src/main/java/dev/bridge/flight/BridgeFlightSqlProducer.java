@@ -29,7 +29,6 @@ import dev.bridge.metrics.Protocol;
 import dev.bridge.metrics.QueryTrace;
 import dev.bridge.metrics.Telemetry;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
@@ -152,22 +151,16 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
    */
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener flightListener) {
-    ServerStreamListener listener;
-    try {
-      listener = compressed(context, flightListener);
-    } catch (EngineException e) {
-      flightListener.error(FlightStatuses.toGrpc(e));
-      return;
-    }
-    if (!isAny(ticket.getBytes())) {
-      streamSqlTicket(context, ticket, listener);
-      return;
-    }
-    if (PathFlights.isTicket(ticket)) {
-      stream(listener, () -> pathFlights.stream(session(context), ticket, listener));
-      return;
-    }
-    FlightSqlProducer.super.getStream(context, ticket, listener);
+    stream(flightListener, () -> {
+      ServerStreamListener listener = compressed(context, flightListener);
+      if (!isAny(ticket.getBytes())) {
+        streamSqlTicket(context, ticket, listener);
+      } else if (PathFlights.isTicket(ticket)) {
+        stream(listener, () -> pathFlights.stream(session(context), ticket, listener));
+      } else {
+        FlightSqlProducer.super.getStream(context, ticket, listener);
+      }
+    });
   }
 
   private ServerStreamListener compressed(CallContext context, ServerStreamListener listener) {
@@ -178,21 +171,14 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   }
 
   private void streamSqlTicket(CallContext context, Ticket ticket, ServerStreamListener listener) {
-    FlightDescriptor descriptor = FlightDescriptor.command(ticket.getBytes());
-    Optional<CommandStatementQuery> query = DescriptorCommands.plainSql(descriptor);
-    if (query.isEmpty()) {
-      listener.error(FlightStatuses.toGrpc(EngineException.invalidArgument("the ticket is neither a Flight SQL "
-          + "ticket (a packed protobuf Any from GetFlightInfo) nor SQL text (non-empty UTF-8)")));
-      return;
-    }
-    FlightInfo info;
-    try {
-      info = getFlightInfoStatement(query.get(), context, descriptor);
-    } catch (RuntimeException e) {
-      listener.error(e);
-      return;
-    }
-    FlightSqlProducer.super.getStream(context, info.getEndpoints().get(0).getTicket(), listener);
+    stream(listener, () -> {
+      FlightDescriptor descriptor = FlightDescriptor.command(ticket.getBytes());
+      CommandStatementQuery query = DescriptorCommands.plainSql(descriptor).orElseThrow(() ->
+          EngineException.invalidArgument("the ticket is neither a Flight SQL ticket (a packed protobuf Any from"
+              + " GetFlightInfo) nor SQL text (non-empty UTF-8)"));
+      FlightInfo info = statementFlightInfo(query, context, descriptor);
+      FlightSqlProducer.super.getStream(context, info.getEndpoints().get(0).getTicket(), listener);
+    });
   }
 
   // ---- Statements ----------------------------------------------------------------------------------------------
@@ -200,13 +186,17 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return call(() -> {
-      Session session = session(context);
-      QueryTrace trace = trace(session, command.getQuery());
-      return trace.around(() -> {
-        transactions.join(session, command.getTransactionId().toStringUtf8());
-        return statements.flightInfo(session, plan(trace, session, command.getQuery()), List.of(), descriptor, trace);
-      });
+    return call(() -> statementFlightInfo(command, context, descriptor));
+  }
+
+  /** Plans a query and hands out its ticket: for GetFlightInfo, and for a DoGet whose ticket is SQL text. */
+  private FlightInfo statementFlightInfo(CommandStatementQuery command, CallContext context,
+      FlightDescriptor descriptor) {
+    Session session = session(context);
+    QueryTrace trace = trace(session, command.getQuery());
+    return trace.around(() -> {
+      transactions.join(session, command.getTransactionId().toStringUtf8());
+      return statements.flightInfo(session, plan(trace, session, command.getQuery()), List.of(), descriptor, trace);
     });
   }
 
@@ -218,11 +208,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
-    try {
-      statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener);
-    } catch (EngineException e) {
-      listener.error(FlightStatuses.toGrpc(e));
-    }
+    stream(listener, () -> statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener));
   }
 
   @Override
@@ -300,7 +286,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void endTransaction(ActionEndTransactionRequest request, CallContext context,
       StreamListener<Result> listener) {
-    try {
+    reply(listener, () -> {
       boolean commit = switch (request.getAction()) {
         case END_TRANSACTION_COMMIT -> true;
         case END_TRANSACTION_ROLLBACK -> false;
@@ -308,10 +294,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
             + request.getAction());
       };
       transactions.end(session(context), request.getTransactionId().toStringUtf8(), commit);
-      listener.onCompleted();
-    } catch (EngineException e) {
-      listener.onError(FlightStatuses.toGrpc(e));
-    }
+      return null;
+    });
   }
 
   @Override
@@ -344,12 +328,13 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void closePreparedStatement(ActionClosePreparedStatementRequest request, CallContext context,
       StreamListener<Result> listener) {
-    String handle = request.getPreparedStatementHandle().toStringUtf8();
-    if (session(context).removePreparedQuery(handle)) {
-      listener.onCompleted();
-    } else {
-      listener.onError(FlightStatuses.toGrpc(StatementCommands.unknownHandle(handle)));
-    }
+    reply(listener, () -> {
+      String handle = request.getPreparedStatementHandle().toStringUtf8();
+      if (!session(context).removePreparedQuery(handle)) {
+        throw StatementCommands.unknownHandle(handle);
+      }
+      return null;
+    });
   }
 
   @Override
@@ -378,13 +363,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void getStreamPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
       ServerStreamListener listener) {
-    try {
+    stream(listener, () -> {
       Session session = session(context);
       statements.streamPrepared(session,
           StatementCommands.prepared(session, command.getPreparedStatementHandle()), listener);
-    } catch (EngineException e) {
-      listener.error(FlightStatuses.toGrpc(e));
-    }
+    });
   }
 
   @Override
@@ -450,13 +433,13 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
       StreamListener<CancelStatus> listener) {
-    if (statements.cancel(principal(context).user(), request.getInfo())) {
-      listener.onNext(CancelStatus.CANCELLED);
-      listener.onCompleted();
-    } else {
-      listener.onError(FlightStatuses.toGrpc(EngineException.notFound(
-          "none of the FlightInfo's tickets is known to this server; it may have expired")));
-    }
+    reply(listener, () -> {
+      if (!statements.cancel(principal(context).user(), request.getInfo())) {
+        throw EngineException.notFound("none of the FlightInfo's tickets is known to this server; it may have"
+            + " expired");
+      }
+      return CancelStatus.CANCELLED;
+    });
   }
 
   // ---- Catalog metadata ----------------------------------------------------------------------------------------
@@ -602,11 +585,10 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   /** Every table, view and dataset, one FlightInfo each with a path descriptor; see {@link PathFlights}. */
   @Override
   public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
-    try {
+    reply(listener, () -> {
       pathFlights.list(session(context), criteria, listener);
-    } catch (EngineException e) {
-      listener.onError(FlightStatuses.toGrpc(e));
-    }
+      return null;
+    });
   }
 
   /** Takes an edited ticket TTL for the tickets handed out from now on. */
@@ -691,10 +673,16 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     }
   }
 
-  /** Answers a single-result action: the work's result, or its engine failure as the call's status. */
+  /**
+   * Answers a call with results: the work's result (none when it returns null: it sent its own, or there are none),
+   * then completion, or its engine failure as the call's status.
+   */
   private static <T> void reply(StreamListener<T> listener, Supplier<T> work) {
     try {
-      listener.onNext(work.get());
+      T result = work.get();
+      if (result != null) {
+        listener.onNext(result);
+      }
       listener.onCompleted();
     } catch (EngineException e) {
       listener.onError(FlightStatuses.toGrpc(e));

@@ -50,7 +50,10 @@ final class PathFlights {
     this.statements = statements;
   }
 
-  /** Sends one FlightInfo per table, view and dataset whose dot-joined path matches the criteria. */
+  /**
+   * Sends one FlightInfo per table, view and dataset whose dot-joined path matches the criteria; the caller completes
+   * the call.
+   */
   void list(Session session, Criteria criteria, StreamListener<FlightInfo> listener) {
     NamePattern pattern = NamePattern.of(utf8(criteria.getExpression(), "the ListFlights criteria"));
     String currentCatalog = session.currentSchema().catalog();
@@ -63,7 +66,6 @@ final class PathFlights {
             listener.onNext(flightInfo(table, schema, FlightDescriptor.path(path))));
       }
     }
-    listener.onCompleted();
   }
 
   /** The FlightInfo of the table a path descriptor names: its schema and a ticket that reads all of it. */
