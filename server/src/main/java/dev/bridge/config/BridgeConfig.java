@@ -16,7 +16,8 @@ public record BridgeConfig(
     @JsonProperty("limits") LimitsConfig limits,
     @JsonProperty("files") FilesConfig files,
     @JsonProperty("logging") LoggingConfig logging,
-    @JsonProperty("query_log") QueryLogConfig queryLog) {
+    @JsonProperty("query_log") QueryLogConfig queryLog,
+    @JsonProperty("cluster") ClusterConfig cluster) {
 
   public BridgeConfig {
     flight = flight == null ? FlightConfig.DEFAULT : flight;
@@ -29,42 +30,47 @@ public record BridgeConfig(
     files = files == null ? FilesConfig.DEFAULT : files;
     logging = logging == null ? LoggingConfig.DEFAULT : logging;
     queryLog = queryLog == null ? QueryLogConfig.DEFAULT : queryLog;
+    cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http, auth, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(newFlight, database, sessions, http, auth, tls, limits, files, logging, queryLog, cluster);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http, auth, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, newDatabase, sessions, http, auth, tls, limits, files, logging, queryLog, cluster);
   }
 
   public BridgeConfig withSessions(SessionConfig newSessions) {
-    return new BridgeConfig(flight, database, newSessions, http, auth, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, newSessions, http, auth, tls, limits, files, logging, queryLog, cluster);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp, auth, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, newHttp, auth, tls, limits, files, logging, queryLog, cluster);
   }
 
   public BridgeConfig withAuth(AuthConfig newAuth) {
-    return new BridgeConfig(flight, database, sessions, http, newAuth, tls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, newAuth, tls, limits, files, logging, queryLog, cluster);
   }
 
   public BridgeConfig withTls(TlsConfig newTls) {
-    return new BridgeConfig(flight, database, sessions, http, auth, newTls, limits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, auth, newTls, limits, files, logging, queryLog, cluster);
   }
 
   public BridgeConfig withLimits(LimitsConfig newLimits) {
-    return new BridgeConfig(flight, database, sessions, http, auth, tls, newLimits, files, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, newLimits, files, logging, queryLog, cluster);
   }
 
   public BridgeConfig withFiles(FilesConfig newFiles) {
-    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, newFiles, logging, queryLog);
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, newFiles, logging, queryLog, cluster);
+  }
+
+  public BridgeConfig withCluster(ClusterConfig newCluster) {
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, files, logging, queryLog, newCluster);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -79,5 +85,6 @@ public record BridgeConfig(
     files.validate();
     logging.validate();
     queryLog.validate();
+    cluster.validate();
   }
 }

@@ -48,6 +48,8 @@ public final class Session implements AutoCloseable {
   /** What the open transaction wrote so far: published to the data versions when it commits. */
   private Writes transactionWrites = Writes.NONE;
   private volatile CurrentSchema currentSchema;
+  /** The schema the session started in: names resolve the same way on another node only while it is current. */
+  private final CurrentSchema openingSchema;
   private volatile long lastUsedNanos = System.nanoTime();
   private final long openedAtMillis = System.currentTimeMillis();
   private volatile Duration queryTimeout;
@@ -63,6 +65,7 @@ public final class Session implements AutoCloseable {
     this.busyWait = busyWait;
     this.connection = engine.connect();
     this.currentSchema = readCurrentSchema(connection);
+    this.openingSchema = currentSchema;
   }
 
   public String id() {
@@ -137,6 +140,11 @@ public final class Session implements AutoCloseable {
    */
   public CurrentSchema currentSchema() {
     return currentSchema;
+  }
+
+  /** Whether the current schema is still the one the session opened in (no {@code USE} moved it). */
+  public boolean inOpeningSchema() {
+    return currentSchema.equals(openingSchema);
   }
 
   /** Whether a transaction is open on this session's connection (BeginTransaction, or SQL BEGIN). */

@@ -43,6 +43,21 @@ public final class StatementExecutor {
     }
   }
 
+  /**
+   * Whether {@code plan} is a query that reads nothing but files ({@link FileReads}): another node that sees the
+   * same files answers it with the same rows. A statement that writes, or reads a table, is this node's alone.
+   */
+  public boolean readsOnlyFiles(Session session, StatementPlan plan) {
+    if (!plan.kind().returnsRows() || !plan.effects().writes().none() || plan.effects().severalStatements()) {
+      return false;
+    }
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
+      return FileReads.only(work.connection(), plan.sql());
+    } catch (EngineException e) {
+      return false;
+    }
+  }
+
   /** The exact schema the query's stream will have with these parameter values; checks they are all bound. */
   public Schema describe(Session session, StatementPlan plan, List<Object> parameters) {
     requireParameters(plan, parameters);

@@ -29,6 +29,11 @@ final class AuthMiddleware implements FlightServerMiddleware {
     return result.principal();
   }
 
+  /** The bearer token of this call: the one it sent, or the one just issued for its Basic credentials. */
+  String token() {
+    return result.token();
+  }
+
   /** The session key of this call: its bearer token, or the one just issued for its Basic credentials. */
   String sessionKey() {
     return SessionKeyMiddleware.forToken(result.token());

@@ -4,6 +4,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.bridge.cluster.WorkerPool;
+import dev.bridge.config.ClusterConfig;
 import dev.bridge.config.SessionConfig;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
@@ -29,6 +31,8 @@ import dev.bridge.metrics.Protocol;
 import dev.bridge.metrics.QueryTrace;
 import dev.bridge.metrics.Telemetry;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
@@ -37,6 +41,7 @@ import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.CloseSessionResult;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
@@ -97,10 +102,15 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final SessionOptions sessionOptions;
   private final Telemetry telemetry;
   private final PathFlights pathFlights;
+  private final ClusterFlights cluster;
 
+  /**
+   * {@code workers} is the coordinator's view of its workers (empty on any other node); {@code relays} runs the
+   * threads that relay a worker's stream for {@code x-bridge-proxy} clients.
+   */
   public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
       ArrowIngest ingest, CatalogReader catalog, BufferAllocator allocator, int batchRows,
-      Telemetry telemetry) {
+      Telemetry telemetry, ClusterConfig clusterConfig, Optional<WorkerPool> workers, ExecutorService relays) {
     this.sessions = sessions;
     this.executor = executor;
     this.transactions = transactions;
@@ -114,6 +124,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
         sessions.config().transactionIdleTimeout());
     this.sessionOptions = new SessionOptions(catalog, executor.timeouts());
     this.pathFlights = new PathFlights(catalog, executor, statements);
+    this.cluster = new ClusterFlights(clusterConfig, workers, executor, allocator, relays);
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------
@@ -153,8 +164,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener flightListener) {
     stream(flightListener, () -> {
       ServerStreamListener listener = compressed(context, flightListener);
+      Optional<byte[]> signed = ClusterFlights.signedBytes(ticket.getBytes());
       if (!isAny(ticket.getBytes())) {
         streamSqlTicket(context, ticket, listener);
+      } else if (signed.isPresent()) {
+        stream(listener, () -> cluster.serve(session(context), bearer(context), signed.get(), listener, statements));
       } else if (PathFlights.isTicket(ticket)) {
         stream(listener, () -> pathFlights.stream(session(context), ticket, listener));
       } else {
@@ -176,7 +190,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       CommandStatementQuery query = DescriptorCommands.plainSql(descriptor).orElseThrow(() ->
           EngineException.invalidArgument("the ticket is neither a Flight SQL ticket (a packed protobuf Any from"
               + " GetFlightInfo) nor SQL text (non-empty UTF-8)"));
-      FlightInfo info = statementFlightInfo(query, context, descriptor);
+      // One round trip means one endpoint, the one this server streams: the query is not placed on workers.
+      FlightInfo info = statementFlightInfo(query, context, descriptor, false);
       FlightSqlProducer.super.getStream(context, info.getEndpoints().get(0).getTicket(), listener);
     });
   }
@@ -186,17 +201,24 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return call(() -> statementFlightInfo(command, context, descriptor));
+    return call(() -> statementFlightInfo(command, context, descriptor, true));
   }
 
-  /** Plans a query and hands out its ticket: for GetFlightInfo, and for a DoGet whose ticket is SQL text. */
+  /**
+   * Plans a query and hands out its ticket: for GetFlightInfo, and for a DoGet whose ticket is SQL text. A
+   * coordinator places it on its workers when {@code mayPlace} and it can ({@link ClusterFlights#place}).
+   */
   private FlightInfo statementFlightInfo(CommandStatementQuery command, CallContext context,
-      FlightDescriptor descriptor) {
+      FlightDescriptor descriptor, boolean mayPlace) {
     Session session = session(context);
     QueryTrace trace = trace(session, command.getQuery());
     return trace.around(() -> {
       transactions.join(session, command.getTransactionId().toStringUtf8());
-      return statements.flightInfo(session, plan(trace, session, command.getQuery()), List.of(), descriptor, trace);
+      StatementPlan plan = plan(trace, session, command.getQuery());
+      Optional<List<FlightEndpoint>> placed = mayPlace ? cluster.place(session, plan, proxy(context))
+          : Optional.empty();
+      return placed.map(endpoints -> statements.placedFlightInfo(session, plan, descriptor, endpoints))
+          .orElseGet(() -> statements.flightInfo(session, plan, List.of(), descriptor, trace));
     });
   }
 
@@ -344,8 +366,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Session session = session(context);
       PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
       QueryTrace trace = trace(session, prepared.plan());
-      return trace.around(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor,
-          trace));
+      return trace.around(() -> cluster.place(session, prepared.plan(), proxy(context))
+          .map(endpoints -> statements.placedFlightInfo(session, prepared.plan(), descriptor, endpoints))
+          .orElseGet(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor, trace)));
     });
   }
 
@@ -599,6 +622,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void close() {
     statements.close();
+    cluster.close();
   }
 
   // ---- Helpers -------------------------------------------------------------------------------------------------
@@ -611,6 +635,18 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private static String sessionKey(CallContext context) {
     AuthMiddleware auth = context.getMiddleware(AuthMiddleware.KEY);
     return auth != null ? auth.sessionKey() : context.getMiddleware(SessionKeyMiddleware.KEY).sessionKey();
+  }
+
+  /** The caller's bearer token, for a relay to send on to a worker; empty when authentication is off. */
+  private static Optional<String> bearer(CallContext context) {
+    AuthMiddleware auth = context.getMiddleware(AuthMiddleware.KEY);
+    return auth != null ? Optional.of(auth.token()) : Optional.empty();
+  }
+
+  /** Whether the caller asked for every endpoint on this server ({@link ProxyHeader}). */
+  private static boolean proxy(CallContext context) {
+    ProxyHeader header = context.getMiddleware(ProxyHeader.KEY);
+    return header != null && header.proxy();
   }
 
   private static Principal principal(CallContext context) {

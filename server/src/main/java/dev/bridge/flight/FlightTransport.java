@@ -1,6 +1,7 @@
 package dev.bridge.flight;
 
 import dev.bridge.auth.Authenticator;
+import dev.bridge.cluster.WorkerLoad;
 import dev.bridge.config.FlightConfig;
 import dev.bridge.engine.SessionManager;
 import dev.bridge.flight.compression.CompressionHeader;
@@ -65,6 +66,7 @@ public final class FlightTransport implements AutoCloseable {
         new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
     middleware.add(
         new ServerInterceptorAdapter.KeyFactory<>(ClientAgentMiddleware.KEY, new ClientAgentMiddleware.Factory()));
+    middleware.add(new ServerInterceptorAdapter.KeyFactory<>(ProxyHeader.KEY, new ProxyHeader.Factory()));
     middleware.add(new ServerInterceptorAdapter.KeyFactory<>(CompressionHeader.KEY,
         new CompressionHeader.Factory(new StreamCompression(config.compression(), metrics::resultCompressed))));
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
@@ -82,6 +84,8 @@ public final class FlightTransport implements AutoCloseable {
             new ServerBackpressureThresholdInterceptor(config.backpressureThresholdBytes()),
             new PeerAddressInterceptor()))
         .addService(health.getHealthService())
+        // Beside health and, like it, outside Flight's authentication: a coordinator asks its workers' load here.
+        .addService(WorkerLoad.service(metrics::streamsActive))
         .addTransportFilter(new ClosePeerSessionOnDisconnect(sessions, executor))
         .build()
         .start();

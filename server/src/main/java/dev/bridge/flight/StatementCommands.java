@@ -31,6 +31,7 @@ import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -79,6 +80,16 @@ final class StatementCommands implements AutoCloseable {
         .setStatementHandle(ByteString.copyFromUtf8(id)).build();
     FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
     return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
+  }
+
+  /**
+   * The FlightInfo of a query a coordinator placed on its workers: the schema this node describes (the workers see
+   * the same files), and the endpoints given; unordered when there are several, and no record count.
+   */
+  FlightInfo placedFlightInfo(Session session, StatementPlan plan, FlightDescriptor descriptor,
+      List<FlightEndpoint> endpoints) {
+    Schema schema = withColumnMetadata(plan, executor.describe(session, plan, List.of()));
+    return new FlightInfo(schema, descriptor, endpoints, -1, -1, endpoints.size() == 1, IpcOption.DEFAULT);
   }
 
   /** Tickets handed out from now on live for {@code ticketTtl}. */

@@ -152,6 +152,11 @@ public final class BridgeMetrics {
     writer.write(out, registry.scrape());
   }
 
+  /** Result streams being sent right now, by either door: a node's load as its coordinator sees it. */
+  public int streamsActive() {
+    return activeStreams.get();
+  }
+
   void streamStarted() {
     activeStreams.incrementAndGet();
   }

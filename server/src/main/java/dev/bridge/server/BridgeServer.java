@@ -2,7 +2,9 @@ package dev.bridge.server;
 
 import dev.bridge.auth.Authenticator;
 import dev.bridge.auth.StatementRoles;
+import dev.bridge.cluster.WorkerPool;
 import dev.bridge.config.BridgeConfig;
+import dev.bridge.config.ClusterRole;
 import dev.bridge.config.ConfigWatcher;
 import dev.bridge.datasets.DatasetRegistry;
 import dev.bridge.engine.AccessPolicy;
@@ -113,8 +115,10 @@ public final class BridgeServer implements AutoCloseable {
         config.queryLog());
     telemetry.metrics().watch(queue);
     Authenticator authenticator = new Authenticator(config.auth(), telemetry.metrics()::authRejected);
+    Optional<WorkerPool> workers = config.cluster().role() == ClusterRole.COORDINATOR
+        ? Optional.of(WorkerPool.start(config.cluster())) : Optional.empty();
     BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
-        catalog, allocator, config.flight().batchRows(), telemetry);
+        catalog, allocator, config.flight().batchRows(), telemetry, config.cluster(), workers, executor);
     FlightTransport flight = null;
     try {
       flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator,

@@ -1,0 +1,362 @@
+"""Worker nodes behind a coordinator (docs/cluster.md): one coordinator and three workers as processes on 127.0.0.1,
+reading the same hive-partitioned Parquet files, with authentication on everywhere; a single node answers the same
+queries as the reference. Through pyarrow; the Java clients (JDBC driver, ADBC) are in ClusterTest.java."""
+import hashlib
+import hmac
+import struct
+import time
+import uuid
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.flight as flight
+import pyarrow.parquet as pq
+import pytest
+
+import flightsql as fs
+from conftest import BridgeProcess
+from test_auth import hash_password
+
+TICKET_KEY = "cluster-test-ticket-key-0123456789abcdef"
+SIGNING_KEY = "cluster-test-token-key-0123456789abcdef"
+TICKET_TYPE = "type.bridge.dev/bridge.ClusterTicket"
+USERS = {"alice": "reader", "bob": "reader", "wes": "writer"}
+ROWS_PER_FILE = 25_000
+SCAN = "SELECT id, fare, year, month FROM files.trips WHERE fare > 10"
+AGGREGATE = "SELECT year, count(*) AS n, sum(fare) AS total FROM files.trips GROUP BY year ORDER BY year"
+
+
+def write_dataset(directory):
+    """Hive-partitioned Parquet: year=Y/month=M/part.parquet, 3 x 4 files."""
+    next_id = 0
+    for year in (2021, 2022, 2023):
+        for month in (1, 2, 3, 4):
+            part = directory / f"year={year}" / f"month={month}"
+            part.mkdir(parents=True)
+            ids = pa.array(range(next_id, next_id + ROWS_PER_FILE), pa.int64())
+            next_id += ROWS_PER_FILE
+            fares = pc.divide(pc.cast(pc.bit_wise_and(ids, 63), pa.float64()), 2.0)
+            pq.write_table(pa.table({"id": ids, "fare": fares}), part / "part.parquet", row_group_size=5_000)
+
+
+def node_config(directory, name, data, users, cluster):
+    config = directory / f"{name}.yaml"
+    config.write_text(f"""
+database:
+  data_directories: ['{data}']
+files:
+  datasets:
+    - name: trips
+      paths: ['{data}/**/*.parquet']
+      hive_partitioning: true
+auth:
+  enabled: true
+  users:
+{users}
+  token:
+    signing_key: {SIGNING_KEY}
+    ttl: 10m
+{cluster}
+""")
+    return config
+
+
+class Cluster:
+    def __init__(self, directory, tls=None, workers=3):
+        self.data = directory / "trips"
+        write_dataset(self.data)
+        users = "\n".join(f"    - name: {n}\n      password_hash: \"{hash_password(n + '-pw')}\"\n      role: {r}"
+                          for n, r in USERS.items())
+        tls_block = "" if tls is None else (f"tls:\n  enabled: true\n  cert_file: {tls / 'server.pem'}\n"
+                                            f"  key_file: {tls / 'server.key'}\n")
+        scheme = "grpc+tls" if tls else "grpc"
+        self.workers = []
+        for i in range(workers):
+            config = node_config(directory, f"worker{i}", self.data, users,
+                                 f"cluster:\n  role: worker\n  ticket_key: {TICKET_KEY}\n{tls_block}")
+            self.workers.append(BridgeProcess(":memory:", ["--config", str(config)]))
+        locations = ", ".join(f"'{scheme}://127.0.0.1:{w.port}'" for w in self.workers)
+        ca = f"  worker_ca_file: {tls / 'ca.pem'}\n" if tls else ""
+        config = node_config(directory, "coordinator", self.data, users,
+                             f"cluster:\n  role: coordinator\n  workers: [{locations}]\n  ticket_key: {TICKET_KEY}\n"
+                             f"  health_interval: 200ms\n{ca}{tls_block}")
+        self.coordinator = BridgeProcess(str(directory / "coordinator.duckdb"), ["--config", str(config)])
+        self.scheme = scheme
+
+    def worker_locations(self):
+        return {f"{self.scheme}://127.0.0.1:{w.port}": w for w in self.workers}
+
+    def stop(self):
+        for node in [self.coordinator, *self.workers]:
+            if node.proc.poll() is None:
+                node.stop_cleanly()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    c = Cluster(tmp_path_factory.mktemp("cluster"))
+    yield c
+    c.stop()
+
+
+@pytest.fixture(scope="module")
+def single(cluster, tmp_path_factory):
+    """A single node on the same files: the reference answers."""
+    users = "\n".join(f"    - name: {n}\n      password_hash: \"{hash_password(n + '-pw')}\"\n      role: {r}"
+                      for n, r in USERS.items())
+    directory = tmp_path_factory.mktemp("single")
+    server = BridgeProcess(":memory:", ["--config", str(node_config(directory, "single", cluster.data, users, ""))])
+    yield server
+    server.stop_cleanly()
+
+
+def login(uri, user, **kwargs):
+    client = flight.connect(uri, **kwargs)
+    header = client.authenticate_basic_token(user.encode(), (user + "-pw").encode())
+    return client, flight.FlightCallOptions(headers=[header])
+
+
+def sorted_table(table):
+    return table.sort_by([(name, "ascending") for name in table.column_names])
+
+
+def fetch(info, client, options, connect=None):
+    """Every endpoint's stream, each read where its location says (the client's own server when it has none)."""
+    tables = []
+    for endpoint in info.endpoints:
+        if endpoint.locations:
+            with (connect or flight.connect)(endpoint.locations[0].uri.decode()) as other:
+                tables.append(other.do_get(endpoint.ticket, options).read_all())
+        else:
+            tables.append(client.do_get(endpoint.ticket, options).read_all())
+    return pa.concat_tables(tables)
+
+
+def single_answer(single, sql):
+    client, options = login(single.uri, "alice")
+    with client:
+        info = client.get_flight_info(fs.statement_query(sql), options)
+        return client.do_get(info.endpoints[0].ticket, options).read_all()
+
+
+def placed_info(cluster, client, options, sql, timeout=60):
+    """The FlightInfo of `sql` once the coordinator has seen its workers live (endpoints with worker locations)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        info = client.get_flight_info(fs.statement_query(sql), options)
+        if info.endpoints[0].locations or time.monotonic() > deadline:
+            return info
+        time.sleep(0.2)
+
+
+def sign(payload_fields, key=TICKET_KEY, expires_ms=None):
+    """A cluster ticket as a coordinator signs it: version, expiry, then length-prefixed query id, SQL, slice, user
+    and worker, and the HMAC-SHA256 of all that; packed in an Any."""
+    query_id, sql, slice_bytes, user, worker = payload_fields
+    expires = expires_ms if expires_ms is not None else int(time.time() * 1000) + 60_000
+    body = struct.pack(">iq", 1, expires)
+    for field in (query_id.encode(), sql.encode(), slice_bytes, user.encode(), worker.encode()):
+        body += struct.pack(">i", len(field)) + field
+    signed = body + hmac.new(key.encode(), body, hashlib.sha256).digest()
+    return flight.Ticket(fs.field_bytes(1, TICKET_TYPE.encode()) + fs.field_bytes(2, signed))
+
+
+def test_a_dataset_query_runs_whole_on_one_worker_and_equals_the_single_node_answer(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        info = placed_info(cluster, client, options, AGGREGATE)
+        assert len(info.endpoints) == 1
+        assert info.endpoints[0].locations[0].uri.decode() in cluster.worker_locations()
+        assert fetch(info, client, options).equals(single_answer(single, AGGREGATE))
+
+
+def test_a_scan_of_the_dataset_equals_the_single_node_answer(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        info = placed_info(cluster, client, options, SCAN)
+        assert all(e.locations[0].uri.decode() in cluster.worker_locations() for e in info.endpoints)
+        assert sorted_table(fetch(info, client, options)).equals(sorted_table(single_answer(single, SCAN)))
+
+
+def test_the_token_of_a_login_on_the_coordinator_works_on_every_worker(cluster):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        for uri in cluster.worker_locations():
+            with flight.connect(uri) as worker:
+                info = worker.get_flight_info(fs.statement_query("SELECT 42 AS answer"), options)
+                assert worker.do_get(info.endpoints[0].ticket, options).read_all().to_pylist() == [{"answer": 42}]
+                with fs.expect_status("UNAUTHENTICATED", "authentication is required"):
+                    worker.get_flight_info(fs.statement_query("SELECT 42 AS answer"))
+
+
+def test_queries_over_each_worker_spread_by_load(cluster):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        placed_info(cluster, client, options, AGGREGATE)
+        # Tickets not redeemed yet count as load, so consecutive plans go to different workers.
+        locations = {client.get_flight_info(fs.statement_query(AGGREGATE), options).endpoints[0].locations[0].uri
+                     for _ in range(3)}
+        assert len(locations) == 3
+
+
+def test_a_query_of_a_coordinator_table_and_every_write_stay_on_the_coordinator(cluster):
+    client, options = login(cluster.coordinator.uri, "wes")
+    with client:
+        for sql in ("CREATE OR REPLACE TABLE local_notes(n INTEGER)", "INSERT INTO local_notes VALUES (1), (2)"):
+            writer, reader = client.do_put(fs.statement_update(sql), pa.schema([]), options)
+            fs.finish_put(writer, reader)
+        # A write sent as a query runs here too (it is planned and run where the database is).
+        info = client.get_flight_info(fs.statement_query("INSERT INTO local_notes VALUES (0) RETURNING n"), options)
+        assert not info.endpoints[0].locations
+        assert client.do_get(info.endpoints[0].ticket, options).read_all().to_pylist() == [{"n": 0}]
+        info = client.get_flight_info(fs.statement_query("SELECT sum(n) AS s FROM local_notes"), options)
+        assert not info.endpoints[0].locations
+        assert client.do_get(info.endpoints[0].ticket, options).read_all().to_pylist() == [{"s": 3}]
+        # A join of a coordinator table and the dataset reads this node's database: it stays here too.
+        info = client.get_flight_info(fs.statement_query(
+            "SELECT count(*) AS c FROM files.trips t JOIN local_notes l ON t.month = l.n"), options)
+        assert not info.endpoints[0].locations
+        assert client.do_get(info.endpoints[0].ticket, options).read_all().to_pylist() == [{"c": 6 * ROWS_PER_FILE}]
+
+
+def test_a_query_in_a_transaction_stays_on_the_coordinator(cluster):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        placed_info(cluster, client, options, AGGREGATE)
+        result = list(client.do_action(flight.Action(
+            "BeginTransaction", fs.pack("ActionBeginTransactionRequest", b"")), options))
+        transaction = fs.fields(fs.unpack(result[0].body.to_pybytes())[1])[1]
+        info = client.get_flight_info(fs.statement_query_in(AGGREGATE, transaction), options)
+        assert not info.endpoints[0].locations
+
+
+def test_proxy_mode_points_every_endpoint_at_the_coordinator_which_relays_the_stream(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    proxied = flight.FlightCallOptions(headers=[*options.headers, (b"x-bridge-proxy", b"true")])
+    with client:
+        placed_info(cluster, client, options, SCAN)
+        info = client.get_flight_info(fs.statement_query(SCAN), proxied)
+        assert all(not e.locations for e in info.endpoints)
+        relayed = pa.concat_tables([client.do_get(e.ticket, options).read_all() for e in info.endpoints])
+        assert sorted_table(relayed).equals(sorted_table(single_answer(single, SCAN)))
+
+
+def test_a_proxy_header_that_is_not_true_or_false_is_refused(cluster):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client, fs.expect_status("INVALID_ARGUMENT", "x-bridge-proxy must be true or false"):
+        client.get_flight_info(fs.statement_query("SELECT 1"),
+                               flight.FlightCallOptions(headers=[*options.headers, (b"x-bridge-proxy", b"yes")]))
+
+
+def test_a_worker_refuses_a_ticket_issued_to_another_user(cluster):
+    client, alice = login(cluster.coordinator.uri, "alice")
+    with client:
+        info = placed_info(cluster, client, alice, AGGREGATE)
+        _, bob = login(cluster.coordinator.uri, "bob")
+        with flight.connect(info.endpoints[0].locations[0].uri.decode()) as worker, \
+                fs.expect_status("PERMISSION_DENIED", "issued to user 'alice', not to 'bob'"):
+            worker.do_get(info.endpoints[0].ticket, bob).read_all()
+
+
+def test_a_worker_refuses_a_forged_ticket(cluster):
+    _, alice = login(cluster.coordinator.uri, "alice")
+    worker_uri = next(iter(cluster.worker_locations()))
+    forged = sign([str(uuid.uuid4()), AGGREGATE, b"", "alice", worker_uri], key="not-the-key-0123456789abcdef-0000")
+    with flight.connect(worker_uri) as worker, \
+            fs.expect_status("UNAUTHENTICATED", "not one this cluster's coordinator issued: its signature does not"):
+        worker.do_get(forged, alice).read_all()
+
+
+def test_a_worker_refuses_a_ticket_whose_bytes_were_changed(cluster):
+    client, alice = login(cluster.coordinator.uri, "alice")
+    with client:
+        info = placed_info(cluster, client, alice, AGGREGATE)
+        ticket = bytearray(info.endpoints[0].ticket.ticket)
+        where = bytes(ticket).find(b"GROUP BY year")
+        ticket[where:where + 13] = b"GROUP BY mont"
+        with flight.connect(info.endpoints[0].locations[0].uri.decode()) as worker, \
+                fs.expect_status("UNAUTHENTICATED", "signature does not verify"):
+            worker.do_get(flight.Ticket(bytes(ticket)), alice).read_all()
+
+
+def test_a_worker_refuses_an_expired_ticket(cluster):
+    _, alice = login(cluster.coordinator.uri, "alice")
+    worker_uri = next(iter(cluster.worker_locations()))
+    expired = sign([str(uuid.uuid4()), AGGREGATE, b"", "alice", worker_uri],
+                   expires_ms=int(time.time() * 1000) - 1_000)
+    with flight.connect(worker_uri) as worker, \
+            fs.expect_status("UNAUTHENTICATED", "the cluster ticket expired at .*GetFlightInfo on the coordinator"):
+        worker.do_get(expired, alice).read_all()
+
+
+def test_a_worker_serves_no_write_even_from_a_signed_ticket(cluster):
+    _, wes = login(cluster.coordinator.uri, "wes")
+    worker_uri = next(iter(cluster.worker_locations()))
+    write = sign([str(uuid.uuid4()), "CREATE TABLE sneaky AS SELECT 1 AS x", b"", "wes", worker_uri])
+    with flight.connect(worker_uri) as worker, fs.expect_status("PERMISSION_DENIED", "carries only queries"):
+        worker.do_get(write, wes).read_all()
+
+
+def test_a_single_node_refuses_cluster_tickets(single):
+    _, alice = login(single.uri, "alice")
+    ticket = sign([str(uuid.uuid4()), "SELECT 1", b"", "alice", single.uri])
+    with flight.connect(single.uri) as client, fs.expect_status("FAILED_PRECONDITION", "single node"):
+        client.do_get(ticket, alice).read_all()
+
+
+# ---- Failures: these kill workers, so they run last and leave fewer live ones ---------------------------------------
+
+def test_a_worker_killed_before_the_fetch_fails_unavailable_and_reissuing_succeeds(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        info = placed_info(cluster, client, options, AGGREGATE)
+        victim_uri = info.endpoints[0].locations[0].uri.decode()
+        victim = cluster.worker_locations()[victim_uri]
+        victim.proc.kill()
+        victim.proc.wait()
+        with flight.connect(victim_uri) as gone, fs.expect_status("UNAVAILABLE"):
+            gone.do_get(info.endpoints[0].ticket, options).read_all()
+        again = client.get_flight_info(fs.statement_query(AGGREGATE), options)
+        assert again.endpoints[0].locations[0].uri.decode() != victim_uri
+        assert fetch(again, client, options).equals(single_answer(single, AGGREGATE))
+        # The dead worker is never chosen again while it is down.
+        for _ in range(4):
+            planned = client.get_flight_info(fs.statement_query(AGGREGATE), options)
+            assert planned.endpoints[0].locations[0].uri.decode() != victim_uri
+
+
+def test_a_worker_killed_while_streaming_fails_the_read_and_reissuing_succeeds(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    values = ", ".join(f"({i})" for i in range(40))
+    big = f"SELECT a.id, b.id AS other FROM files.trips a, (VALUES {values}) b(id)"
+    with client:
+        info = placed_info(cluster, client, options, big)
+        victim_uri = info.endpoints[0].locations[0].uri.decode()
+        victim = cluster.worker_locations()[victim_uri]
+        with flight.connect(victim_uri) as worker:
+            reader = worker.do_get(info.endpoints[0].ticket, options)
+            reader.read_chunk()
+            victim.proc.kill()
+            victim.proc.wait()
+            with pytest.raises((flight.FlightError, pa.ArrowException)):
+                while True:
+                    reader.read_chunk()
+        again = client.get_flight_info(fs.statement_query(AGGREGATE), options)
+        assert again.endpoints[0].locations[0].uri.decode() != victim_uri
+        assert fetch(again, client, options).equals(single_answer(single, AGGREGATE))
+
+
+def test_with_every_worker_dead_the_coordinator_answers_itself(cluster, single):
+    for worker in cluster.workers:
+        if worker.proc.poll() is None:
+            worker.proc.kill()
+            worker.proc.wait()
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        deadline = time.monotonic() + 10
+        info = client.get_flight_info(fs.statement_query(AGGREGATE), options)
+        while info.endpoints[0].locations and time.monotonic() < deadline:
+            time.sleep(0.2)
+            info = client.get_flight_info(fs.statement_query(AGGREGATE), options)
+        assert not info.endpoints[0].locations
+        assert fetch(info, client, options).equals(single_answer(single, AGGREGATE))

@@ -1,0 +1,236 @@
+package dev.bridge.flight;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bridge.cluster.ClusterTickets;
+import dev.bridge.cluster.WorkerPool;
+import dev.bridge.config.ClusterConfig;
+import dev.bridge.config.ClusterRole;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.ErrorKind;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.StatementPlan;
+import io.grpc.ManagedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightCallHeaders;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightGrpcUtils;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.HeaderCallOption;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Flight side of worker nodes behind a coordinator ({@code docs/cluster.md}). On a coordinator it places a
+ * planned query on its live workers (endpoints whose location is the worker and whose ticket the coordinator
+ * signed), and relays a worker's stream for a client that asked for {@code x-bridge-proxy}. On a worker it serves
+ * the coordinator's signed tickets: the statement is planned again in the caller's own session, so the caller's
+ * role is checked here too, and only queries are served. A single node refuses cluster tickets.
+ */
+final class ClusterFlights implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterFlights.class);
+  /** The type URL of the {@code Any} a cluster ticket travels in, telling it from Flight SQL's own tickets. */
+  static final String TICKET_TYPE = "type.bridge.dev/bridge.ClusterTicket";
+
+  private final ClusterRole role;
+  private final Optional<ClusterTickets> tickets;
+  private final Optional<WorkerPool> workers;
+  private final StatementExecutor executor;
+  private final BufferAllocator allocator;
+  private final ExecutorService relays;
+  private final Map<String, FlightClient> relayClients = new ConcurrentHashMap<>();
+
+  ClusterFlights(ClusterConfig config, Optional<WorkerPool> workers, StatementExecutor executor,
+      BufferAllocator allocator, ExecutorService relays) {
+    this.role = config.role();
+    this.tickets = role == ClusterRole.SINGLE ? Optional.empty() : Optional.of(ClusterTickets.of(config));
+    this.workers = workers;
+    this.executor = executor;
+    this.allocator = allocator;
+    this.relays = relays;
+  }
+
+  /** The signed bytes a Flight ticket carries when it is a cluster ticket. */
+  static Optional<byte[]> signedBytes(byte[] ticket) {
+    try {
+      Any any = Any.parseFrom(ticket);
+      return TICKET_TYPE.equals(any.getTypeUrl()) ? Optional.of(any.getValue().toByteArray()) : Optional.empty();
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * On a coordinator, the endpoints on live workers of a query the caller's session planned, one per worker
+   * chosen: the whole statement on the least-loaded one. Empty, so that it runs here, on any other node, for a
+   * statement that reads this node's database or writes, one with parameters, in a transaction, in a session that
+   * moved its current schema, or when no worker is live. With {@code proxy} the endpoints have no location: the
+   * client redeems them here and this node relays.
+   */
+  Optional<List<FlightEndpoint>> place(Session session, StatementPlan plan, boolean proxy) {
+    if (role != ClusterRole.COORDINATOR || plan.parameterCount() > 0
+        || session.inTransaction() || !session.inOpeningSchema() || !executor.readsOnlyFiles(session, plan)) {
+      return Optional.empty();
+    }
+    List<String> placed = workers.orElseThrow().place(1);
+    if (placed.isEmpty()) {
+      return Optional.empty();
+    }
+    String queryId = ClusterTickets.newQueryId();
+    List<FlightEndpoint> endpoints = new ArrayList<>();
+    for (String worker : placed) {
+      byte[] signed = tickets.orElseThrow().issue(queryId, plan.sql(), new byte[0], session.principal().user(),
+          worker);
+      Ticket ticket = new Ticket(Any.newBuilder().setTypeUrl(TICKET_TYPE).setValue(ByteString.copyFrom(signed))
+          .build().toByteArray());
+      endpoints.add(proxy ? new FlightEndpoint(ticket) : new FlightEndpoint(ticket, location(worker)));
+    }
+    return Optional.of(endpoints);
+  }
+
+  /** The worker's location exactly as configured (grpc://, grpc+tcp:// or grpc+tls://host:port). */
+  private static Location location(String worker) {
+    return new Location(ClusterConfig.workerAddress(worker));
+  }
+
+  /**
+   * Serves a cluster ticket redeemed by the caller of {@code session}: a worker runs its statement; a coordinator
+   * relays it from the worker it was placed on, sending {@code bearer} (the caller's token) along. Returns at once.
+   */
+  void serve(Session session, Optional<String> bearer, byte[] signed, ServerStreamListener listener,
+      StatementCommands statements) {
+    ClusterTickets clusterTickets = tickets.orElseThrow(() -> new EngineException(ErrorKind.FAILED_PRECONDITION,
+        "this server is a single node (cluster.role: single): it serves no cluster tickets"));
+    ClusterTickets.Ticket ticket = clusterTickets.verify(signed, session.principal().user());
+    if (role == ClusterRole.COORDINATOR) {
+      relay(ticket.worker(), signed, bearer, listener);
+      return;
+    }
+    StatementPlan plan = executor.plan(session, ticket.sql());
+    if (!plan.kind().returnsRows() || !plan.effects().writes().none()) {
+      throw new EngineException(ErrorKind.PERMISSION_DENIED, "a cluster ticket carries only queries; this one's "
+          + "statement writes, and writes run on the node that owns the database");
+    }
+    statements.streamQuery(session, plan, listener);
+  }
+
+  /**
+   * Relays the worker's stream of a ticket to the client on a thread of its own: a batch is read from the worker
+   * only once the client's transport is ready for the last one, so a slow client slows the worker (gRPC's flow
+   * control stops the worker's sends while this relay does not read), and about one batch per stream is held here.
+   */
+  private void relay(String worker, byte[] signed, Optional<String> bearer, ServerStreamListener listener) {
+    ManagedChannel channel = workers.orElseThrow().channel(worker).orElseThrow(() -> new EngineException(
+        ErrorKind.NOT_FOUND, "the ticket was placed on " + worker + ", which is not a worker of this coordinator"));
+    FlightClient client = relayClients.computeIfAbsent(worker,
+        w -> FlightGrpcUtils.createFlightClientWithSharedChannel(allocator, channel));
+    Ticket ticket = new Ticket(Any.newBuilder().setTypeUrl(TICKET_TYPE).setValue(ByteString.copyFrom(signed)).build()
+        .toByteArray());
+    CallOption[] options = bearer.map(token -> {
+      CallHeaders headers = new FlightCallHeaders();
+      headers.insert("authorization", "Bearer " + token);
+      return new CallOption[] {new HeaderCallOption(headers)};
+    }).orElse(new CallOption[0]);
+    Relay relay = new Relay(worker, listener);
+    listener.setOnReadyHandler(relay::wake);
+    listener.setOnCancelHandler(relay::clientGone);
+    relays.execute(() -> relay.run(client, ticket, options));
+  }
+
+  private final class Relay {
+    private final String worker;
+    private final ServerStreamListener listener;
+    private final Object readiness = new Object();
+    private volatile boolean clientGone;
+
+    Relay(String worker, ServerStreamListener listener) {
+      this.worker = worker;
+      this.listener = listener;
+    }
+
+    void wake() {
+      synchronized (readiness) {
+        readiness.notifyAll();
+      }
+    }
+
+    void clientGone() {
+      clientGone = true;
+      wake();
+    }
+
+    void run(FlightClient client, Ticket ticket, CallOption[] options) {
+      try (FlightStream stream = client.getStream(ticket, options)) {
+        listener.start(stream.getRoot(), stream.getDictionaryProvider());
+        while (!clientGone && stream.next()) {
+          if (!awaitReady()) {
+            break;
+          }
+          listener.putNext();
+        }
+        if (clientGone) {
+          stream.cancel("the client of the coordinator's relay went away", null);
+          return;
+        }
+        listener.completed();
+      } catch (FlightRuntimeException e) {
+        if (e.status().code() == FlightStatusCode.UNAVAILABLE) {
+          workers.orElseThrow().unreachable(worker);
+        }
+        if (!clientGone) {
+          listener.error(e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        listener.error(CallStatus.CANCELLED.withDescription("the server is stopping").toRuntimeException());
+      } catch (Exception e) {
+        log.error("relaying the stream of worker {} failed", worker, e);
+        if (!clientGone) {
+          listener.error(CallStatus.INTERNAL.withDescription("relaying the stream of worker " + worker
+              + " failed: " + e).toRuntimeException());
+        }
+      }
+    }
+
+    /** Waits (on the relay's own thread, never a gRPC one) until the client can take a batch; false if it left. */
+    private boolean awaitReady() throws InterruptedException {
+      synchronized (readiness) {
+        while (!listener.isReady() && !clientGone) {
+          // The timeout only guards against a readiness signal lost between the check and the wait.
+          readiness.wait(100);
+        }
+      }
+      return !clientGone;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (FlightClient client : relayClients.values()) {
+      try {
+        client.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    workers.ifPresent(WorkerPool::close);
+  }
+}
