@@ -4,6 +4,7 @@ queries as the reference. Through pyarrow; the Java clients (JDBC driver, ADBC) 
 import hashlib
 import hmac
 import struct
+import subprocess
 import time
 import uuid
 
@@ -14,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import flightsql as fs
-from conftest import BridgeProcess
+from conftest import ROOT, BridgeProcess
 from test_auth import hash_password
 
 TICKET_KEY = "cluster-test-ticket-key-0123456789abcdef"
@@ -304,6 +305,37 @@ def test_a_single_node_refuses_cluster_tickets(single):
         client.do_get(ticket, alice).read_all()
 
 
+# ---- TLS: grpc+tls:// locations, the coordinator trusting its workers through cluster.worker_ca_file ------------------
+
+@pytest.fixture(scope="module")
+def tls_cluster(tmp_path_factory):
+    certs = tmp_path_factory.mktemp("cluster-certs")
+    subprocess.run([str(ROOT / "scripts" / "dev-certs"), str(certs)], check=True, capture_output=True)
+    c = Cluster(tmp_path_factory.mktemp("tls-cluster"), tls=certs, workers=2)
+    c.certs = certs
+    yield c
+    c.stop()
+
+
+def tls_connect(certs):
+    return lambda uri: flight.connect(uri, tls_root_certs=(certs / "ca.pem").read_bytes())
+
+
+def test_under_tls_endpoints_are_grpc_tls_locations_and_answers_match(tls_cluster, single):
+    connect = tls_connect(tls_cluster.certs)
+    client, options = login(f"grpc+tls://127.0.0.1:{tls_cluster.coordinator.port}", "alice",
+                            tls_root_certs=(tls_cluster.certs / "ca.pem").read_bytes())
+    with client:
+        info = placed_info(tls_cluster, client, options, AGGREGATE)
+        assert info.endpoints[0].locations[0].uri.decode().startswith("grpc+tls://127.0.0.1:")
+        assert fetch(info, client, options, connect).equals(single_answer(single, AGGREGATE))
+        proxied = flight.FlightCallOptions(headers=[*options.headers, (b"x-bridge-proxy", b"true")])
+        info = client.get_flight_info(fs.statement_query(SCAN), proxied)
+        assert not info.endpoints[0].locations
+        relayed = fetch(info, client, options)
+        assert sorted_table(relayed).equals(sorted_table(single_answer(single, SCAN)))
+
+
 # ---- Failures: these kill workers, so they run last and leave fewer live ones ---------------------------------------
 
 def test_a_worker_killed_before_the_fetch_fails_unavailable_and_reissuing_succeeds(cluster, single):
@@ -343,6 +375,24 @@ def test_a_worker_killed_while_streaming_fails_the_read_and_reissuing_succeeds(c
                     reader.read_chunk()
         again = client.get_flight_info(fs.statement_query(AGGREGATE), options)
         assert again.endpoints[0].locations[0].uri.decode() != victim_uri
+        assert fetch(again, client, options).equals(single_answer(single, AGGREGATE))
+
+
+def test_a_relayed_fetch_from_a_killed_worker_fails_unavailable_and_reissuing_succeeds(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    proxied = flight.FlightCallOptions(headers=[*options.headers, (b"x-bridge-proxy", b"true")])
+    with client:
+        placed_info(cluster, client, options, AGGREGATE)
+        info = client.get_flight_info(fs.statement_query(AGGREGATE), proxied)
+        # The proxied ticket names its worker; kill whichever live worker it was placed on.
+        target = next(uri for uri in cluster.worker_locations() if uri.encode() in info.endpoints[0].ticket.ticket)
+        victim = cluster.worker_locations()[target]
+        victim.proc.kill()
+        victim.proc.wait()
+        with fs.expect_status("UNAVAILABLE"):
+            client.do_get(info.endpoints[0].ticket, options).read_all()
+        again = client.get_flight_info(fs.statement_query(AGGREGATE), proxied)
+        assert target.encode() not in again.endpoints[0].ticket.ticket
         assert fetch(again, client, options).equals(single_answer(single, AGGREGATE))
 
 

@@ -169,4 +169,26 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("limits:\n  query_timeout: -PT1S\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("limits.query_timeout");
   }
+
+  @Test
+  void aCoordinatorReadsItsWorkersKeyAndIntervals() throws IOException {
+    ClusterConfig cluster = load("cluster:\n  role: coordinator\n  workers: [grpc://127.0.0.1:5001, "
+        + "'grpc+tls://w2.example:5002']\n  ticket_key: " + ClusterConfigTest.KEY
+        + "\n  ticket_ttl: 2m\n  health_interval: 500ms\n").cluster();
+    assertThat(cluster.role()).isEqualTo(ClusterRole.COORDINATOR);
+    assertThat(cluster.workers()).containsExactly("grpc://127.0.0.1:5001", "grpc+tls://w2.example:5002");
+    assertThat(cluster.ticketTtl()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(cluster.healthInterval()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void aNodeIsASingleNodeUnlessConfiguredOtherwise() throws IOException {
+    assertThat(load("").cluster().role()).isEqualTo(ClusterRole.SINGLE);
+  }
+
+  @Test
+  void anUnknownRoleIsRefusedNamingTheAcceptedOnes() {
+    assertThatThrownBy(() -> load("cluster:\n  role: leader\n"))
+        .hasMessageContaining("use single, coordinator or worker");
+  }
 }
