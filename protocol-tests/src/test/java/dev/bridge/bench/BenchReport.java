@@ -89,6 +89,7 @@ public final class BenchReport {
     memory();
     overload();
     network();
+    cluster();
   }
 
   // ---- sections -------------------------------------------------------------------------------------------------
@@ -413,6 +414,32 @@ public final class BenchReport {
   private Optional<Double> network(String link, String name) {
     return results.stream().filter(r -> section(r, "network") && r.path("link").asText().equals(link)
         && r.path("case").asText().equals(name)).findFirst().map(r -> r.path("rows_per_s").asDouble());
+  }
+
+  /** scripts/bench-cluster: one scan through a coordinator with 1, 2 and 4 workers on 200 Mbit links (issue 21). */
+  private void cluster() throws IOException {
+    List<JsonNode> rows = section("cluster");
+    if (rows.isEmpty()) {
+      return;
+    }
+    JsonNode first = rows.get(0);
+    out.append("## Worker nodes behind a coordinator (`scripts/bench-cluster`)\n\n")
+        .append("Coordinators and workers in a private network namespace (`unshare -n`); the loopback is shaped with ")
+        .append("`tc` htb, one class of ").append(first.path("rate_per_worker").asText())
+        .append(" per worker port matched on the source port, the rest unshaped. `SELECT *` of a ")
+        .append(String.format(Locale.ROOT, "%,d", first.path("rows").asLong())).append("-row hive-partitioned Parquet ")
+        .append("dataset of ").append(first.path("files").asInt()).append(" files, every endpoint read in parallel ")
+        .append("by pyarrow from its worker; the median of alternated passes.\n\n");
+    out.append("| goal | measured | |\n|---|---|---|\n");
+    goal("4 workers ≥ 3.5× one worker", rows.stream().filter(r -> r.path("workers").asInt() == 4).findFirst()
+        .map(r -> r.path("speedup").asDouble()), r -> r >= 3.5, "%.2f×");
+    out.append("\n| workers | endpoints | workers used | seconds | rows/s | × one worker |\n|---|---|---|---|---|---|\n");
+    for (JsonNode row : rows) {
+      out.append(String.format(Locale.ROOT, "| %d | %d | %d | %.2f | %,.0f | %.2f |%n", row.path("workers").asInt(),
+          row.path("endpoints").asInt(), row.path("workers_used").asInt(), row.path("median_s").asDouble(),
+          row.path("rows_per_s").asDouble(), row.path("speedup").asDouble()));
+    }
+    out.append('\n');
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------
