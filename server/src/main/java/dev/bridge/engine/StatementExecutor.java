@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.DuckDBResultSet;
 
@@ -84,11 +85,41 @@ public final class StatementExecutor {
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
       Cancellation cancellation) {
+    return open(session, plan, parameters, batchRows, cancellation, UnitOfWork.Mode.READ_ONLY_FOR_READERS,
+        connection -> { });
+  }
+
+  /** A check on the connection a query runs on, inside its transaction, before the query starts. */
+  @FunctionalInterface
+  public interface Precondition {
+    /** Throws (an {@link EngineException} naming what failed) when the query must not run. */
+    void check(DuckDBConnection connection) throws SQLException;
+  }
+
+  /**
+   * Like {@link #openQuery(Session, StatementPlan, List, int, Cancellation)} for a query without parameters that
+   * only reads, run in a read-only transaction whatever the role, after {@code precondition} passed in that same
+   * transaction: what the check reads and what the query streams come from one DuckDB snapshot.
+   */
+  public ResultStream openChecked(Session session, StatementPlan plan, int batchRows, Cancellation cancellation,
+      Precondition precondition) {
+    if (!plan.effects().writes().none()) {
+      throw new IllegalArgumentException("a checked query only reads");
+    }
+    return open(session, plan, List.of(), batchRows, cancellation, UnitOfWork.Mode.READ_ONLY, precondition);
+  }
+
+  private ResultStream open(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
+      Cancellation cancellation, UnitOfWork.Mode mode, Precondition precondition) {
     requireParameters(plan, parameters);
-    UnitOfWork work = session.work(UnitOfWork.Mode.READ_ONLY_FOR_READERS);
+    UnitOfWork work = session.work(mode);
     String sql = plan.executableSql();
     try {
       admit(work, session, sql);
+      precondition.check(work.connection());
+    } catch (SQLException e) {
+      work.close();
+      throw DuckDbErrors.translate(e);
     } catch (RuntimeException e) {
       work.close();
       throw e;

@@ -37,7 +37,12 @@ public final class UnitOfWork implements AutoCloseable {
     /** A read-only transaction for a reader (a writer's queries auto-commit), ended with the work. */
     READ_ONLY_FOR_READERS,
     /** One transaction for everything the work does: committed by {@link #commit()}, else rolled back. */
-    ATOMIC
+    ATOMIC,
+    /**
+     * A read-only transaction for every role, ended with the work: for work that reads, and checks what it reads,
+     * in one DuckDB snapshot (a partition of a query checks its table is unchanged, then streams it).
+     */
+    READ_ONLY
   }
 
   /** Work on a connection that may throw DuckDB's SQLException. */
@@ -71,7 +76,8 @@ public final class UnitOfWork implements AutoCloseable {
         if (mode == Mode.ATOMIC) {
           execute("BEGIN TRANSACTION");
           ownTransaction = true;
-        } else if (mode == Mode.READ_ONLY_FOR_READERS && !session.principal().role().mayWrite()) {
+        } else if (mode == Mode.READ_ONLY
+            || mode == Mode.READ_ONLY_FOR_READERS && !session.principal().role().mayWrite()) {
           execute("BEGIN TRANSACTION READ ONLY");
           ownTransaction = true;
           readOnlyTransaction = true;

@@ -1,0 +1,255 @@
+package dev.bridge.engine.partitions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bridge.config.DatabaseConfig;
+import dev.bridge.config.LimitsConfig;
+import dev.bridge.config.SessionConfig;
+import dev.bridge.engine.AccessPolicy;
+import dev.bridge.engine.Cancellation;
+import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.ErrorKind;
+import dev.bridge.engine.QueryTimeouts;
+import dev.bridge.engine.ResultStream;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.SessionManager;
+import dev.bridge.engine.StatementExecutor;
+import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.StatementQueue;
+import dev.bridge.engine.TableName;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine's partition planning on a real DuckDB: which queries split, how, and what reading a part checks. */
+class PartitionPlannerTest {
+  private static final long ROWS = 5 * PartitionPlanner.ROW_GROUP_ROWS + 1_000;
+
+  @TempDir
+  Path directory;
+  private BufferAllocator allocator;
+  private DuckDbEngine engine;
+  private SessionManager sessions;
+  private StatementExecutor executor;
+  private QueryTimeouts timeouts;
+  private PartitionPlanner planner;
+  private Session session;
+  private final List<FileStamp> datasetFiles = new ArrayList<>();
+
+  @BeforeEach
+  void open() {
+    allocator = new RootAllocator();
+    engine = DuckDbEngine.open(DatabaseConfig.DEFAULT.withPath(DatabaseConfig.IN_MEMORY)
+        .withDataDirectories(List.of(directory.toString())));
+    sessions = new SessionManager(engine, SessionConfig.DEFAULT);
+    timeouts = new QueryTimeouts(LimitsConfig.DEFAULT);
+    executor = new StatementExecutor(allocator, timeouts, new StatementQueue(LimitsConfig.DEFAULT, () -> false),
+        AccessPolicy.ALLOW_ALL);
+    planner = new PartitionPlanner(engine, executor, this::dataset);
+    session = sessions.session("k", new Principal("w", Role.WRITER));
+    update("CREATE TABLE t AS SELECT range AS id, range % 7 AS k, 'v' || range AS v FROM range(" + ROWS + ")");
+  }
+
+  @AfterEach
+  void close() {
+    sessions.close();
+    timeouts.close();
+    engine.close();
+    allocator.close();
+  }
+
+  /** One Parquet dataset, "ds", over the files the test wrote (as the datasets package would declare it). */
+  private Optional<FileDatasets.FileDataset> dataset(TableName view) {
+    if (!view.name().equalsIgnoreCase("ds")) {
+      return Optional.empty();
+    }
+    return Optional.of(new FileDatasets.FileDataset() {
+      @Override
+      public List<FileStamp> files() {
+        return List.copyOf(datasetFiles);
+      }
+
+      @Override
+      public String selectSql(List<String> paths) {
+        return "SELECT * FROM read_parquet([" + String.join(", ", paths.stream().map(p -> "'" + p + "'").toList())
+            + "], union_by_name = true, hive_partitioning = false)";
+      }
+    });
+  }
+
+  private void update(String sql) {
+    executor.executeUpdate(session, executor.plan(session, sql), List.of());
+  }
+
+  private StatementPlan plan(String sql) {
+    return executor.plan(session, sql);
+  }
+
+  private Optional<PartitionPlan> partitions(String sql, int wanted) {
+    return planner.plan(session, plan(sql), wanted, 1);
+  }
+
+  /** Every row of the stream, each as the text of its values. */
+  private List<String> rows(ResultStream stream) {
+    List<String> rows = new ArrayList<>();
+    try (stream) {
+      while (stream.next()) {
+        for (int r = 0; r < stream.root().getRowCount(); r++) {
+          StringBuilder row = new StringBuilder();
+          for (FieldVector vector : stream.root().getFieldVectors()) {
+            row.append(vector.getObject(r)).append('|');
+          }
+          rows.add(row.toString());
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The rows in one order: the multiset compared as lists (AssertJ's any-order comparison is quadratic). */
+  private static List<String> sorted(List<String> rows) {
+    List<String> copy = new ArrayList<>(rows);
+    java.util.Collections.sort(copy);
+    return copy;
+  }
+
+  private List<String> whole(String sql) {
+    return rows(executor.openQuery(session, plan(sql), List.of(), 10_000));
+  }
+
+  private List<String> union(String sql, PartitionPlan partitionPlan) {
+    List<String> rows = new ArrayList<>();
+    for (Partition partition : partitionPlan.partitions()) {
+      rows.addAll(rows(planner.open(session, plan(sql), Partition.fromBytes(partition.toBytes()), 10_000,
+          new Cancellation())));
+    }
+    return rows;
+  }
+
+  @Test
+  void aProjectionAndFilterOfATableSplitIntoRowGroupAlignedRangesWhoseUnionIsTheWholeAnswer() {
+    for (String sql : List.of("SELECT id, v FROM t", "SELECT id * 2 AS twice, upper(v) FROM t AS x WHERE x.k = 3",
+        "SELECT * FROM main.t WHERE k IN (1, 2) OR v LIKE 'v1%'", "SELECT CASE WHEN k > 3 THEN v END, id FROM t",
+        "SELECT * FROM t WHERE id BETWEEN 100 AND 400000;")) {
+      PartitionPlan partitionPlan = partitions(sql, 4).orElseThrow(() -> new AssertionError(sql));
+      assertThat(partitionPlan.partitions()).as(sql).hasSize(4);
+      assertThat(sorted(union(sql, partitionPlan))).as(sql).isEqualTo(sorted(whole(sql)));
+    }
+    Slice.TableRows first = (Slice.TableRows) partitions("SELECT id FROM t", 4).get().partitions().get(0).slice();
+    assertThat(first.fromRowid()).isZero();
+    assertThat(first.toRowid() % PartitionPlanner.ROW_GROUP_ROWS).isZero();
+    assertThat(partitions("SELECT id FROM t", 4).get().totalRecords()).isEqualTo(ROWS);
+    assertThat(partitions("SELECT id FROM t WHERE k = 1", 4).get().totalRecords()).isEqualTo(-1);
+  }
+
+  @Test
+  void noMorePartitionsThanRowGroupsOrTheMinimumRowsAllow() {
+    assertThat(partitions("SELECT id FROM t", 64).get().partitions()).hasSize(6);
+    assertThat(planner.plan(session, plan("SELECT id FROM t"), 8, ROWS / 2)).get()
+        .extracting(p -> p.partitions().size()).isEqualTo(2);
+    assertThat(planner.plan(session, plan("SELECT id FROM t"), 8, ROWS + 1)).isEmpty();
+    assertThat(partitions("SELECT id FROM t", 1)).isEmpty();
+  }
+
+  @Test
+  void everyShapeThatIsNotAPlainUnionStaysWhole() {
+    update("CREATE TABLE u AS SELECT range AS id FROM range(10)");
+    update("CREATE VIEW tv AS SELECT * FROM t");
+    update("CREATE TABLE with_rowid AS SELECT range AS rowid, range AS id FROM range(" + ROWS + ")");
+    update("CREATE MACRO twice(x) AS x * 2");
+    update("CREATE SEQUENCE s");
+    for (String sql : List.of("SELECT count(*) FROM t", "SELECT k, count(*) FROM t GROUP BY k",
+        "SELECT sum(id) FROM t", "SELECT id, row_number() OVER () FROM t", "SELECT DISTINCT k FROM t",
+        "SELECT id FROM t ORDER BY id", "SELECT id FROM t LIMIT 10", "SELECT id FROM t OFFSET 10",
+        "SELECT id FROM t UNION ALL SELECT id FROM t", "SELECT id FROM t EXCEPT SELECT id FROM u",
+        "SELECT t.id FROM t JOIN u ON t.id = u.id", "SELECT t.id FROM t, u", "SELECT id, random() FROM t",
+        "SELECT id FROM t WHERE random() < 0.5", "SELECT id, now() FROM t", "SELECT gen_random_uuid(), id FROM t",
+        "SELECT id FROM t WHERE id IN (SELECT id FROM u)", "SELECT id, (SELECT max(id) FROM u) FROM t",
+        "WITH x AS (SELECT * FROM t) SELECT * FROM x", "SELECT * FROM (SELECT * FROM t) AS s",
+        "SELECT * FROM tv", "SELECT id FROM with_rowid", "SELECT twice(id) FROM t",
+        "SELECT k FROM t QUALIFY row_number() OVER (PARTITION BY k) = 1", "SELECT id FROM t USING SAMPLE 10",
+        "SELECT list_transform([id], lambda x: x + 1) FROM t", "SELECT * FROM range(1000000)",
+        "SELECT id FROM t; SELECT id FROM t", "SELECT nextval('s') FROM t")) {
+      assertThat(partitions(sql, 4)).as(sql).isEmpty();
+    }
+  }
+
+  @Test
+  void aQueryWithParametersOrInsideATransactionStaysWhole() {
+    assertThat(partitions("SELECT id FROM t WHERE k = ?", 4)).isEmpty();
+    update("BEGIN TRANSACTION");
+    assertThat(partitions("SELECT id FROM t", 4)).isEmpty();
+    update("ROLLBACK");
+    update("CREATE TEMPORARY TABLE tt AS SELECT * FROM t");
+    assertThat(partitions("SELECT id FROM tt", 4)).as("a spare connection cannot see a temporary table").isEmpty();
+  }
+
+  @Test
+  void aWriteBetweenPlanningAndAPartitionsReadFailsItWithAborted() {
+    String sql = "SELECT id FROM t";
+    PartitionPlan partitionPlan = partitions(sql, 3).orElseThrow();
+    rows(planner.open(session, plan(sql), partitionPlan.partitions().get(0), 10_000, new Cancellation()));
+    update("UPDATE t SET v = 'changed' WHERE id = 1");
+    assertThatThrownBy(() -> planner.open(session, plan(sql), partitionPlan.partitions().get(1), 10_000,
+        new Cancellation()))
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED))
+        .hasMessageContaining("changed since the query was planned; run it again");
+  }
+
+  @Test
+  void aWriteToAnotherTableLeavesThePartitionsReadable() {
+    update("CREATE TABLE other(i INTEGER)");
+    String sql = "SELECT id FROM t";
+    PartitionPlan partitionPlan = partitions(sql, 2).orElseThrow();
+    update("INSERT INTO other VALUES (1)");
+    assertThat(union(sql, partitionPlan)).hasSize((int) ROWS);
+  }
+
+  @Test
+  void aParquetDatasetSplitsByFilesAndAChangedFileFailsItsPartitionWithAborted() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      Path file = directory.resolve("part" + i + ".parquet");
+      update("COPY (SELECT * FROM t WHERE id % 5 = " + i + ") TO '" + file + "' (FORMAT parquet)");
+      datasetFiles.add(FileStamp.of(file));
+    }
+    update("CREATE VIEW ds AS " + dataset(new TableName("memory", "main", "ds")).orElseThrow()
+        .selectSql(datasetFiles.stream().map(FileStamp::path).toList()));
+    String sql = "SELECT id, v FROM ds WHERE ds.k <> 2";
+    PartitionPlan partitionPlan = partitions(sql, 3).orElseThrow();
+    assertThat(partitionPlan.partitions()).hasSize(3);
+    assertThat(partitionPlan.partitions()).allSatisfy(p -> assertThat(p.slice()).isInstanceOf(Slice.DatasetFiles.class));
+    assertThat(sorted(union(sql, partitionPlan))).isEqualTo(sorted(whole(sql)));
+    assertThat(partitions("SELECT * FROM ds", 3).get().totalRecords()).isEqualTo(ROWS);
+    assertThat(partitions("SELECT count(*) FROM ds", 3)).isEmpty();
+
+    Partition first = partitionPlan.partitions().get(0);
+    Path rewritten = Path.of(((Slice.DatasetFiles) first.slice()).files().get(0).path());
+    Files.setLastModifiedTime(rewritten, java.nio.file.attribute.FileTime.fromMillis(0));
+    assertThatThrownBy(() -> planner.open(session, plan(sql), first, 10_000, new Cancellation()))
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED))
+        .hasMessageContaining("dataset");
+  }
+
+  @Test
+  void aPartitionOfAnotherQueryOrBytesThatAreNoPartitionAreRefused() {
+    PartitionPlan partitionPlan = partitions("SELECT id FROM t", 2).orElseThrow();
+    assertThatThrownBy(() -> planner.open(session, plan("SELECT v FROM t"), partitionPlan.partitions().get(0),
+        10_000, new Cancellation())).isInstanceOf(EngineException.class).hasMessageContaining("another query");
+    assertThatThrownBy(() -> Partition.fromBytes("nope".getBytes()))
+        .isInstanceOfSatisfying(EngineException.class,
+            e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+  }
+}
