@@ -10,9 +10,11 @@ public record FlightConfig(
     @JsonProperty("max_inbound_message_bytes") Integer maxInboundMessageBytes,
     @JsonProperty("max_header_list_bytes") Integer maxHeaderListBytes,
     @JsonProperty("backpressure_threshold_bytes") Integer backpressureThresholdBytes,
-    @JsonProperty("compression") ResultCompression compression) {
+    @JsonProperty("compression") ResultCompression compression,
+    @JsonProperty("partitions") PartitionSetting partitions,
+    @JsonProperty("partition_min_rows") Long partitionMinRows) {
 
-  public static final FlightConfig DEFAULT = new FlightConfig(null, null, null, null, null, null, null);
+  public static final FlightConfig DEFAULT = new FlightConfig(null, null, null, null, null, null, null, null, null);
 
   public FlightConfig {
     host = host == null ? "127.0.0.1" : host;
@@ -22,16 +24,23 @@ public record FlightConfig(
     maxHeaderListBytes = maxHeaderListBytes == null ? 1024 * 1024 : maxHeaderListBytes;
     backpressureThresholdBytes = backpressureThresholdBytes == null ? 16 * 1024 * 1024 : backpressureThresholdBytes;
     compression = compression == null ? ResultCompression.NONE : compression;
+    partitions = partitions == null ? PartitionSetting.OFF : partitions;
+    partitionMinRows = partitionMinRows == null ? 1_000_000L : partitionMinRows;
   }
 
   public FlightConfig withHost(String newHost) {
     return new FlightConfig(newHost, port, batchRows, maxInboundMessageBytes, maxHeaderListBytes,
-        backpressureThresholdBytes, compression);
+        backpressureThresholdBytes, compression, partitions, partitionMinRows);
   }
 
   public FlightConfig withPort(int newPort) {
     return new FlightConfig(host, newPort, batchRows, maxInboundMessageBytes, maxHeaderListBytes,
-        backpressureThresholdBytes, compression);
+        backpressureThresholdBytes, compression, partitions, partitionMinRows);
+  }
+
+  public FlightConfig withPartitions(PartitionSetting newPartitions, long newPartitionMinRows) {
+    return new FlightConfig(host, port, batchRows, maxInboundMessageBytes, maxHeaderListBytes,
+        backpressureThresholdBytes, compression, newPartitions, newPartitionMinRows);
   }
 
   void validate() {
@@ -41,5 +50,6 @@ public record FlightConfig(
     Validation.requireRange(maxInboundMessageBytes, 1024, Integer.MAX_VALUE, "flight.max_inbound_message_bytes");
     Validation.requireRange(maxHeaderListBytes, 8192, Integer.MAX_VALUE, "flight.max_header_list_bytes");
     Validation.requireRange(backpressureThresholdBytes, 1, Integer.MAX_VALUE, "flight.backpressure_threshold_bytes");
+    Validation.requireRange(partitionMinRows, 1, Long.MAX_VALUE, "flight.partition_min_rows");
   }
 }

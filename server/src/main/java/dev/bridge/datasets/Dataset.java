@@ -111,10 +111,14 @@ final class Dataset {
 
   /** {@code SELECT * FROM read_xxx([files], options)}: the body of the view over these files. */
   String selectSql(List<DatasetFile> files) {
+    return selectSqlOf(files.stream().map(file -> file.path().toString()).toList());
+  }
+
+  /** The same reading of the files at these paths (some of the dataset's files: a partition of a query). */
+  String selectSqlOf(List<String> paths) {
     DatasetFormat format = config.resolvedFormat();
     StringBuilder sql = new StringBuilder("SELECT * FROM ").append(format.readFunction()).append("([");
-    sql.append(files.stream().map(file -> SqlIdentifiers.quoteLiteral(file.path().toString()))
-        .collect(Collectors.joining(", ")));
+    sql.append(paths.stream().map(SqlIdentifiers::quoteLiteral).collect(Collectors.joining(", ")));
     sql.append("], union_by_name = ").append(config.unionByName())
         .append(", hive_partitioning = ").append(config.hivePartitioning());
     if (format == DatasetFormat.CSV) {

@@ -9,6 +9,8 @@ import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.SqlIdentifiers;
 import dev.bridge.engine.TableName;
 import dev.bridge.engine.Writes;
+import dev.bridge.engine.partitions.FileDatasets;
+import dev.bridge.engine.partitions.FileStamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Views the registry creates carry a comment; at start and on {@link #apply} the ones no dataset defines any more
  * are dropped. Views are replaced on the registry's own connection, one at a time.
  */
-public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
+public final class DatasetRegistry implements CatalogRefresher, FileDatasets, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatasetRegistry.class);
   /** Marks the views the registry owns. */
   static final String VIEW_COMMENT = "bridge dataset";
@@ -144,6 +146,33 @@ public final class DatasetRegistry implements CatalogRefresher, AutoCloseable {
         log.error("dataset {}: refreshing its view failed", dataset.name(), e);
       }
     }
+  }
+
+  /**
+   * The dataset whose view {@code view} is, as its view reads it now: its files stamped, and its reading of any of
+   * them; none when the view is no dataset's or its dataset is unavailable.
+   */
+  @Override
+  public Optional<FileDataset> dataset(TableName view) {
+    Dataset dataset = datasets.get(key(view.name()));
+    FileSet files = dataset == null ? null : dataset.current();
+    if (files == null || files.problem() != null || files.files().isEmpty()
+        || !view.catalog().equalsIgnoreCase(catalog) || !view.schema().equalsIgnoreCase(schema)) {
+      return Optional.empty();
+    }
+    List<FileStamp> stamps = files.files().stream().map(file -> new FileStamp(file.path().toString(), file.size(),
+        file.modified().toMillis())).toList();
+    return Optional.of(new FileDataset() {
+      @Override
+      public List<FileStamp> files() {
+        return stamps;
+      }
+
+      @Override
+      public String selectSql(List<String> paths) {
+        return dataset.selectSqlOf(paths);
+      }
+    });
   }
 
   /** The schema the views are in. */

@@ -6,6 +6,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.bridge.cluster.WorkerPool;
 import dev.bridge.config.ClusterConfig;
+import dev.bridge.config.FlightConfig;
+import dev.bridge.config.PartitionSetting;
 import dev.bridge.config.SessionConfig;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
@@ -16,6 +18,7 @@ import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.engine.partitions.PartitionPlanner;
 import dev.bridge.flight.compression.CompressionHeader;
 import dev.bridge.flight.compression.StreamCompression;
 import dev.bridge.flight.metadata.CatalogMetadata;
@@ -108,16 +111,17 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
    * {@code workers} is the coordinator's view of its workers (empty on any other node); {@code relays} runs the
    * threads that relay a worker's stream for {@code x-bridge-proxy} clients.
    */
-  public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, TransactionManager transactions,
-      ArrowIngest ingest, CatalogReader catalog, BufferAllocator allocator, int batchRows,
-      Telemetry telemetry, ClusterConfig clusterConfig, Optional<WorkerPool> workers, ExecutorService relays) {
+  public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, PartitionPlanner partitioner,
+      TransactionManager transactions, ArrowIngest ingest, CatalogReader catalog, BufferAllocator allocator,
+      FlightConfig flight, Telemetry telemetry, ClusterConfig clusterConfig, Optional<WorkerPool> workers,
+      ExecutorService relays) {
     this.sessions = sessions;
     this.executor = executor;
     this.transactions = transactions;
     this.ingest = ingest;
     this.telemetry = telemetry;
-    this.statements = new StatementCommands(executor, new TicketStore(sessions.config().ticketTtl()), allocator,
-        batchRows, telemetry);
+    this.statements = new StatementCommands(executor, partitioner, new TicketStore(sessions.config().ticketTtl()),
+        allocator, flight.batchRows(), partitioning(flight), telemetry);
     this.allocator = allocator;
     this.metadata = new CatalogMetadata(catalog, executor, allocator);
     this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
@@ -190,8 +194,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       CommandStatementQuery query = DescriptorCommands.plainSql(descriptor).orElseThrow(() ->
           EngineException.invalidArgument("the ticket is neither a Flight SQL ticket (a packed protobuf Any from"
               + " GetFlightInfo) nor SQL text (non-empty UTF-8)"));
-      // One round trip means one endpoint, the one this server streams: the query is not placed on workers.
-      FlightInfo info = statementFlightInfo(query, context, descriptor, false);
+      // One round trip means one endpoint, the one this server streams: the query is neither placed on workers nor
+      // split into partitions.
+      FlightInfo info = statementFlightInfo(query, context, descriptor, false, PartitionSetting.OFF);
       FlightSqlProducer.super.getStream(context, info.getEndpoints().get(0).getTicket(), listener);
     });
   }
@@ -201,15 +206,17 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return call(() -> statementFlightInfo(command, context, descriptor, true));
+    return call(() -> statementFlightInfo(command, context, descriptor, true,
+        statements.partitionsFor(PartitionsHeader.requested(context))));
   }
 
   /**
-   * Plans a query and hands out its ticket: for GetFlightInfo, and for a DoGet whose ticket is SQL text. A
-   * coordinator places it on its workers when {@code mayPlace} and it can ({@link ClusterFlights#place}).
+   * Plans a query and hands out its tickets: for GetFlightInfo, and for a DoGet whose ticket is SQL text. A
+   * coordinator places it on its workers when {@code mayPlace} and it can ({@link ClusterFlights#place}); otherwise
+   * it is split into partitions as {@code partitions} allows (one ticket per partition).
    */
   private FlightInfo statementFlightInfo(CommandStatementQuery command, CallContext context,
-      FlightDescriptor descriptor, boolean mayPlace) {
+      FlightDescriptor descriptor, boolean mayPlace, PartitionSetting partitions) {
     Session session = session(context);
     QueryTrace trace = trace(session, command.getQuery());
     return trace.around(() -> {
@@ -218,7 +225,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Optional<List<FlightEndpoint>> placed = mayPlace ? cluster.place(session, plan, proxy(context))
           : Optional.empty();
       return placed.map(endpoints -> statements.placedFlightInfo(session, plan, descriptor, endpoints))
-          .orElseGet(() -> statements.flightInfo(session, plan, List.of(), descriptor, trace));
+          .orElseGet(() -> statements.flightInfo(session, plan, List.of(), descriptor, trace, partitions));
     });
   }
 
@@ -368,7 +375,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       QueryTrace trace = trace(session, prepared.plan());
       return trace.around(() -> cluster.place(session, prepared.plan(), proxy(context))
           .map(endpoints -> statements.placedFlightInfo(session, prepared.plan(), descriptor, endpoints))
-          .orElseGet(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor, trace)));
+          .orElseGet(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor, trace,
+              statements.partitionsFor(PartitionsHeader.requested(context)))));
     });
   }
 
@@ -617,6 +625,15 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   /** Takes an edited ticket TTL for the tickets handed out from now on. */
   public void configure(SessionConfig config) {
     statements.configure(config.ticketTtl());
+  }
+
+  /** Takes edited partition settings for the queries planned from now on. */
+  public void configure(FlightConfig flight) {
+    statements.configure(partitioning(flight));
+  }
+
+  private static StatementCommands.Partitioning partitioning(FlightConfig flight) {
+    return new StatementCommands.Partitioning(flight.partitions(), flight.partitionMinRows());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.bridge.flight;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bridge.config.PartitionSetting;
 import dev.bridge.engine.ArrowParameters;
 import dev.bridge.engine.Cancellation;
 import dev.bridge.engine.EngineException;
@@ -11,6 +12,9 @@ import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.partitions.Partition;
+import dev.bridge.engine.partitions.PartitionPlan;
+import dev.bridge.engine.partitions.PartitionPlanner;
 import dev.bridge.flight.metadata.ColumnMetadata;
 import dev.bridge.flight.metadata.SchemaBytes;
 import dev.bridge.metrics.Protocol;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -42,44 +47,90 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class StatementCommands implements AutoCloseable {
   private final StatementExecutor executor;
+  private final PartitionPlanner partitioner;
   private final TicketStore tickets;
   private final BufferAllocator allocator;
   private final int batchRows;
   private final Telemetry telemetry;
+  private volatile Partitioning partitioning;
 
-  StatementCommands(StatementExecutor executor, TicketStore tickets, BufferAllocator allocator, int batchRows,
-      Telemetry telemetry) {
+  /** How queries are split unless a call asks otherwise: {@code flight.partitions}, {@code partition_min_rows}. */
+  record Partitioning(PartitionSetting setting, long minRowsPerPartition) {}
+
+  StatementCommands(StatementExecutor executor, PartitionPlanner partitioner, TicketStore tickets,
+      BufferAllocator allocator, int batchRows, Partitioning partitioning, Telemetry telemetry) {
     this.executor = executor;
+    this.partitioner = partitioner;
     this.tickets = tickets;
     this.allocator = allocator;
     this.batchRows = batchRows;
+    this.partitioning = partitioning;
     this.telemetry = telemetry;
   }
 
   /**
-   * The FlightInfo of a planned statement, with one endpoint (no location) and an unknown record count. A statement
-   * that returns no rows runs now and ends its trace; a query's trace ends here, its stream is traced by DoGet.
+   * The FlightInfo of a planned statement: one endpoint (no location) and an unknown record count, or, for a query
+   * the engine splits ({@link PartitionPlanner}), one endpoint per partition, unordered, with the record count
+   * where it is known. {@code partitions} is the call's count ({@link #partitionsFor}), {@code OFF} for callers that
+   * read only the first endpoint. A statement that returns no rows runs now and ends its trace; a query's trace ends
+   * here, its stream is traced by DoGet.
    */
   FlightInfo flightInfo(Session session, StatementPlan plan, List<List<Object>> parameterRows,
-      FlightDescriptor descriptor, QueryTrace trace) {
-    String id;
+      FlightDescriptor descriptor, QueryTrace trace, PartitionSetting partitions) {
     Schema schema;
     if (plan.kind().returnsRows()) {
       List<Object> parameters = singleRow(parameterRows);
       schema = withColumnMetadata(plan, executor.describe(session, plan, parameters));
-      id = tickets.add(session.principal().user(), new TicketStore.QueryTicket(plan, parameters));
-    } else {
-      schema = UpdateCounts.SCHEMA;
-      Cancellation cancellation = new Cancellation();
-      trace.running(cancellation::cancel);
-      long count = executor.executeUpdate(session, plan, parameterRows, cancellation);
-      trace.succeeded(count);
-      id = tickets.add(session.principal().user(), new TicketStore.UpdateCountTicket(count));
+      Optional<PartitionPlan> split = partitions(session, plan, parameters, partitions);
+      if (split.isPresent()) {
+        return partitionedInfo(session, plan, split.get(), schema, descriptor);
+      }
+      return singleInfo(tickets.add(session.principal().user(), new TicketStore.QueryTicket(plan, parameters)),
+          schema, descriptor);
     }
+    schema = UpdateCounts.SCHEMA;
+    Cancellation cancellation = new Cancellation();
+    trace.running(cancellation::cancel);
+    long count = executor.executeUpdate(session, plan, parameterRows, cancellation);
+    trace.succeeded(count);
+    return singleInfo(tickets.add(session.principal().user(), new TicketStore.UpdateCountTicket(count)), schema,
+        descriptor);
+  }
+
+  /** The partition setting a call gets: what it asked for (its {@code x-bridge-partitions}), else the server's. */
+  PartitionSetting partitionsFor(Optional<PartitionSetting> requested) {
+    return requested.orElse(partitioning.setting());
+  }
+
+  private Optional<PartitionPlan> partitions(Session session, StatementPlan plan, List<Object> parameters,
+      PartitionSetting setting) {
+    int wanted = setting.wanted(Runtime.getRuntime().availableProcessors());
+    return parameters.isEmpty() && wanted > 1
+        ? partitioner.plan(session, plan, wanted, partitioning.minRowsPerPartition()) : Optional.empty();
+  }
+
+  private FlightInfo partitionedInfo(Session session, StatementPlan plan, PartitionPlan partitions, Schema schema,
+      FlightDescriptor descriptor) {
+    QueryTrace trace = telemetry.partitioned(Protocol.FLIGHT, session, plan.sql(), partitions.partitions().size());
+    trace.kind(plan.kind());
+    List<FlightEndpoint> endpoints = new ArrayList<>();
+    for (Partition partition : partitions.partitions()) {
+      endpoints.add(endpoint(tickets.add(session.principal().user(),
+          new TicketStore.PartitionTicket(plan, partition, trace))));
+    }
+    // Partitions are read in parallel and end in any order: the result is unordered.
+    return FlightInfo.builder(schema, descriptor, endpoints).setRecords(partitions.totalRecords()).setBytes(-1)
+        .setOrdered(false).build();
+  }
+
+  private static FlightInfo singleInfo(String id, Schema schema, FlightDescriptor descriptor) {
+    return new FlightInfo(schema, descriptor, List.of(endpoint(id)), -1, -1);
+  }
+
+  private static FlightEndpoint endpoint(String id) {
     TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
         .setStatementHandle(ByteString.copyFromUtf8(id)).build();
-    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
-    return new FlightInfo(schema, descriptor, List.of(endpoint), -1, -1);
+    return new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
   }
 
   /**
@@ -97,31 +148,52 @@ final class StatementCommands implements AutoCloseable {
     tickets.configure(ticketTtl);
   }
 
+  /** Queries planned from now on are split as {@code newPartitioning} says. */
+  void configure(Partitioning newPartitioning) {
+    this.partitioning = newPartitioning;
+  }
+
   /** Streams what ticket {@code id} stands for; returns at once. */
   void stream(Session session, String id, ServerStreamListener listener) {
     TicketStore.Payload payload = tickets.redeem(session.principal().user(), id);
     if (payload instanceof TicketStore.UpdateCountTicket update) {
       UpdateCounts.stream(update.count(), allocator, listener);
     } else if (payload instanceof TicketStore.QueryTicket query) {
-      ResultStreamer streamer = streamer(session, query.plan(), query.parameters(), listener);
+      ResultStreamer streamer = streamer(query.plan(), statementTrace(session, query.plan()),
+          cancellation -> executor.openQuery(session, query.plan(), query.parameters(), batchRows, cancellation),
+          listener);
+      streamer.start(tickets.running(id, streamer));
+    } else if (payload instanceof TicketStore.PartitionTicket part) {
+      ResultStreamer streamer = streamer(part.plan(), part.trace(),
+          cancellation -> partitioner.open(session, part.plan(), part.partition(), batchRows, cancellation),
+          listener);
       streamer.start(tickets.running(id, streamer));
     }
   }
 
   /** Streams a prepared query with its bound parameters (older clients redeem the command itself). */
   void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener) {
-    streamer(session, prepared.plan(), singleRow(prepared.boundRows()), listener).start(() -> { });
+    List<Object> parameters = singleRow(prepared.boundRows());
+    streamer(prepared.plan(), statementTrace(session, prepared.plan()),
+        cancellation -> executor.openQuery(session, prepared.plan(), parameters, batchRows, cancellation), listener)
+        .start(() -> { });
   }
 
   /** Runs a planned query without parameters and streams its result; returns at once. */
   void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener) {
-    streamer(session, plan, List.of(), listener).start(() -> { });
+    streamer(plan, statementTrace(session, plan),
+        cancellation -> executor.openQuery(session, plan, List.of(), batchRows, cancellation), listener)
+        .start(() -> { });
   }
 
-  private ResultStreamer streamer(Session session, StatementPlan plan, List<Object> parameters,
-      ServerStreamListener listener) {
+  private QueryTrace statementTrace(Session session, StatementPlan plan) {
     QueryTrace trace = telemetry.statement(Protocol.FLIGHT, session, plan.sql());
     trace.kind(plan.kind());
+    return trace;
+  }
+
+  private ResultStreamer streamer(StatementPlan plan, QueryTrace trace, Function<Cancellation, ResultStream> open,
+      ServerStreamListener listener) {
     // Listed as running (and cancellable) from before DuckDB starts: an aggregate computes before its first batch.
     Cancellation cancellation = new Cancellation();
     AtomicReference<ResultStreamer> started = new AtomicReference<>();
@@ -132,7 +204,7 @@ final class StatementCommands implements AutoCloseable {
         streamer.cancel();
       }
     });
-    ResultStream stream = trace.around(() -> executor.openQuery(session, plan, parameters, batchRows, cancellation));
+    ResultStream stream = trace.around(() -> open.apply(cancellation));
     ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);
     started.set(streamer);
     return streamer;

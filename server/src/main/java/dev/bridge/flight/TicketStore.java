@@ -4,6 +4,8 @@ import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.partitions.Partition;
+import dev.bridge.metrics.QueryTrace;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +19,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The tickets GetFlightInfo hands out, each redeemable by DoGet until it expires. A query ticket holds the plan
- * and parameters (the query runs when the ticket is redeemed, as often as it is); an update ticket holds the count
+ * and parameters (the query runs when the ticket is redeemed, as often as it is); a partition ticket holds the plan
+ * and one partition of it (see {@code engine.partitions}); an update ticket holds the count
  * of a statement that already ran (so DDL and DML run exactly once, however the client reads the answer).
  * A ticket belongs to the user whose call made it: another user's DoGet or cancel finds no such ticket.
  */
 final class TicketStore implements AutoCloseable {
-  sealed interface Payload permits QueryTicket, UpdateCountTicket {}
+  sealed interface Payload permits QueryTicket, PartitionTicket, UpdateCountTicket {}
 
   record QueryTicket(StatementPlan plan, List<Object> parameters) implements Payload {}
+
+  /** One partition of a partitioned query; its streams share the query's one trace (one query-log line). */
+  record PartitionTicket(StatementPlan plan, Partition partition, QueryTrace trace) implements Payload {}
 
   record UpdateCountTicket(long count) implements Payload {}
 

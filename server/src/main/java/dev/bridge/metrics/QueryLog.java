@@ -41,6 +41,9 @@ public final class QueryLog {
         .addKeyValue("duration_ms", record.durationNanos() / 1_000_000.0)
         .addKeyValue("queued_ms", record.queuedNanos() / 1_000_000.0)
         .addKeyValue("outcome", record.outcome().label());
+    if (record.partitions() > 1) {
+      event = event.addKeyValue("partitions", record.partitions());
+    }
     if (record.error() != null) {
       event = event.addKeyValue("error", record.error());
     }

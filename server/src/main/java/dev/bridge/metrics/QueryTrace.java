@@ -4,7 +4,11 @@ import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementKind;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -29,12 +33,18 @@ public final class QueryTrace {
   private volatile String kind = "unknown";
   private volatile boolean streaming;
   private volatile boolean sentFirstBatch;
-  private volatile long rows;
-  private volatile long bytes;
-  // The trace's entry among the running statements, 0 while it has none.
-  private volatile long runningId;
+  // Added to by the streams of every partition, possibly at once.
+  private final AtomicLong rows = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final int partitions;
+  private final AtomicInteger partitionsLeft;
+  // The trace's entries among the running statements (one per partition streaming).
+  private final Set<Long> runningIds = ConcurrentHashMap.newKeySet();
 
-  QueryTrace(Telemetry telemetry, Protocol protocol, String user, Session session, String statement) {
+  QueryTrace(Telemetry telemetry, Protocol protocol, String user, Session session, String statement,
+      int partitions) {
+    this.partitions = partitions;
+    this.partitionsLeft = new AtomicInteger(partitions);
     this.telemetry = telemetry;
     this.protocol = protocol;
     this.user = user;
@@ -66,7 +76,7 @@ public final class QueryTrace {
   public void running(Runnable cancel) {
     RunningStatements registry = telemetry.running();
     long id = registry.add(this, cancel);
-    runningId = id;
+    runningIds.add(id);
     if (ended.get()) {
       // The trace ended while it was being registered; end() may have missed the new entry.
       registry.remove(id);
@@ -75,7 +85,7 @@ public final class QueryTrace {
 
   RunningStatements.Snapshot snapshot(long id) {
     return new RunningStatements.Snapshot(id, user, session.id(), protocol, kind, statement, startedAtMillis,
-        (System.nanoTime() - startNanos) / 1_000_000, rows, bytes);
+        (System.nanoTime() - startNanos) / 1_000_000, rows.get(), bytes.get());
   }
 
   /** A result stream starts: counted among the active streams until the trace ends. */
@@ -92,8 +102,8 @@ public final class QueryTrace {
       sentFirstBatch = true;
       telemetry.metrics().firstBatchSeconds.labelValues(protocol.label()).observe(elapsedSeconds());
     }
-    rows += batchRows;
-    bytes += batchBytes;
+    rows.addAndGet(batchRows);
+    bytes.addAndGet(batchBytes);
     if (!INGEST.equals(kind)) {
       rowsSent.inc(batchRows);
       bytesSent.inc(batchBytes);
@@ -103,7 +113,7 @@ public final class QueryTrace {
   /** Bytes that no batch accounted for: an HTTP body's buffered tail, or all the bytes an ingest received. */
   public void bytes(long moreBytes) {
     if (moreBytes > 0) {
-      bytes += moreBytes;
+      bytes.addAndGet(moreBytes);
       if (!INGEST.equals(kind)) {
         bytesSent.inc(moreBytes);
       }
@@ -112,13 +122,15 @@ public final class QueryTrace {
 
   /** An update or ingest ended with {@code count} rows changed or written. */
   public void succeeded(long count) {
-    rows = count;
+    rows.set(count);
     end(Outcome.OK, null);
   }
 
-  /** A stream ended after its last batch. */
+  /** A stream ended after its last batch; a partitioned query's trace ends with its last partition's. */
   public void succeeded() {
-    end(Outcome.OK, null);
+    if (partitionsLeft.decrementAndGet() <= 0) {
+      end(Outcome.OK, null);
+    }
   }
 
   public void failed(Throwable failure) {
@@ -139,15 +151,14 @@ public final class QueryTrace {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
-    if (runningId != 0) {
-      telemetry.running().remove(runningId);
-    }
+    runningIds.forEach(id -> telemetry.running().remove(id));
     if (streaming) {
       telemetry.metrics().streamEnded();
     }
     // The wait in the statement queue is part of the duration, and logged on its own too.
-    telemetry.finished(new QueryRecord(user, session.id(), protocol, kind, statement, rows, bytes,
-        System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error), INGEST.equals(kind));
+    telemetry.finished(new QueryRecord(user, session.id(), protocol, kind, statement, rows.get(), bytes.get(),
+        System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error, partitions),
+        INGEST.equals(kind));
   }
 
   private double elapsedSeconds() {

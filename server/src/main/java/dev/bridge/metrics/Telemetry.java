@@ -39,8 +39,16 @@ public final class Telemetry {
    * is logged, {@value #ANONYMOUS} without authentication.
    */
   public QueryTrace statement(Protocol protocol, Session session, String sql) {
+    return partitioned(protocol, session, sql, 1);
+  }
+
+  /**
+   * Starts the one trace of a query whose result {@code partitions} streams return, possibly at once: it ends when
+   * every partition has succeeded, or when the first fails, and is logged as one line.
+   */
+  public QueryTrace partitioned(Protocol protocol, Session session, String sql, int partitions) {
     String user = session.principal().user();
-    return new QueryTrace(this, protocol, user.isEmpty() ? ANONYMOUS : user, session, sql);
+    return new QueryTrace(this, protocol, user.isEmpty() ? ANONYMOUS : user, session, sql, partitions);
   }
 
   /** Starts the trace of an ingest into {@code table}; it is logged with kind {@code ingest}. */

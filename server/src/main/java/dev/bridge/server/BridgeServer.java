@@ -17,6 +17,7 @@ import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.TransactionManager;
 import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.engine.partitions.PartitionPlanner;
 import dev.bridge.flight.BridgeFlightSqlProducer;
 import dev.bridge.flight.FlightTransport;
 import dev.bridge.ingest.ArrowIngest;
@@ -117,8 +118,9 @@ public final class BridgeServer implements AutoCloseable {
     Authenticator authenticator = new Authenticator(config.auth(), telemetry.metrics()::authRejected);
     Optional<WorkerPool> workers = config.cluster().role() == ClusterRole.COORDINATOR
         ? Optional.of(WorkerPool.start(config.cluster())) : Optional.empty();
-    BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, transactions, ingest,
-        catalog, allocator, config.flight().batchRows(), telemetry, config.cluster(), workers, executor);
+    PartitionPlanner partitioner = new PartitionPlanner(engine, statements, datasets);
+    BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, partitioner, transactions,
+        ingest, catalog, allocator, config.flight(), telemetry, config.cluster(), workers, executor);
     FlightTransport flight = null;
     try {
       flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator,
@@ -187,6 +189,8 @@ public final class BridgeServer implements AutoCloseable {
     watcher
         .onChange("sessions.idle_timeout", (previous, next) -> sessions.configure(next.sessions()))
         .onChange("sessions.ticket_ttl", (previous, next) -> producer.configure(next.sessions()))
+        .onChange("flight.partitions", (previous, next) -> producer.configure(next.flight()))
+        .onChange("flight.partition_min_rows", (previous, next) -> producer.configure(next.flight()))
         .onChange("http.chunk_rows", (previous, next) -> rest.configure(next.http()))
         .onChange("http.max_body_bytes", (previous, next) -> rest.configure(next.http()))
         .onChange("http.cors", (previous, next) -> rest.configure(next.http()))

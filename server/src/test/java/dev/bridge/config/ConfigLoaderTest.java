@@ -82,6 +82,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void partitionsAreOffAutoOrACount() throws IOException {
+    assertThat(load("flight:\n  partitions: off\n").flight().partitions().wanted(8)).isEqualTo(1);
+    assertThat(load("flight:\n  partitions: auto\n").flight().partitions().wanted(8)).isEqualTo(8);
+    assertThat(load("flight:\n  partitions: 4\n  partition_min_rows: 10\n").flight())
+        .satisfies(flight -> assertThat(flight.partitions().wanted(8)).isEqualTo(4))
+        .satisfies(flight -> assertThat(flight.partitionMinRows()).isEqualTo(10));
+    assertThatThrownBy(() -> load("flight:\n  partitions: many\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("flight.partitions")
+        .hasMessageContaining("off, auto or a number from 1 to 256");
+    assertThatThrownBy(() -> load("flight:\n  partitions: 0\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("flight.partitions");
+    assertThatThrownBy(() -> load("flight:\n  partition_min_rows: 0\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("flight.partition_min_rows");
+  }
+
+  @Test
   void authUsersAndTokensAreRead() throws IOException {
     BridgeConfig config = load("""
         auth:
