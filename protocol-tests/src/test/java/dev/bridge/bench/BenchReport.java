@@ -90,6 +90,7 @@ public final class BenchReport {
     overload();
     network();
     cluster();
+    partitions();
   }
 
   // ---- sections -------------------------------------------------------------------------------------------------
@@ -317,6 +318,32 @@ public final class BenchReport {
           row.path("errors").asInt(), row.path("p50_s").asText("-"), row.path("p99_s").asText("-"),
           row.path("makespan_s").asDouble(), row.path("peak_rss_mb").asDouble(), row.path("date").asText(),
           row.path("load_before").asText(), errors.isEmpty() ? "-" : String.join("; ", errors)));
+    }
+    out.append('\n');
+  }
+
+  private void partitions() {
+    List<JsonNode> rows = section("partitions");
+    if (rows.isEmpty()) {
+      return;
+    }
+    JsonNode first = rows.get(0);
+    out.append("## Partitions on one node: one endpoint or P\n\n")
+        .append("`scripts/bench_partitions.py` (issue 21): `SELECT *` of ")
+        .append(String.format(Locale.ROOT, "%,d", first.path("rows").asLong()))
+        .append(" lineitem-shaped rows from a DuckDB table and from the same rows as a Parquet dataset of 8 files, ")
+        .append("read by pyarrow as one endpoint or as P partitions (header `x-bridge-partitions`, one thread per ")
+        .append("endpoint), from GetFlightInfo to the last batch. The cases alternate pass by pass; the speed-up is ")
+        .append("the median over passes of the one-endpoint pass's time over the P-partition pass's just after it. ")
+        .append(first.path("cores").asInt()).append(" cores, load ").append(first.path("load_before").asText())
+        .append(" before and ").append(first.path("load_after").asText()).append(" after, ")
+        .append(first.path("date").asText()).append(".\n\n")
+        .append("| source | endpoints | passes | median s | rows/s | speed-up vs one endpoint (paired) |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (JsonNode row : rows) {
+      out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %,d | %.2f× |%n", row.path("source").asText(),
+          row.path("partitions").asInt(), row.path("passes").asInt(), row.path("median_s").asDouble(),
+          row.path("rows_per_s").asLong(), row.path("speedup_vs_one_endpoint").asDouble()));
     }
     out.append('\n');
   }
