@@ -1,9 +1,10 @@
 package dev.bridge.rest;
 
+import dev.bridge.compression.IpcBodyCodecs;
+import dev.bridge.config.ResultCompression;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
@@ -11,25 +12,25 @@ import org.apache.arrow.vector.ipc.message.IpcOption;
 
 /**
  * The Arrow IPC stream format, written straight from the root DuckDB exports into (no copy), optionally with
- * ZSTD or LZ4 buffer compression. IPC has no error message, so a failure mid-stream cuts the response off and the
+ * ZSTD or LZ4 buffer compression by the codecs Flight's compressed streams use ({@link IpcBodyCodecs}). IPC has no error message, so a failure mid-stream cuts the response off and the
  * client's reader sees a truncated stream.
  */
 final class ArrowResultWriter implements ResultWriter {
   private final OutputStream body;
-  private final CompressionUtil.CodecType codec;
+  private final ResultCompression compression;
   private ArrowStreamWriter writer;
 
-  ArrowResultWriter(OutputStream body, CompressionUtil.CodecType codec) {
+  ArrowResultWriter(OutputStream body, ResultCompression compression) {
     this.body = body;
-    this.codec = codec;
+    this.compression = compression;
   }
 
   @Override
   public void start(VectorSchemaRoot root) throws IOException {
+    CompressionUtil.CodecType codec = IpcBodyCodecs.type(compression);
     writer = codec == CompressionUtil.CodecType.NO_COMPRESSION
         ? new ArrowStreamWriter(root, null, Channels.newChannel(body))
-        : new ArrowStreamWriter(root, null, Channels.newChannel(body), IpcOption.DEFAULT,
-            CommonsCompressionFactory.INSTANCE, codec);
+        : new ArrowStreamWriter(root, null, Channels.newChannel(body), IpcOption.DEFAULT, IpcBodyCodecs.FACTORY, codec);
     writer.start();
     body.flush();
   }

@@ -1,5 +1,6 @@
 package dev.bridge.rest;
 
+import dev.bridge.compression.IpcBodyCodecs;
 import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.ingest.CountingReader;
 import dev.bridge.ingest.CheckedMessageReader;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.eclipse.jetty.io.Content;
@@ -50,7 +50,7 @@ final class IngestRoute {
     long rows;
     try (InputStream body = Content.Source.asInputStream(request);
          ArrowStreamReader reader = new ArrowStreamReader(new CheckedMessageReader(body, allocator), allocator,
-             CommonsCompressionFactory.INSTANCE)) {
+             IpcBodyCodecs.FACTORY)) {
       readSchema(reader);
       try (RequestSessions.Scoped scoped = sessions.open(request)) {
         QueryTrace trace = telemetry.ingest(Protocol.HTTP, scoped.session(), name, mode);

@@ -3,7 +3,7 @@ package dev.bridge.rest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Locale;
-import org.apache.arrow.vector.compression.CompressionUtil;
+import dev.bridge.config.ResultCompression;
 
 /** The body formats a query result can be streamed in, chosen by the {@code format} parameter or the Accept header. */
 enum ResultFormat {
@@ -21,7 +21,7 @@ enum ResultFormat {
     return contentType;
   }
 
-  ResultWriter writer(OutputStream body, CompressionUtil.CodecType arrowCompression) throws IOException {
+  ResultWriter writer(OutputStream body, ResultCompression arrowCompression) throws IOException {
     return switch (this) {
       case NDJSON -> new NdjsonResultWriter(body);
       case CSV -> new CsvResultWriter(body);

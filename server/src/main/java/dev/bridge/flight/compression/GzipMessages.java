@@ -1,5 +1,6 @@
 package dev.bridge.flight.compression;
 
+import dev.bridge.compression.CompressionCounter;
 import dev.bridge.config.ResultCompression;
 import io.grpc.Codec;
 import io.grpc.Compressor;
@@ -8,13 +9,13 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * gRPC's {@code gzip} message compression for result streams, at a level chosen for throughput: gRPC's own gzip
  * compressor uses the JDK's default level (6), which on the lineitem table compresses at a fraction of the speed of
  * level 1 for a few percent fewer bytes, so the server's CPU, not a 100 Mbit link, would bound the stream
- * (docs/benchmarks.md). Registered under the standard name, so every gRPC client decodes it as usual.
+ * (docs/benchmarks.md). Registered under the standard name, so every gRPC client decodes it as usual. Each message
+ * ends as {@link GzipMessageStream} explains, which Arrow Java's Flight clients need to read every message.
  */
 public final class GzipMessages {
   static final String ENCODING = "gzip";
@@ -43,12 +44,7 @@ public final class GzipMessages {
     @Override
     public OutputStream compress(OutputStream wire) throws IOException {
       CountingStream after = new CountingStream(wire);
-      GZIPOutputStream gzip = new GZIPOutputStream(after, 64 * 1024) {
-        {
-          def.setLevel(LEVEL);
-        }
-      };
-      return new CountingStream(gzip) {
+      return new CountingStream(new GzipMessageStream(after)) {
         @Override
         public void close() throws IOException {
           super.close();

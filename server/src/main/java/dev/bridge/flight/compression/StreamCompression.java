@@ -1,5 +1,7 @@
 package dev.bridge.flight.compression;
 
+import dev.bridge.compression.CompressionCounter;
+import dev.bridge.compression.IpcBodyCodecs;
 import dev.bridge.config.ResultCompression;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;

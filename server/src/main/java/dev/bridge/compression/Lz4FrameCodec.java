@@ -1,4 +1,4 @@
-package dev.bridge.flight.compression;
+package dev.bridge.compression;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

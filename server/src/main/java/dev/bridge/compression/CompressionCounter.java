@@ -1,4 +1,4 @@
-package dev.bridge.flight.compression;
+package dev.bridge.compression;
 
 import dev.bridge.config.ResultCompression;
 
