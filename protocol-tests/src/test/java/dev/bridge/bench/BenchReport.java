@@ -91,6 +91,7 @@ public final class BenchReport {
     network();
     cluster();
     partitions();
+    cache();
   }
 
   // ---- sections -------------------------------------------------------------------------------------------------
@@ -374,6 +375,44 @@ public final class BenchReport {
     return results.stream()
         .filter(r -> section(r, "overload") && r.path("case").asText().equals(name) && r.path(field).isNumber())
         .map(r -> r.path(field).asDouble()).reduce(pick::applyAsDouble);
+  }
+
+  /** scripts/bench-cache: repeated Q6 and dashboard clients, cached and not, beside the trivial server (issue 22). */
+  private void cache() {
+    List<JsonNode> rows = section("cache");
+    if (rows.isEmpty()) {
+      return;
+    }
+    out.append("## Result cache\n\n")
+        .append("`scripts/bench-cache` (issue 22): TPC-H Q6 over 5M rows repeated by one client, rounds alternating ")
+        .append("the result cache and `x-bridge-cache: off`, beside the same calls against the trivial Flight SQL ")
+        .append("server (the floor); then dashboard clients mixing 20 distinct queries while a writer commits every ")
+        .append("second, rounds alternating cached and off. A stale answer is one whose write-log head is older than ")
+        .append("the last write committed before the query was sent.\n\n")
+        .append("| case | calls / queries | queries/s | p50 ms | p99 ms | stale answers | errors |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    for (JsonNode row : rows) {
+      out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", row.path("case").asText(),
+          row.has("calls") ? row.path("calls").asInt() : row.path("queries").asInt(),
+          row.path("queries_per_s").asText("-"), row.path("p50_ms").asText(), row.path("p99_ms").asText(),
+          row.path("stale_answers").asText("-"), row.path("errors").asText("-")));
+    }
+    out.append("\n| goal (issue 22) | measured | |\n|---|---|---|\n");
+    for (String client : List.of("jdbc", "pyarrow")) {
+      goal("cached Q6 within 0.3 ms of the trivial server's p50 (" + client + ")",
+          difference(value("cache", "q6 " + client + ", cached", "p50_ms"),
+              value("cache", "q6 " + client + ", trivial server", "p50_ms")), d -> d <= 0.3, "+%.2f ms");
+    }
+    goal("32 dashboard clients ≥ 10× the uncached queries/s",
+        ratio(value("cache", "dashboard 32 clients, cached", "queries_per_s"),
+            value("cache", "dashboard 32 clients, x-bridge-cache: off", "queries_per_s")), r -> r >= 10, "%.1f×");
+    goal("every dashboard answer fresh", results.stream().filter(r -> section(r, "cache") && r.has("stale_answers"))
+        .map(r -> r.path("stale_answers").asDouble()).reduce(Double::sum), v -> v == 0, "%.0f stale");
+    out.append('\n');
+  }
+
+  private static Optional<Double> difference(Optional<Double> value, Optional<Double> floor) {
+    return value.flatMap(v -> floor.map(f -> v - f));
   }
 
   /** scripts/bench-network: the same table over shaped links, by client and compression (issue 19). */

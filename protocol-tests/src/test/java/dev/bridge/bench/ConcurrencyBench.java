@@ -142,9 +142,10 @@ public final class ConcurrencyBench {
   }
 
   private static long run(FlightSqlClient client, String sql) throws Exception {
-    FlightInfo info = client.execute(sql);
+    // Computed every time: this measures the engine under concurrency; CacheBench measures the cache.
+    FlightInfo info = client.execute(sql, LatencyBench.CACHE_OFF);
     long rows = 0;
-    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), LatencyBench.CACHE_OFF)) {
       while (stream.next()) {
         rows += stream.getRoot().getRowCount();
       }

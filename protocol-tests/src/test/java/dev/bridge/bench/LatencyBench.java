@@ -9,9 +9,12 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
@@ -28,6 +31,8 @@ import org.apache.arrow.memory.RootAllocator;
  *   LatencyBench flight-aggregate PORT CALLS   the same through FlightSqlClient
  *   LatencyBench duckdb-aggregate DATABASE CALLS   the same in-process in DuckDB (its own time, the floor)
  * </pre>
+ * Every call bypasses the result cache ({@code x-bridge-cache: off}): these figures are the cost of computing an
+ * answer; {@link CacheBench} measures repeated answers from the cache.
  */
 public final class LatencyBench {
   private static final String SMALL_QUERY = "SELECT 1";
@@ -40,7 +45,16 @@ public final class LatencyBench {
    */
   private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.latency.warmup.seconds", 60));
 
+  /** The header that makes a call bypass Bridge's result cache (the trivial server ignores it). */
+  static final HeaderCallOption CACHE_OFF = cacheOff();
+
   private LatencyBench() {}
+
+  private static HeaderCallOption cacheOff() {
+    CallHeaders headers = new FlightCallHeaders();
+    headers.insert("x-bridge-cache", "off");
+    return new HeaderCallOption(headers);
+  }
 
   private interface Call {
     void run() throws Exception;
@@ -61,7 +75,7 @@ public final class LatencyBench {
 
   private static void jdbc(String name, int port, String sql, int calls) throws Exception {
     try (Connection connection = DriverManager.getConnection(
-        "jdbc:arrow-flight-sql://127.0.0.1:" + port + "/?useEncryption=false")) {
+        "jdbc:arrow-flight-sql://127.0.0.1:" + port + "/?useEncryption=false&x-bridge-cache=off")) {
       measureWarmClient(name, calls, sql, query -> () -> {
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
           while (rs.next()) {
@@ -77,8 +91,8 @@ public final class LatencyBench {
          FlightSqlClient client = new FlightSqlClient(
              FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build())) {
       measureWarmClient(name, calls, sql, query -> () -> {
-        FlightInfo info = client.execute(query);
-        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+        FlightInfo info = client.execute(query, CACHE_OFF);
+        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), CACHE_OFF)) {
           while (stream.next()) {
             stream.getRoot().getRowCount();
           }

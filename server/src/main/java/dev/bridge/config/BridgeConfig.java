@@ -17,7 +17,8 @@ public record BridgeConfig(
     @JsonProperty("files") FilesConfig files,
     @JsonProperty("logging") LoggingConfig logging,
     @JsonProperty("query_log") QueryLogConfig queryLog,
-    @JsonProperty("cluster") ClusterConfig cluster) {
+    @JsonProperty("cluster") ClusterConfig cluster,
+    @JsonProperty("cache") CacheConfig cache) {
 
   public BridgeConfig {
     flight = flight == null ? FlightConfig.DEFAULT : flight;
@@ -31,46 +32,56 @@ public record BridgeConfig(
     logging = logging == null ? LoggingConfig.DEFAULT : logging;
     queryLog = queryLog == null ? QueryLogConfig.DEFAULT : queryLog;
     cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
+    cache = cache == null ? CacheConfig.DEFAULT : cache;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
-    return new BridgeConfig(newFlight, database, sessions, http, auth, tls, limits, files, logging, queryLog, cluster);
+    return new BridgeConfig(newFlight, database, sessions, http, auth, tls, limits, files,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
-    return new BridgeConfig(flight, newDatabase, sessions, http, auth, tls, limits, files, logging, queryLog, cluster);
+    return new BridgeConfig(flight, newDatabase, sessions, http, auth, tls, limits, files,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withSessions(SessionConfig newSessions) {
-    return new BridgeConfig(flight, database, newSessions, http, auth, tls, limits, files, logging, queryLog, cluster);
+    return new BridgeConfig(flight, database, newSessions, http, auth, tls, limits, files,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
-    return new BridgeConfig(flight, database, sessions, newHttp, auth, tls, limits, files, logging, queryLog, cluster);
+    return new BridgeConfig(flight, database, sessions, newHttp, auth, tls, limits, files,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withAuth(AuthConfig newAuth) {
-    return new BridgeConfig(flight, database, sessions, http, newAuth, tls, limits, files, logging, queryLog, cluster);
+    return new BridgeConfig(flight, database, sessions, http, newAuth, tls, limits, files,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withTls(TlsConfig newTls) {
-    return new BridgeConfig(flight, database, sessions, http, auth, newTls, limits, files, logging, queryLog, cluster);
+    return new BridgeConfig(flight, database, sessions, http, auth, newTls, limits, files,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withLimits(LimitsConfig newLimits) {
-    return new BridgeConfig(flight, database, sessions, http, auth, tls, newLimits, files, logging, queryLog, cluster);
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, newLimits, files,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withFiles(FilesConfig newFiles) {
-    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, newFiles, logging, queryLog, cluster);
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, newFiles,
+        logging, queryLog, cluster, cache);
   }
 
   public BridgeConfig withCluster(ClusterConfig newCluster) {
-    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, files, logging, queryLog, newCluster);
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, files,
+        logging, queryLog, newCluster, cache);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -86,5 +97,6 @@ public record BridgeConfig(
     logging.validate();
     queryLog.validate();
     cluster.validate();
+    cache.validate();
   }
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -30,6 +31,12 @@ public final class DataVersions {
       tables = Map.copyOf(tables);
     }
   }
+
+  /**
+   * A point in the sequence of changes. A reader whose DuckDB transaction starts after the mark was taken sees every
+   * change published before it; a table whose version is not above {@code sequence} has not changed since.
+   */
+  public record Mark(long epoch, long sequence) {}
 
   /** One committed change: the tables it moved (empty when it moved the epoch) and the versions after it. */
   public record Change(Writes writes, long epoch, long sequence) {}
@@ -62,6 +69,27 @@ public final class DataVersions {
   /** Whether no committed write touched the snapshot's tables (nor moved the epoch) since it was taken. */
   public synchronized boolean unchangedSince(Snapshot snapshot) {
     return snapshot.equals(snapshot(snapshot.tables().keySet()));
+  }
+
+  /** Where the sequence of changes is now. */
+  public synchronized Mark mark() {
+    return new Mark(epoch, sequence);
+  }
+
+  /**
+   * The versions of {@code tables} now, if neither they nor the epoch moved after {@code mark}; empty otherwise. A
+   * result computed by a reader that started after the mark is then labelled with versions it really reflects.
+   */
+  public synchronized Optional<Snapshot> snapshotUnchangedSince(Mark mark, Collection<TableName> tables) {
+    if (epoch != mark.epoch()) {
+      return Optional.empty();
+    }
+    for (TableName table : tables) {
+      if (version(table) > mark.sequence()) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(snapshot(tables));
   }
 
   /**

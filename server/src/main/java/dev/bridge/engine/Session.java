@@ -57,6 +57,17 @@ public final class Session implements AutoCloseable {
   /** The result compression this session chose (Flight session option), or null for the call's or server's. */
   private volatile ResultCompression resultCompression;
   private volatile boolean closed;
+  /** Whether this session asked for its queries to bypass the result cache (the option x-bridge-cache: off). */
+  private volatile boolean cacheOff;
+  /** The scope part of this session's result-cache keys, and the count of commands run when it was read. */
+  private volatile CacheScope cacheScope;
+
+  /** What of the session's state can change a query's answer: read from its connection, valid until a command ran. */
+  record CacheScope(String key, long commandsRun) {}
+
+  private static final String SCOPE_SQL = "SELECT current_database(), current_schema(), current_setting('search_path'),"
+      + " (SELECT coalesce(string_agg(name || '=' || CAST(value AS VARCHAR), chr(10) ORDER BY name), '')"
+      + " FROM duckdb_variables())";
 
   Session(String id, Principal principal, DuckDbEngine engine, Supplier<Duration> busyWait) {
     this.id = id;
@@ -190,7 +201,46 @@ public final class Session implements AutoCloseable {
     if (work.onOwnConnection()) {
       currentSchema = readCurrentSchema(connection);
       reusableStatements.clear();
+      cacheScope = null;
     }
+  }
+
+  /**
+   * The session's scope for result-cache keys (current catalog and schema, search path, variables), if it was read
+   * after the last command that ran on any session; null when it must be read again ({@link #readCacheScope}).
+   */
+  String cacheScope(long commandsRun) {
+    CacheScope scope = cacheScope;
+    return scope != null && scope.commandsRun() == commandsRun ? scope.key() : null;
+  }
+
+  /** Reads the scope from the session's own connection, which {@code work} holds. */
+  String readCacheScope(UnitOfWork work, long commandsRun) {
+    if (!work.onOwnConnection()) {
+      throw new IllegalStateException("the cache scope is read from the session's own connection");
+    }
+    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(SCOPE_SQL)) {
+      rs.next();
+      String key = rs.getString(1) + '\0' + rs.getString(2) + '\0' + rs.getString(3) + '\0' + rs.getString(4);
+      cacheScope = new CacheScope(key, commandsRun);
+      return key;
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+  }
+
+  /** A statement may have changed the scope without being a command (a text of several statements). */
+  void cacheScopeMayHaveChanged() {
+    cacheScope = null;
+  }
+
+  /** Whether the session asked to bypass the result cache. */
+  public boolean cacheOff() {
+    return cacheOff;
+  }
+
+  public void setCacheOff(boolean off) {
+    this.cacheOff = off;
   }
 
   /** The plan cache of the work's connection: the session's own, or one that keeps nothing for a spare. */
@@ -207,6 +257,7 @@ public final class Session implements AutoCloseable {
   void refreshCurrentSchema(UnitOfWork work) {
     if (work.onOwnConnection()) {
       currentSchema = readCurrentSchema(connection);
+      cacheScope = null;
     }
   }
 

@@ -106,7 +106,10 @@ public record StatementEffects(TransactionEffect transaction, Writes writes, boo
       JsonNode info = node.path("info");
       boolean aTable = type.equals("LOGICAL_CREATE_TABLE") || "TABLE_ENTRY".equals(info.path("type").asText())
           || "ALTER_TABLE".equals(info.path("type").asText());
-      unknown = !aTable || !addTable(info, tables);
+      // A table created or renamed may shadow a table of the same name later in the search path: what other
+      // statements read by that name changes without their tables' versions moving, so the epoch moves too.
+      boolean newName = type.equals("LOGICAL_CREATE_TABLE") || type.equals("LOGICAL_ALTER");
+      unknown = !aTable || !addTable(info, tables) || newName;
     } else if (!NO_DATA.contains(type) && !READ_OPERATORS.contains(type)) {
       unknown = true;
     }

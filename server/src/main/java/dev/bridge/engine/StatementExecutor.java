@@ -3,6 +3,7 @@ package dev.bridge.engine;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -17,14 +18,30 @@ public final class StatementExecutor {
   private final QueryTimeouts timeouts;
   private final StatementQueue queue;
   private final AccessPolicy access;
+  /** The result cache, or null for an executor without one. */
+  private final ResultCache cache;
+  /** DuckDB's consistent built-in functions, read once when the cache first needs them. */
+  private volatile Set<String> consistentFunctions;
 
+  /** An executor without a result cache. */
   public StatementExecutor(BufferAllocator allocator, QueryTimeouts timeouts, StatementQueue queue,
       AccessPolicy access) {
+    this(allocator, timeouts, queue, access, null);
+  }
+
+  public StatementExecutor(BufferAllocator allocator, QueryTimeouts timeouts, StatementQueue queue,
+      AccessPolicy access, ResultCache cache) {
     this.planner = new StatementPlanner(allocator, timeouts);
     this.allocator = allocator;
     this.timeouts = timeouts;
     this.queue = queue;
     this.access = access;
+    this.cache = cache;
+  }
+
+  /** The Arrow bytes the result cache holds now (0 without one). */
+  public long resultCacheBytes() {
+    return cache == null ? 0 : cache.allocatedBytes();
   }
 
   public QueryTimeouts timeouts() {
@@ -37,8 +54,10 @@ public final class StatementExecutor {
       access.checkStatement(session.principal(), work.connection(), sql);
       StatementPlan plan = planner.plan(session, work, sql, session.planCache(work), session.reusableStatements(work));
       if (plan.effects().severalStatements()) {
-        // Preparing the text ran all its statements but the last: their writes are done.
+        // Preparing the text ran all its statements but the last: their writes are done, and a SET or USE among
+        // them may have changed the session's scope.
         work.wrote(plan.effects().writes());
+        session.cacheScopeMayHaveChanged();
       }
       return plan;
     }
@@ -73,20 +92,21 @@ public final class StatementExecutor {
   /**
    * Starts a query and returns its stream; the caller must close it. Batches hold up to {@code batchRows} rows. A
    * reader's query runs in a DuckDB read-only transaction (ended with the stream), so DuckDB itself refuses the
-   * writes a query can hide, such as {@code nextval()}.
+   * writes a query can hide, such as {@code nextval()}. The result cache is used unless the session turned it off.
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows) {
-    return openQuery(session, plan, parameters, batchRows, new Cancellation());
+    return openQuery(session, plan, parameters, batchRows, new Cancellation(), true);
   }
 
   /**
    * Like {@link #openQuery(Session, StatementPlan, List, int)}, stopped by {@code cancellation} whenever it is
-   * cancelled: while DuckDB computes before the first batch, or later while the stream is read.
+   * cancelled: while DuckDB computes before the first batch, or later while the stream is read. With
+   * {@code useCache} false (the call's {@code x-bridge-cache: off}), DuckDB computes the result and it is not kept.
    */
   public ResultStream openQuery(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
-      Cancellation cancellation) {
+      Cancellation cancellation, boolean useCache) {
     return open(session, plan, parameters, batchRows, cancellation, UnitOfWork.Mode.READ_ONLY_FOR_READERS,
-        connection -> { });
+        connection -> { }, useCache);
   }
 
   /** A check on the connection a query runs on, inside its transaction, before the query starts. */
@@ -97,24 +117,56 @@ public final class StatementExecutor {
   }
 
   /**
-   * Like {@link #openQuery(Session, StatementPlan, List, int, Cancellation)} for a query without parameters that
-   * only reads, run in a read-only transaction whatever the role, after {@code precondition} passed in that same
-   * transaction: what the check reads and what the query streams come from one DuckDB snapshot.
+   * Like {@link #openQuery(Session, StatementPlan, List, int, Cancellation, boolean)} for a query without parameters
+   * that only reads, run in a read-only transaction whatever the role, after {@code precondition} passed in that
+   * same transaction: what the check reads and what the query streams come from one DuckDB snapshot. Never from the
+   * result cache: the precondition must see the data the stream is computed from.
    */
   public ResultStream openChecked(Session session, StatementPlan plan, int batchRows, Cancellation cancellation,
       Precondition precondition) {
     if (!plan.effects().writes().none()) {
       throw new IllegalArgumentException("a checked query only reads");
     }
-    return open(session, plan, List.of(), batchRows, cancellation, UnitOfWork.Mode.READ_ONLY, precondition);
+    return open(session, plan, List.of(), batchRows, cancellation, UnitOfWork.Mode.READ_ONLY, precondition, false);
   }
 
   private ResultStream open(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
-      Cancellation cancellation, UnitOfWork.Mode mode, Precondition precondition) {
+      Cancellation cancellation, UnitOfWork.Mode mode, Precondition precondition, boolean useCache) {
     requireParameters(plan, parameters);
+    Optional<CacheLookup> lookup = cacheLookup(session, plan, parameters, batchRows, useCache);
+    if (lookup.isPresent() && lookup.get().key() != null) {
+      // A cached answer needs neither the session's connection nor a place in the statement queue.
+      Optional<ResultStream> hit = cache.replay(lookup.get().key(), allocator, cancellation);
+      if (hit.isPresent()) {
+        return hit.get();
+      }
+    }
+    // Taken before the query's DuckDB transaction begins: what it reads is at least as new as this mark.
+    DataVersions.Mark mark = session.engine().dataVersions().mark();
     UnitOfWork work = session.work(mode);
     String sql = plan.executableSql();
+    ResultCache.Key recordAs = null;
+    QueryDependencies dependencies = null;
     try {
+      if (lookup.isPresent() && work.onOwnConnection() && !work.inSessionTransaction()) {
+        ResultCache.Key key = lookup.get().key() != null ? lookup.get().key()
+            : lookup.get().withScope(session.readCacheScope(work, planner.commandsRun()));
+        if (lookup.get().key() == null) {
+          Optional<ResultStream> hit = cache.replay(key, allocator, cancellation);
+          if (hit.isPresent()) {
+            work.close();
+            return hit.get();
+          }
+        }
+        long commandsRun = planner.commandsRun();
+        if (!cache.knownUncacheable(sql, commandsRun)) {
+          dependencies = QueryDependencies.of(work.connection(), sql, consistentFunctions(work));
+          recordAs = dependencies.cacheable() ? key : null;
+          if (recordAs == null) {
+            cache.rememberUncacheable(sql, commandsRun);
+          }
+        }
+      }
       admit(work, session, sql);
       precondition.check(work.connection());
     } catch (SQLException e) {
@@ -138,8 +190,9 @@ public final class StatementExecutor {
       work.wrote(plan.effects().writes());
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
-      return new ResultStream(work, statement, results, reader, watch, cancellation,
+      ResultStream computed = new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
           finished -> reusable.keep(sql, finished, commandsRun));
+      return recordAs == null ? computed : cache.recording(computed, recordAs, dependencies, mark);
     } catch (SQLException e) {
       cancellation.detach();
       if (watch != null && watch.expired()) {
@@ -159,6 +212,54 @@ public final class StatementExecutor {
       abandon(watch, statement, work);
       throw e;
     }
+  }
+
+  /**
+   * The number of rows of the cached answer to this query, if the cache holds a current one (GetFlightInfo
+   * announces it as the total); counts neither a hit nor a miss.
+   */
+  public Optional<Long> cachedRows(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
+      boolean useCache) {
+    Optional<CacheLookup> lookup = cacheLookup(session, plan, parameters, batchRows, useCache);
+    return lookup.isPresent() && lookup.get().key() != null ? cache.rows(lookup.get().key()) : Optional.empty();
+  }
+
+  /**
+   * What the cache is asked for this query: empty when the cache does not apply (off, inside a transaction,
+   * parameters without value equality); a key without scope when the session's scope must be read first.
+   */
+  private Optional<CacheLookup> cacheLookup(Session session, StatementPlan plan, List<Object> parameters,
+      int batchRows, boolean useCache) {
+    if (cache == null || !useCache || session.cacheOff() || !cache.enabled() || session.inTransaction()
+        || plan.effects().severalStatements() || !plan.effects().writes().none()) {
+      return Optional.empty();
+    }
+    Optional<List<Object>> parameterKey = ResultCache.parameterKey(parameters);
+    if (parameterKey.isEmpty()) {
+      return Optional.empty();
+    }
+    // File datasets whose files changed move their versions now, before the cache is asked.
+    session.engine().refreshCatalog();
+    String scope = session.cacheScope(planner.commandsRun());
+    CacheLookup lookup = new CacheLookup(plan.executableSql(), parameterKey.get(), batchRows, null);
+    return Optional.of(scope == null ? lookup : new CacheLookup(lookup.sql(), lookup.parameters(), batchRows,
+        lookup.withScope(scope)));
+  }
+
+  /** A cache key in the making: the scope is added once the session's scope is known. */
+  private record CacheLookup(String sql, List<Object> parameters, int batchRows, ResultCache.Key key) {
+    ResultCache.Key withScope(String scope) {
+      return new ResultCache.Key(sql, parameters, scope, batchRows);
+    }
+  }
+
+  private Set<String> consistentFunctions(UnitOfWork work) {
+    Set<String> known = consistentFunctions;
+    if (known == null) {
+      known = QueryDependencies.consistentFunctions(work.connection());
+      consistentFunctions = known;
+    }
+    return known;
   }
 
   /**

@@ -174,7 +174,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       } else if (signed.isPresent()) {
         stream(listener, () -> cluster.serve(session(context), bearer(context), signed.get(), listener, statements));
       } else if (PathFlights.isTicket(ticket)) {
-        stream(listener, () -> pathFlights.stream(session(context), ticket, listener));
+        stream(listener, () -> pathFlights.stream(session(context), ticket, listener, CacheHeader.allows(context)));
       } else {
         FlightSqlProducer.super.getStream(context, ticket, listener);
       }
@@ -225,7 +225,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Optional<List<FlightEndpoint>> placed = mayPlace ? cluster.place(session, plan, proxy(context))
           : Optional.empty();
       return placed.map(endpoints -> statements.placedFlightInfo(session, plan, descriptor, endpoints))
-          .orElseGet(() -> statements.flightInfo(session, plan, List.of(), descriptor, trace, partitions));
+          .orElseGet(() -> statements.flightInfo(session, plan, List.of(), descriptor, trace, partitions,
+              CacheHeader.allows(context)));
     });
   }
 
@@ -237,7 +238,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
-    stream(listener, () -> statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener));
+    stream(listener, () -> statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener,
+        CacheHeader.allows(context)));
   }
 
   @Override
@@ -376,7 +378,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       return trace.around(() -> cluster.place(session, prepared.plan(), proxy(context))
           .map(endpoints -> statements.placedFlightInfo(session, prepared.plan(), descriptor, endpoints))
           .orElseGet(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor, trace,
-              statements.partitionsFor(PartitionsHeader.requested(context)))));
+              statements.partitionsFor(PartitionsHeader.requested(context)), CacheHeader.allows(context))));
     });
   }
 
@@ -397,7 +399,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     stream(listener, () -> {
       Session session = session(context);
       statements.streamPrepared(session,
-          StatementCommands.prepared(session, command.getPreparedStatementHandle()), listener);
+          StatementCommands.prepared(session, command.getPreparedStatementHandle()), listener,
+          CacheHeader.allows(context));
     });
   }
 

@@ -129,7 +129,9 @@ final class ClusterFlights implements AutoCloseable {
       throw new EngineException(ErrorKind.PERMISSION_DENIED, "a cluster ticket carries only queries; this one's "
           + "statement writes, and writes run on the node that owns the database");
     }
-    statements.streamQuery(session, plan, listener);
+    // Not from the result cache: the data a worker reads is written by the node that owns the database, whose
+    // commits this worker's data versions never see.
+    statements.streamQuery(session, plan, listener, false);
   }
 
   /**

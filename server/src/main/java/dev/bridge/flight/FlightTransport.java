@@ -70,6 +70,7 @@ public final class FlightTransport implements AutoCloseable {
     middleware.add(new ServerInterceptorAdapter.KeyFactory<>(CompressionHeader.KEY,
         new CompressionHeader.Factory(new StreamCompression(config.compression(), metrics::resultCompressed))));
     middleware.add(new ServerInterceptorAdapter.KeyFactory<>(PartitionsHeader.KEY, new PartitionsHeader.Factory()));
+    middleware.add(new ServerInterceptorAdapter.KeyFactory<>(CacheHeader.KEY, new CacheHeader.Factory()));
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
     tls.ifPresent(identity -> builder.sslContext(identity.grpcContext()));

@@ -87,7 +87,7 @@ final class PathFlights {
   }
 
   /** Streams the whole table a path ticket names. */
-  void stream(Session session, Ticket ticket, ServerStreamListener listener) {
+  void stream(Session session, Ticket ticket, ServerStreamListener listener, boolean useCache) {
     String path;
     try {
       path = utf8(Any.parseFrom(ticket.getBytes()).getValue().toByteArray(), "the path ticket");
@@ -98,7 +98,7 @@ final class PathFlights {
     if (parts.size() != 3) {
       throw EngineException.invalidArgument("the path ticket does not name [catalog, schema, table]: " + parts);
     }
-    statements.streamQuery(session, plan(session, resolve(session, parts)), listener);
+    statements.streamQuery(session, plan(session, resolve(session, parts)), listener, useCache);
   }
 
   private FlightInfo flightInfo(TableName table, Schema schema, FlightDescriptor descriptor) {

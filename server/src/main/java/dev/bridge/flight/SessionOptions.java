@@ -4,6 +4,7 @@ import dev.bridge.config.ResultCompression;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.QueryTimeouts;
 import dev.bridge.engine.CurrentSchema;
+import dev.bridge.engine.ResultCache;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.flight.compression.CompressionHeader;
@@ -67,6 +68,13 @@ final class SessionOptions {
             errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
           }
         }
+        case ResultCache.OPTION -> {
+          try {
+            session.setCacheOff(text == null || !ResultCache.usedWhen(text));
+          } catch (EngineException e) {
+            errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_VALUE));
+          }
+        }
         default -> errors.put(option.getKey(), new SetSessionOptionsResult.Error(ErrorValue.INVALID_NAME));
       }
     }
@@ -87,6 +95,7 @@ final class SessionOptions {
         SessionOptionValueFactory.makeSessionOptionValue(timeouts.timeoutOf(session).toString()));
     session.resultCompression().ifPresent(compression -> options.put(CompressionHeader.NAME,
         SessionOptionValueFactory.makeSessionOptionValue(compression.label())));
+    options.put(ResultCache.OPTION, SessionOptionValueFactory.makeSessionOptionValue(session.cacheOff() ? "off" : "on"));
     return new GetSessionOptionsResult(options);
   }
 

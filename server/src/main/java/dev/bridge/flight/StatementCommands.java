@@ -76,7 +76,7 @@ final class StatementCommands implements AutoCloseable {
    * here, its stream is traced by DoGet.
    */
   FlightInfo flightInfo(Session session, StatementPlan plan, List<List<Object>> parameterRows,
-      FlightDescriptor descriptor, QueryTrace trace, PartitionSetting partitions) {
+      FlightDescriptor descriptor, QueryTrace trace, PartitionSetting partitions, boolean useCache) {
     Schema schema;
     if (plan.kind().returnsRows()) {
       List<Object> parameters = singleRow(parameterRows);
@@ -85,8 +85,10 @@ final class StatementCommands implements AutoCloseable {
       if (split.isPresent()) {
         return partitionedInfo(session, plan, split.get(), schema, descriptor);
       }
+      // A cached answer's size is known now; DoGet streams it unless the data changed in between.
+      long totalRecords = executor.cachedRows(session, plan, parameters, batchRows, useCache).orElse(-1L);
       return singleInfo(tickets.add(session.principal().user(), new TicketStore.QueryTicket(plan, parameters)),
-          schema, descriptor);
+          schema, descriptor, totalRecords);
     }
     schema = UpdateCounts.SCHEMA;
     Cancellation cancellation = new Cancellation();
@@ -94,7 +96,7 @@ final class StatementCommands implements AutoCloseable {
     long count = executor.executeUpdate(session, plan, parameterRows, cancellation);
     trace.succeeded(count);
     return singleInfo(tickets.add(session.principal().user(), new TicketStore.UpdateCountTicket(count)), schema,
-        descriptor);
+        descriptor, -1);
   }
 
   /** The partition setting a call gets: what it asked for (its {@code x-bridge-partitions}), else the server's. */
@@ -123,8 +125,8 @@ final class StatementCommands implements AutoCloseable {
         .setOrdered(false).build();
   }
 
-  private static FlightInfo singleInfo(String id, Schema schema, FlightDescriptor descriptor) {
-    return new FlightInfo(schema, descriptor, List.of(endpoint(id)), -1, -1);
+  private static FlightInfo singleInfo(String id, Schema schema, FlightDescriptor descriptor, long totalRecords) {
+    return new FlightInfo(schema, descriptor, List.of(endpoint(id)), -1, totalRecords);
   }
 
   private static FlightEndpoint endpoint(String id) {
@@ -154,13 +156,14 @@ final class StatementCommands implements AutoCloseable {
   }
 
   /** Streams what ticket {@code id} stands for; returns at once. */
-  void stream(Session session, String id, ServerStreamListener listener) {
+  void stream(Session session, String id, ServerStreamListener listener, boolean useCache) {
     TicketStore.Payload payload = tickets.redeem(session.principal().user(), id);
     if (payload instanceof TicketStore.UpdateCountTicket update) {
       UpdateCounts.stream(update.count(), allocator, listener);
     } else if (payload instanceof TicketStore.QueryTicket query) {
       ResultStreamer streamer = streamer(query.plan(), statementTrace(session, query.plan()),
-          cancellation -> executor.openQuery(session, query.plan(), query.parameters(), batchRows, cancellation),
+          cancellation -> executor.openQuery(session, query.plan(), query.parameters(), batchRows, cancellation,
+              useCache),
           listener);
       streamer.start(tickets.running(id, streamer));
     } else if (payload instanceof TicketStore.PartitionTicket part) {
@@ -172,17 +175,18 @@ final class StatementCommands implements AutoCloseable {
   }
 
   /** Streams a prepared query with its bound parameters (older clients redeem the command itself). */
-  void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener) {
+  void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener, boolean useCache) {
     List<Object> parameters = singleRow(prepared.boundRows());
     streamer(prepared.plan(), statementTrace(session, prepared.plan()),
-        cancellation -> executor.openQuery(session, prepared.plan(), parameters, batchRows, cancellation), listener)
+        cancellation -> executor.openQuery(session, prepared.plan(), parameters, batchRows, cancellation, useCache),
+        listener)
         .start(() -> { });
   }
 
   /** Runs a planned query without parameters and streams its result; returns at once. */
-  void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener) {
+  void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener, boolean useCache) {
     streamer(plan, statementTrace(session, plan),
-        cancellation -> executor.openQuery(session, plan, List.of(), batchRows, cancellation), listener)
+        cancellation -> executor.openQuery(session, plan, List.of(), batchRows, cancellation, useCache), listener)
         .start(() -> { });
   }
 
@@ -205,6 +209,9 @@ final class StatementCommands implements AutoCloseable {
       }
     });
     ResultStream stream = trace.around(() -> open.apply(cancellation));
+    if (stream.fromCache()) {
+      trace.cacheHit();
+    }
     ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);
     started.set(streamer);
     return streamer;
@@ -218,8 +225,9 @@ final class StatementCommands implements AutoCloseable {
     if (!plan.kind().returnsRows()) {
       count = executor.executeUpdate(session, plan, parameterRows, cancellation);
     } else {
+      // Read only for its count: DuckDB computes it, and it is not kept.
       try (ResultStream stream = executor.openQuery(session, plan, singleRow(parameterRows), batchRows,
-          cancellation)) {
+          cancellation, false)) {
         while (stream.next()) {
           // Reading the stream is what runs the query.
         }

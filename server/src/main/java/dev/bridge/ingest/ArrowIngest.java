@@ -59,7 +59,9 @@ public final class ArrowIngest {
         connection.registerArrowStream(view, stream);
         new IngestStatements(connection, table, view).write(mode);
         execute(connection, "DROP VIEW " + view);
-        work.wrote(Writes.of(table));
+        // A created table may shadow one of the same name later in the search path: that moves the epoch.
+        work.wrote(mode.ifMissing() == IngestMode.IfMissing.CREATE ? Writes.of(table).plus(Writes.UNKNOWN)
+            : Writes.of(table));
         work.commit();
         return source.rows();
       } catch (SQLException e) {

@@ -4,9 +4,11 @@ import dev.bridge.auth.AuthEvents;
 import dev.bridge.config.ResultCompression;
 
 import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.ResultCache;
 import dev.bridge.engine.StatementQueue;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -125,6 +127,23 @@ public final class BridgeMetrics {
     });
   }
 
+  /**
+   * Reports {@code cache}: its hits, misses, evictions and invalidations since start (counters read when scraped),
+   * the bytes and entries it holds now.
+   */
+  public void watch(ResultCache cache) {
+    counter("bridge_result_cache_hits_total", "Queries answered from the result cache", () -> cache.stats().hits());
+    counter("bridge_result_cache_misses_total", "Cacheable queries the result cache did not hold a current answer to",
+        () -> cache.stats().misses());
+    counter("bridge_result_cache_evictions_total", "Cached results pushed out by newer ones (cache.max_bytes)",
+        () -> cache.stats().evictions());
+    counter("bridge_result_cache_invalidations_total", "Cached results dropped because data they read changed",
+        () -> cache.stats().invalidations());
+    GaugeWithCallback.builder().name("bridge_result_cache_bytes").help("Arrow bytes of the results cached now")
+        .callback(cb -> cb.call(cache.stats().bytes())).register(registry);
+    gauge("bridge_result_cache_entries", "Results cached now", () -> cache.stats().entries());
+  }
+
   /** A call refused for missing or wrong credentials; the authentication layer calls this. */
   public void authRejected(AuthEvents.Rejection reason) {
     authRejected.labelValues(reason.name().toLowerCase(Locale.ROOT)).inc();
@@ -168,6 +187,10 @@ public final class BridgeMetrics {
   private Histogram latency(String name, String help, String... labels) {
     return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(LATENCY_BUCKETS)
         .labelNames(labels).register(registry);
+  }
+
+  private void counter(String name, String help, java.util.function.LongSupplier value) {
+    CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
   }
 
   private void gauge(String name, String help, IntSupplier value) {

@@ -44,6 +44,9 @@ public final class QueryLog {
     if (record.partitions() > 1) {
       event = event.addKeyValue("partitions", record.partitions());
     }
+    if (record.cacheHit()) {
+      event = event.addKeyValue("cache", "hit");
+    }
     if (record.error() != null) {
       event = event.addKeyValue("error", record.error());
     }

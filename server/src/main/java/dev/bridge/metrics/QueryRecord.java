@@ -5,4 +5,5 @@ package dev.bridge.metrics;
  * streamed the query's result (1 unless it was partitioned).
  */
 record QueryRecord(String user, String session, Protocol protocol, String kind, String statement, long rows,
-    long bytes, long durationNanos, long queuedNanos, Outcome outcome, String error, int partitions) {}
+    long bytes, long durationNanos, long queuedNanos, Outcome outcome, String error, int partitions,
+    boolean cacheHit) {}

@@ -40,6 +40,7 @@ public final class QueryTrace {
   private final AtomicInteger partitionsLeft;
   // The trace's entries among the running statements (one per partition streaming).
   private final Set<Long> runningIds = ConcurrentHashMap.newKeySet();
+  private volatile boolean cacheHit;
 
   QueryTrace(Telemetry telemetry, Protocol protocol, String user, Session session, String statement,
       int partitions) {
@@ -86,6 +87,11 @@ public final class QueryTrace {
   RunningStatements.Snapshot snapshot(long id) {
     return new RunningStatements.Snapshot(id, user, session.id(), protocol, kind, statement, startedAtMillis,
         (System.nanoTime() - startNanos) / 1_000_000, rows.get(), bytes.get());
+  }
+
+  /** The result is a replay from the result cache: the query log says {@code "cache": "hit"}. */
+  public void cacheHit() {
+    cacheHit = true;
   }
 
   /** A result stream starts: counted among the active streams until the trace ends. */
@@ -157,7 +163,7 @@ public final class QueryTrace {
     }
     // The wait in the statement queue is part of the duration, and logged on its own too.
     telemetry.finished(new QueryRecord(user, session.id(), protocol, kind, statement, rows.get(), bytes.get(),
-        System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error, partitions),
+        System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error, partitions, cacheHit),
         INGEST.equals(kind));
   }
 

@@ -1,6 +1,7 @@
 package dev.bridge.rest;
 
 import dev.bridge.engine.Cancellation;
+import dev.bridge.engine.ResultCache;
 import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementExecutor;
@@ -42,6 +43,12 @@ final class QueryRoute {
     run(startNanos, requests.fromJsonBody(request), request, response);
   }
 
+  /** The request's {@code x-bridge-cache} header: {@code off} bypasses the result cache. */
+  private static boolean cacheAllowed(Request request) {
+    String value = request.getHeaders().get(ResultCache.OPTION);
+    return value == null || ResultCache.usedWhen(value);
+  }
+
   private void run(long startNanos, QueryRequest query, Request request, Response response) throws IOException {
     ContentEncoding encoding = ContentEncoding.negotiate(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING));
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
@@ -67,7 +74,10 @@ final class QueryRoute {
           return;
         }
         try (ResultStream result = executor.openQuery(session, plan, query.parameters(), query.chunkRows(),
-            cancellation)) {
+            cancellation, cacheAllowed(request))) {
+          if (result.fromCache()) {
+            trace.cacheHit();
+          }
           ResultResponse.stream(result, query, encoding, response, startNanos, trace);
         }
       } catch (IOException | RuntimeException e) {

@@ -52,7 +52,7 @@ public final class RestHandler extends Handler.Abstract {
     this.authenticator = authenticator;
     RequestSessions sessions = new RequestSessions(sessionManager);
     this.queryRequests = new QueryRequests(config);
-    this.health = new HealthRoute(engine, sessionManager, allocator);
+    this.health = new HealthRoute(engine, sessionManager, allocator, executor);
     this.query = new QueryRoute(queryRequests, sessions, executor, telemetry);
     this.tables = new TableRoutes(sessions, catalog);
     this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);

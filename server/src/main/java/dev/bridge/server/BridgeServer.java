@@ -11,6 +11,7 @@ import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.QueryTimeouts;
+import dev.bridge.engine.ResultCache;
 import dev.bridge.engine.StatementQueue;
 import io.grpc.Context;
 import dev.bridge.engine.SessionManager;
@@ -60,14 +61,16 @@ public final class BridgeServer implements AutoCloseable {
   private final Telemetry telemetry;
   private final LogbackSettings logback = new LogbackSettings();
   private final Authenticator authenticator;
+  private final ResultCache cache;
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, DatasetRegistry datasets,
       SessionManager sessions, TransactionManager transactions, QueryTimeouts timeouts, StatementQueue queue,
       ExecutorService executor,
       BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http, RestHandler rest,
-      Telemetry telemetry, Authenticator authenticator) {
+      Telemetry telemetry, Authenticator authenticator, ResultCache cache) {
     this.config = config;
+    this.cache = cache;
     this.allocator = allocator;
     this.engine = engine;
     this.datasets = datasets;
@@ -107,7 +110,8 @@ public final class BridgeServer implements AutoCloseable {
     // reports it here, and waits its queue_timeout at most.
     StatementQueue queue = new StatementQueue(config.limits(), () -> Context.current().isCancelled());
     AccessPolicy access = new StatementRoles();
-    StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue, access);
+    ResultCache cache = new ResultCache(allocator, engine.dataVersions(), config.cache());
+    StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue, access, cache);
     TransactionManager transactions = new TransactionManager(config.sessions().transactionIdleTimeout());
     // The catalog reader serves both doors and ingest (table paths): built once here, like every part they share.
     CatalogReader catalog = new CatalogReader();
@@ -115,6 +119,7 @@ public final class BridgeServer implements AutoCloseable {
     Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
         config.queryLog());
     telemetry.metrics().watch(queue);
+    telemetry.metrics().watch(cache);
     Authenticator authenticator = new Authenticator(config.auth(), telemetry.metrics()::authRejected);
     Optional<WorkerPool> workers = config.cluster().role() == ClusterRole.COORDINATOR
         ? Optional.of(WorkerPool.start(config.cluster())) : Optional.empty();
@@ -131,9 +136,9 @@ public final class BridgeServer implements AutoCloseable {
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
       return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, timeouts, queue, executor,
-          producer, flight, http, rest, telemetry, authenticator);
+          producer, flight, http, rest, telemetry, authenticator, cache);
     } catch (IOException | RuntimeException e) {
-      stop(null, flight, producer, transactions, timeouts, sessions, datasets, engine, executor);
+      stop(null, flight, producer, transactions, timeouts, sessions, cache, datasets, engine, executor);
       allocator.close();
       throw e;
     }
@@ -167,9 +172,17 @@ public final class BridgeServer implements AutoCloseable {
     return config;
   }
 
-  /** Bytes of Arrow memory held right now (batches in flight, parameter buffers). */
+  /**
+   * Bytes of Arrow memory held right now by work in progress (batches in flight, parameter buffers): what must fall
+   * back to zero once every call ended. The result cache's own holding is {@link ResultCache#allocatedBytes}.
+   */
   public long allocatedBytes() {
-    return allocator.getAllocatedMemory();
+    return allocator.getAllocatedMemory() - cache.allocatedBytes();
+  }
+
+  /** The result cache (its {@link ResultCache#stats} are also on /metrics). */
+  public ResultCache resultCache() {
+    return cache;
   }
 
   public int sessionCount() {
@@ -204,7 +217,8 @@ public final class BridgeServer implements AutoCloseable {
         })
         .onChange("files.datasets", (previous, next) -> datasets.apply(next.files().datasets()))
         .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))
-        .onChange("query_log", (previous, next) -> telemetry.queryLog().configure(next.queryLog()));
+        .onChange("query_log", (previous, next) -> telemetry.queryLog().configure(next.queryLog()))
+        .onChange("cache", (previous, next) -> cache.configure(next.cache()));
   }
 
   @Override
@@ -213,7 +227,7 @@ public final class BridgeServer implements AutoCloseable {
       return;
     }
     closed = true;
-    stop(http, flight, producer, transactions, timeouts, sessions, datasets, engine, executor);
+    stop(http, flight, producer, transactions, timeouts, sessions, cache, datasets, engine, executor);
     long leaked = allocator.getAllocatedMemory();
     long peak = allocator.getPeakMemoryAllocation();
     try {
@@ -230,8 +244,8 @@ public final class BridgeServer implements AutoCloseable {
    * both a failed start and {@link #close()} run. A part not started yet is null.
    */
   private static void stop(HttpTransport http, FlightTransport flight, BridgeFlightSqlProducer producer,
-      TransactionManager transactions, QueryTimeouts timeouts, SessionManager sessions, DatasetRegistry datasets,
-      DuckDbEngine engine, ExecutorService executor) {
+      TransactionManager transactions, QueryTimeouts timeouts, SessionManager sessions, ResultCache cache,
+      DatasetRegistry datasets, DuckDbEngine engine, ExecutorService executor) {
     if (http != null) {
       http.stop();
     }
@@ -246,6 +260,7 @@ public final class BridgeServer implements AutoCloseable {
     transactions.close();
     timeouts.close();
     sessions.close();
+    cache.close();
     datasets.close();
     engine.close();
     executor.shutdown();

@@ -79,6 +79,12 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("database.memory_limit");
     assertThatThrownBy(() -> load("flight:\n  batch_rows: 0\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("flight.batch_rows");
+    assertThatThrownBy(() -> load("cache:\n  max_bytes: -1\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cache.max_bytes");
+    assertThatThrownBy(() -> load("cache:\n  max_result_bytes: -5\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cache.max_result_bytes");
+    assertThatThrownBy(() -> load("cache:\n  enabled: sometimes\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cache.enabled");
   }
 
   @Test

@@ -1,0 +1,410 @@
+package dev.bridge.engine;
+
+import dev.bridge.config.CacheConfig;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Complete results of read-only queries, kept as Arrow record batches in off-heap memory of the cache's own child
+ * allocator, so that a repeated query streams them again without DuckDB and without copying them.
+ *
+ * <p>It is never stale: an entry holds the {@link DataVersions} snapshot of every table (and file dataset) its
+ * query read, and is served only while none of them, nor the epoch, moved. Entries whose versions moved are also
+ * dropped eagerly, as the data versions announce the change, so that their memory is freed at once. The entry's key
+ * ({@link Key}) holds everything else that can change the answer. At most {@code cache.max_bytes} are kept, least
+ * recently used out first, and no single result over {@code cache.max_result_bytes}.
+ *
+ * <p>An entry's batches are released when it is evicted and no replay still reads it.
+ */
+public final class ResultCache implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ResultCache.class);
+
+  /**
+   * Everything besides the data that can change a query's answer: the SQL DuckDB runs, the bound parameter values
+   * (see {@link #parameterKey}), and the session's scope (current catalog and schema, search path, variables).
+   * DuckDB's other result-affecting settings (TimeZone, collation, ...) are locked server-wide at start. The batch
+   * size is part of it too: a replay sends the batches as they were recorded, and a client may have asked for
+   * smaller ones (REST's chunk_rows).
+   */
+  public record Key(String sql, List<Object> parameters, String scope, int batchRows) {}
+
+  /** What the cache counted since the server started, and what it holds now. */
+  public record Stats(long hits, long misses, long evictions, long invalidations, long bytes, int entries) {}
+
+  /** The header (Flight call header, HTTP header) and Flight session option that turn the cache off for a client. */
+  public static final String OPTION = "x-bridge-cache";
+
+  private final BufferAllocator allocator;
+  private final DataVersions versions;
+  private final AutoCloseable listening;
+  private final Map<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder invalidations = new LongAdder();
+  /**
+   * Statements found uncacheable, with the count of commands run when they were: the verdict stands until a command
+   * (DDL, SET, ...) runs, and saves the analysis of DuckDB's parse and plan on each run. Remembering only refusals
+   * is safe: a wrong one would only miss the cache.
+   */
+  private final Map<String, Long> uncacheable = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > UNCACHEABLE_REMEMBERED;
+    }
+  };
+  private static final int UNCACHEABLE_REMEMBERED = 1024;
+  private volatile CacheConfig config;
+  private long bytes;
+  private boolean closed;
+
+  public ResultCache(BufferAllocator parent, DataVersions versions, CacheConfig config) {
+    this.allocator = parent.newChildAllocator("result-cache", 0, Long.MAX_VALUE);
+    this.versions = versions;
+    this.config = config;
+    this.listening = versions.listen(this::changed);
+  }
+
+  /** Takes edited settings: a smaller bound evicts at once, disabling drops everything. */
+  public void configure(CacheConfig newConfig) {
+    this.config = newConfig;
+    synchronized (this) {
+      evictDownTo(newConfig.enabled() ? newConfig.maxBytes() : 0);
+    }
+  }
+
+  /** Whether a client's {@value #OPTION} value lets it use the cache: {@code on} or {@code off}, in any case. */
+  public static boolean usedWhen(String option) {
+    return switch (option.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw EngineException.invalidArgument(OPTION + ": unknown value '" + option + "'; use on or off");
+    };
+  }
+
+  public boolean enabled() {
+    return config.enabled() && !closed;
+  }
+
+  public Stats stats() {
+    synchronized (this) {
+      return new Stats(hits.sum(), misses.sum(), evictions.sum(), invalidations.sum(), bytes, entries.size());
+    }
+  }
+
+  /** The bytes the cache's allocator holds: the cached batches, and those of replays still reading evicted ones. */
+  public long allocatedBytes() {
+    return allocator.getAllocatedMemory();
+  }
+
+  /**
+   * A parameter list as a key: values compared by content (a byte array by its bytes, a list element by element),
+   * each with its type (an INTEGER 1 and a BIGINT 1 may give different result types); empty when a value is of a
+   * type whose equality is not its content, which is then not cached.
+   */
+  public static Optional<List<Object>> parameterKey(List<Object> parameters) {
+    List<Object> key = new ArrayList<>(parameters.size());
+    for (Object value : parameters) {
+      Optional<Object> part = valueKey(value);
+      if (part.isEmpty()) {
+        return Optional.empty();
+      }
+      key.add(part.get());
+    }
+    return Optional.of(List.copyOf(key));
+  }
+
+  private static Optional<Object> valueKey(Object value) {
+    if (value == null) {
+      return Optional.of("null");
+    }
+    if (value instanceof byte[] bytes) {
+      return Optional.of(List.of("bytes", java.util.HexFormat.of().formatHex(bytes)));
+    }
+    if (value instanceof List<?> list) {
+      List<Object> elements = new ArrayList<>();
+      for (Object element : list) {
+        Optional<Object> part = valueKey(element);
+        if (part.isEmpty()) {
+          return Optional.empty();
+        }
+        elements.add(part.get());
+      }
+      return Optional.of(List.of("list", elements));
+    }
+    boolean valueType = value instanceof String || value instanceof Number || value instanceof Boolean
+        || value instanceof java.time.temporal.TemporalAccessor || value instanceof java.util.UUID
+        || value instanceof Character;
+    return valueType ? Optional.of(List.of(value.getClass().getName(), value)) : Optional.empty();
+  }
+
+  /** Whether {@code sql} was found uncacheable since the last command ran. */
+  synchronized boolean knownUncacheable(String sql, long commandsRun) {
+    Long when = uncacheable.get(sql);
+    return when != null && when == commandsRun;
+  }
+
+  synchronized void rememberUncacheable(String sql, long commandsRun) {
+    uncacheable.put(sql, commandsRun);
+  }
+
+  /** A replay of the result cached under {@code key}, if one is there and still current; counts a hit or a miss. */
+  Optional<ResultStream> replay(Key key, BufferAllocator streamAllocator, Cancellation cancellation) {
+    Optional<Entry> entry = acquire(key);
+    if (entry.isEmpty()) {
+      misses.increment();
+      return Optional.empty();
+    }
+    hits.increment();
+    return Optional.of(new ReplayedResultStream(entry.get(), streamAllocator, cancellation));
+  }
+
+  /** The rows of the result cached under {@code key}, if one is there and current; counts nothing. */
+  public Optional<Long> rows(Key key) {
+    Optional<Entry> entry = acquire(key);
+    entry.ifPresent(Entry::release);
+    return entry.map(Entry::rows);
+  }
+
+  private synchronized Optional<Entry> acquire(Key key) {
+    if (!enabled()) {
+      return Optional.empty();
+    }
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    if (!versions.unchangedSince(entry.snapshot)) {
+      remove(key, entry);
+      invalidations.increment();
+      return Optional.empty();
+    }
+    entry.retain();
+    return Optional.of(entry);
+  }
+
+  /**
+   * Wraps a stream DuckDB computes so that its batches are also copied into the cache as they pass; once the last
+   * batch has passed, the result is kept under {@code key} if the {@code tables} it read did not change since
+   * {@code mark} (taken before its DuckDB transaction began).
+   */
+  ResultStream recording(ResultStream computed, Key key, QueryDependencies dependencies, DataVersions.Mark mark) {
+    if (!enabled() || computed.schema().getFields().stream().anyMatch(ResultCache::dictionaryEncoded)) {
+      // Dictionary-encoded columns (ENUM) carry their dictionaries outside the batches: not replayable as is.
+      return computed;
+    }
+    return new RecordingResultStream(computed, new Recording(key, dependencies, mark));
+  }
+
+  private static boolean dictionaryEncoded(Field field) {
+    return field.getDictionary() != null || field.getChildren().stream().anyMatch(ResultCache::dictionaryEncoded);
+  }
+
+  /** A result being copied into the cache batch by batch; abandoned (its copies freed) when it grows too big. */
+  final class Recording {
+    private final Key key;
+    private final QueryDependencies dependencies;
+    private final DataVersions.Mark mark;
+    private final List<ArrowRecordBatch> batches = new ArrayList<>();
+    private final long maxResultBytes;
+    private long rows;
+    private long size;
+    private boolean abandoned;
+
+    Recording(Key key, QueryDependencies dependencies, DataVersions.Mark mark) {
+      this.key = key;
+      this.dependencies = dependencies;
+      this.mark = mark;
+      CacheConfig settings = config;
+      this.maxResultBytes = Math.min(settings.maxResultBytes(), settings.maxBytes());
+    }
+
+    /** Copies the batch in {@code root}; past the per-result cap the recording is abandoned. */
+    void add(VectorSchemaRoot root) {
+      if (abandoned) {
+        return;
+      }
+      ArrowRecordBatch copy = copy(root);
+      batches.add(copy);
+      rows += root.getRowCount();
+      size += copy.computeBodyLength();
+      if (size > maxResultBytes) {
+        abandon();
+      }
+    }
+
+    /** The stream reached its end: keeps the result if its data did not move meanwhile. */
+    void finish(Schema schema) {
+      if (abandoned) {
+        return;
+      }
+      Optional<DataVersions.Snapshot> snapshot = versions.snapshotUnchangedSince(mark, dependencies.tables());
+      if (snapshot.isEmpty() || !store(new Entry(key, schema, List.copyOf(batches), rows, size, snapshot.get()))) {
+        abandon();
+      }
+      batches.clear();
+    }
+
+    /** The stream failed or was closed early: nothing is kept. */
+    void abandon() {
+      abandoned = true;
+      batches.forEach(ArrowRecordBatch::close);
+      batches.clear();
+    }
+
+    private ArrowRecordBatch copy(VectorSchemaRoot root) {
+      try (ArrowRecordBatch unloaded = new VectorUnloader(root).getRecordBatch()) {
+        List<ArrowBuf> copies = new ArrayList<>(unloaded.getBuffers().size());
+        try {
+          for (ArrowBuf buffer : unloaded.getBuffers()) {
+            long length = buffer.readableBytes();
+            ArrowBuf copied = allocator.buffer(length);
+            copied.setBytes(0, buffer, buffer.readerIndex(), length);
+            copied.writerIndex(length);
+            copies.add(copied);
+          }
+          // The batch takes its own reference to every copy.
+          return new ArrowRecordBatch(unloaded.getLength(), unloaded.getNodes(), copies);
+        } finally {
+          copies.forEach(ArrowBuf::close);
+        }
+      }
+    }
+  }
+
+  private synchronized boolean store(Entry entry) {
+    CacheConfig settings = config;
+    if (closed || !settings.enabled() || entry.bytes > Math.min(settings.maxResultBytes(), settings.maxBytes())) {
+      return false;
+    }
+    Entry previous = entries.remove(entry.key);
+    if (previous != null) {
+      bytes -= previous.bytes;
+      previous.release();
+    }
+    evictDownTo(settings.maxBytes() - entry.bytes);
+    entries.put(entry.key, entry);
+    bytes += entry.bytes;
+    return true;
+  }
+
+  /** Evicts least recently used entries until at most {@code limit} bytes are held. */
+  private void evictDownTo(long limit) {
+    Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
+    while (bytes > limit && eldest.hasNext()) {
+      Entry entry = eldest.next().getValue();
+      eldest.remove();
+      bytes -= entry.bytes;
+      entry.release();
+      evictions.increment();
+    }
+  }
+
+  private void remove(Key key, Entry entry) {
+    entries.remove(key);
+    bytes -= entry.bytes;
+    entry.release();
+  }
+
+  /** Drops the entries a committed change made stale, so that their memory is freed now. */
+  private void changed(DataVersions.Change change) {
+    synchronized (this) {
+      Iterator<Map.Entry<Key, Entry>> all = entries.entrySet().iterator();
+      while (all.hasNext()) {
+        Entry entry = all.next().getValue();
+        boolean stale = change.writes().unknown()
+            || change.writes().tables().stream().anyMatch(entry.snapshot.tables()::containsKey);
+        if (stale) {
+          all.remove();
+          bytes -= entry.bytes;
+          entry.release();
+          invalidations.increment();
+        }
+      }
+    }
+  }
+
+  /** Drops every entry and closes the allocator; replays still reading keep their batches until they end. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      evictDownTo(-1);
+    }
+    try {
+      listening.close();
+    } catch (Exception e) {
+      log.debug("stopping the cache's data-version listener failed: {}", e.toString());
+    }
+    long left = allocator.getAllocatedMemory();
+    if (left == 0) {
+      allocator.close();
+    } else {
+      log.warn("the result cache still holds {} bytes at shutdown (replays in progress); not closing its allocator",
+          left);
+    }
+  }
+
+  /** One cached result: its batches, released when the cache and every replay let go of it. */
+  static final class Entry {
+    private final Key key;
+    private final Schema schema;
+    private final List<ArrowRecordBatch> batches;
+    private final long rows;
+    private final long bytes;
+    private final DataVersions.Snapshot snapshot;
+    /** The cache's hold (1 while it keeps the entry) plus one per replay reading it. */
+    private final AtomicInteger holds = new AtomicInteger(1);
+
+    Entry(Key key, Schema schema, List<ArrowRecordBatch> batches, long rows, long bytes,
+        DataVersions.Snapshot snapshot) {
+      this.key = key;
+      this.schema = schema;
+      this.batches = batches;
+      this.rows = rows;
+      this.bytes = bytes;
+      this.snapshot = snapshot;
+    }
+
+    Schema schema() {
+      return schema;
+    }
+
+    List<ArrowRecordBatch> batches() {
+      return batches;
+    }
+
+    long rows() {
+      return rows;
+    }
+
+    /** Called under the cache's lock, while the cache still holds the entry: the count is above zero. */
+    void retain() {
+      holds.incrementAndGet();
+    }
+
+    void release() {
+      if (holds.decrementAndGet() == 0) {
+        batches.forEach(ArrowRecordBatch::close);
+      }
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package dev.bridge.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bridge.config.CacheConfig;
+import dev.bridge.config.DatabaseConfig;
+import dev.bridge.config.LimitsConfig;
+import dev.bridge.config.SessionConfig;
+import dev.bridge.identity.Principal;
+import dev.bridge.identity.Role;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The result cache under the executor: hits, exact invalidation, what is never kept, its bounds and its memory. */
+class ResultCacheTest {
+  private BufferAllocator allocator;
+  private DuckDbEngine engine;
+  private SessionManager sessions;
+  private QueryTimeouts timeouts;
+  private ResultCache cache;
+  private StatementExecutor statements;
+  private Session writer;
+  private Session reader;
+
+  @BeforeEach
+  void start() {
+    allocator = new RootAllocator();
+    engine = DuckDbEngine.open(DatabaseConfig.DEFAULT.withPath(DatabaseConfig.IN_MEMORY));
+    sessions = new SessionManager(engine, SessionConfig.DEFAULT);
+    timeouts = new QueryTimeouts(LimitsConfig.DEFAULT);
+    cache = new ResultCache(allocator, engine.dataVersions(), CacheConfig.DEFAULT);
+    statements = new StatementExecutor(allocator, timeouts, new StatementQueue(LimitsConfig.DEFAULT, () -> false),
+        AccessPolicy.ALLOW_ALL, cache);
+    writer = sessions.session("w", new Principal("w", Role.WRITER));
+    reader = sessions.session("r", new Principal("r", Role.READER));
+    update(writer, "CREATE TABLE t(i INTEGER, s VARCHAR)");
+    update(writer, "INSERT INTO t SELECT i, 'row ' || i FROM range(1000) r(i)");
+  }
+
+  @AfterEach
+  void stop() {
+    sessions.close();
+    cache.close();
+    timeouts.close();
+    engine.close();
+    allocator.close();
+  }
+
+  @Test
+  void aRepeatedQueryIsAnsweredFromTheCacheWithTheSameRows() {
+    String sql = "SELECT i % 7 AS k, count(*) AS n, max(s) AS m FROM t GROUP BY k ORDER BY k";
+    Answer first = query(reader, sql);
+    Answer second = query(reader, sql);
+    assertThat(first.fromCache()).isFalse();
+    assertThat(second.fromCache()).isTrue();
+    assertThat(second.rows()).isEqualTo(first.rows()).hasSize(7);
+    assertThat(cache.stats().hits()).isEqualTo(1);
+    assertThat(query(writer, sql).fromCache()).as("another session, same scope").isTrue();
+  }
+
+  @Test
+  void aCommittedWriteMakesTheNextAnswerFreshAndDropsTheEntry() {
+    String sql = "SELECT count(*), sum(i) FROM t";
+    query(reader, sql);
+    assertThat(cache.stats().entries()).isEqualTo(1);
+    update(writer, "INSERT INTO t VALUES (5000, 'new')");
+    assertThat(cache.stats().entries()).as("dropped when the version moved").isZero();
+    assertThat(cache.stats().invalidations()).isEqualTo(1);
+    Answer after = query(reader, sql);
+    assertThat(after.fromCache()).isFalse();
+    assertThat(after.rows()).containsExactly(List.of("1001", "504500"));
+  }
+
+  @Test
+  void aWriteToAnotherTableKeepsTheEntry() {
+    update(writer, "CREATE TABLE other(i INTEGER)");
+    String sql = "SELECT count(*) FROM t";
+    query(reader, sql);
+    update(writer, "INSERT INTO other VALUES (1)");
+    assertThat(query(reader, sql).fromCache()).isTrue();
+  }
+
+  @Test
+  void nothingIsCachedInsideATransactionNorWhenBypassed() {
+    String sql = "SELECT count(*) FROM t";
+    update(writer, "BEGIN TRANSACTION");
+    update(writer, "INSERT INTO t VALUES (-1, 'uncommitted')");
+    assertThat(query(writer, sql).rows()).containsExactly(List.of("1001"));
+    assertThat(cache.stats().entries()).isZero();
+    update(writer, "ROLLBACK");
+    assertThat(query(reader, sql).rows()).containsExactly(List.of("1000"));
+    try (ResultStream bypassed = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100,
+        new Cancellation(), false)) {
+      assertThat(bypassed.fromCache()).isFalse();
+    }
+    reader.setCacheOff(true);
+    assertThat(query(reader, sql).fromCache()).isFalse();
+  }
+
+  @Test
+  void volatileQueriesAndTemporaryTablesAreNeverKept() {
+    update(writer, "CREATE TEMP TABLE scratch AS SELECT 1 AS a");
+    query(writer, "SELECT random() FROM t LIMIT 1");
+    query(writer, "SELECT * FROM scratch");
+    query(writer, "SELECT now()");
+    assertThat(cache.stats().entries()).isZero();
+  }
+
+  @Test
+  void differentSchemasAndSearchPathsNeverShareAnEntry() {
+    update(writer, "CREATE SCHEMA other");
+    update(writer, "CREATE TABLE other.t(i INTEGER, s VARCHAR)");
+    update(writer, "INSERT INTO other.t VALUES (1, 'other')");
+    String sql = "SELECT count(*) FROM t";
+    assertThat(query(reader, sql).rows()).containsExactly(List.of("1000"));
+    update(writer, "USE other");
+    assertThat(query(writer, sql).rows()).containsExactly(List.of("1"));
+    update(writer, "USE memory.main");
+    update(writer, "SET search_path = 'other'");
+    Answer viaPath = query(writer, "SELECT count(*) FROM other.t");
+    assertThat(viaPath.rows()).containsExactly(List.of("1"));
+    assertThat(query(reader, sql).rows()).containsExactly(List.of("1000"));
+  }
+
+  @Test
+  void parametersAreOfTheKey() {
+    String sql = "SELECT count(*) FROM t WHERE i < ?";
+    StatementPlan plan = statements.plan(reader, sql);
+    assertThat(rows(reader, plan, List.of(10))).containsExactly(List.of("10"));
+    assertThat(rows(reader, plan, List.of(20))).containsExactly(List.of("20"));
+    assertThat(rows(reader, plan, List.of(10))).containsExactly(List.of("10"));
+    assertThat(cache.stats().hits()).isEqualTo(1);
+  }
+
+  @Test
+  void theLeastRecentlyUsedResultGoesFirstAndTheBytesStayBounded() {
+    long one = resultBytes("SELECT i, s FROM t WHERE i < 500");
+    cache.configure(new CacheConfig(true, 2 * one + one / 2, one * 2));
+    long evictionsBefore = cache.stats().evictions();
+    query(reader, "SELECT i, s FROM t WHERE i < 500");
+    query(reader, "SELECT i, s FROM t WHERE i >= 500");
+    assertThat(query(reader, "SELECT i, s FROM t WHERE i < 500").fromCache()).isTrue();
+    query(reader, "SELECT i, s FROM t WHERE i >= 250 AND i < 750");
+    assertThat(cache.stats().evictions() - evictionsBefore).isEqualTo(1);
+    assertThat(cache.stats().bytes()).isLessThanOrEqualTo(2 * one + one / 2);
+    assertThat(query(reader, "SELECT i, s FROM t WHERE i < 500").fromCache()).as("used recently: kept").isTrue();
+    assertThat(query(reader, "SELECT i, s FROM t WHERE i >= 500").fromCache()).as("least recently used").isFalse();
+  }
+
+  @Test
+  void aResultOverThePerResultCapIsStreamedButNotKept() {
+    cache.configure(new CacheConfig(true, 1L << 30, 1024L));
+    Answer big = query(reader, "SELECT i, s FROM t");
+    assertThat(big.rows()).hasSize(1000);
+    assertThat(cache.stats().entries()).isZero();
+    assertThat(cache.allocatedBytes()).as("the copies made before the cap are freed").isZero();
+  }
+
+  @Test
+  void aReplayOutlivesTheEvictionOfItsEntryAndEveryBufferIsReleased() {
+    String sql = "SELECT i, s FROM t";
+    query(reader, sql);
+    try (ResultStream replay = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100)) {
+      assertThat(replay.fromCache()).isTrue();
+      cache.configure(new CacheConfig(false, 0L, 0L));
+      assertThat(cache.stats().entries()).isZero();
+      long rows = 0;
+      while (replay.next()) {
+        rows += replay.root().getRowCount();
+        assertThat(((org.apache.arrow.vector.IntVector) replay.root().getVector(0)).get(0)).isNotNegative();
+      }
+      assertThat(rows).isEqualTo(1000);
+    }
+    assertThat(cache.allocatedBytes()).isZero();
+  }
+
+  @Test
+  void closingTheCacheReleasesEveryBuffer() {
+    query(reader, "SELECT i, s FROM t");
+    assertThat(cache.allocatedBytes()).isPositive();
+    cache.close();
+    assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Test
+  void liveReloadTurnsTheCacheOffAndOnAgain() {
+    String sql = "SELECT count(*) FROM t";
+    cache.configure(new CacheConfig(false, 1L << 20, 1L << 20));
+    query(reader, sql);
+    assertThat(query(reader, sql).fromCache()).isFalse();
+    cache.configure(CacheConfig.DEFAULT);
+    query(reader, sql);
+    assertThat(query(reader, sql).fromCache()).isTrue();
+  }
+
+  @Test
+  void anUnknownOptionValueIsRefusedByName() {
+    assertThat(ResultCache.usedWhen("OFF")).isFalse();
+    assertThat(ResultCache.usedWhen(" on ")).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultCache.usedWhen("sometimes"))
+        .isInstanceOf(EngineException.class).hasMessageContaining("x-bridge-cache")
+        .hasMessageContaining("sometimes");
+  }
+
+  private long resultBytes(String sql) {
+    query(reader, sql);
+    long bytes = cache.stats().bytes();
+    cache.configure(new CacheConfig(false, 0L, 0L));
+    return bytes;
+  }
+
+  private record Answer(List<List<String>> rows, boolean fromCache) {}
+
+  private Answer query(Session session, String sql) {
+    StatementPlan plan = statements.plan(session, sql);
+    try (ResultStream stream = statements.openQuery(session, plan, List.of(), 100)) {
+      return new Answer(read(stream), stream.fromCache());
+    }
+  }
+
+  private List<List<String>> rows(Session session, StatementPlan plan, List<Object> parameters) {
+    try (ResultStream stream = statements.openQuery(session, plan, parameters, 100)) {
+      return read(stream);
+    }
+  }
+
+  private static List<List<String>> read(ResultStream stream) {
+    List<List<String>> rows = new ArrayList<>();
+    while (stream.next()) {
+      for (int row = 0; row < stream.root().getRowCount(); row++) {
+        List<String> values = new ArrayList<>();
+        for (FieldVector vector : stream.root().getFieldVectors()) {
+          values.add(String.valueOf(vector.getObject(row)));
+        }
+        rows.add(values);
+      }
+    }
+    return rows;
+  }
+
+  private void update(Session session, String sql) {
+    statements.executeUpdate(session, statements.plan(session, sql), List.of());
+  }
+}
