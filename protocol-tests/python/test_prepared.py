@@ -196,12 +196,54 @@ def test_a_typed_decimal_parameter_takes_any_scale_or_type_duckdb_casts_to_it(cl
     close(client, handle)
 
 
-def test_a_null_where_duckdb_cannot_choose_a_function_is_refused_with_duckdbs_hint(client):
-    # DuckDB binds a NULL parameter value untyped, whatever Arrow type carried it: `? + INTERVAL 1 DAY` then has no
-    # single candidate. The client gets INVALID_ARGUMENT with DuckDB's advice (a CAST in the SQL).
-    handle, _, parameters = create(client, "SELECT ? + INTERVAL 1 DAY AS v")
-    assert parameters.field(0).type == pa.timestamp("ms")
-    put(client, query_descriptor(handle), pa.table({"p": pa.array([None], pa.timestamp("ms"))}))
+def run_with(client, sql, parameters):
+    handle, _, _ = create(client, sql)
+    try:
+        put(client, query_descriptor(handle), parameters)
+        info = client.get_flight_info(query_descriptor(handle))
+        return client.do_get(info.endpoints[0].ticket).read_all()
+    finally:
+        close(client, handle)
+
+
+@pytest.mark.parametrize("sql, value, result_type", [
+    ("SELECT ? + INTERVAL 1 DAY AS v", pa.array([None], pa.timestamp("ms")), pa.timestamp("us")),
+    ("SELECT ? + INTERVAL 1 DAY AS v", pa.array([None], pa.date32()), pa.timestamp("us")),
+    ("SELECT ? + INTERVAL 1 DAY AS v", pa.array([None], pa.time64("us")), pa.time64("us")),
+    ("SELECT octet_length(?) AS v", pa.array([None], pa.binary()), pa.int64()),
+    ("SELECT ? AS v", pa.array([None], pa.int32()), pa.int32()),
+    ("SELECT ? AS v", pa.array([None], pa.decimal128(12, 2)), pa.decimal128(12, 2)),
+])
+def test_a_null_where_duckdb_leaves_the_type_open_runs_typed_as_the_client_bound_it(client, sql, value, result_type):
+    # DuckDB's JDBC binding sends a NULL untyped; the server casts the open parameter to the Arrow column's type, so
+    # `? + INTERVAL 1 DAY` picks the function of the bound type and `SELECT ?` answers a NULL of that type.
+    table = run_with(client, sql, pa.table({"p": value}))
+    assert table.schema.field("v").type == result_type
+    assert table.column("v").to_pylist() == [None]
+
+
+def test_typed_nulls_and_values_in_one_statement_each_keep_their_type(client):
+    table = run_with(client, "SELECT ? + INTERVAL 1 DAY AS a, ? AS b, typeof(?) AS c",
+                     pa.table({"a": pa.array([None], pa.timestamp("us")), "b": pa.array([7], pa.int16()),
+                               "c": pa.array([None], pa.string())}))
+    assert table.to_pylist() == [{"a": None, "b": 7, "c": "VARCHAR"}]
+
+
+def test_a_null_of_a_type_the_open_position_cannot_take_is_refused_naming_the_bound_type(client):
+    # The client's column decides: a string NULL in `? + INTERVAL 1 DAY` is a VARCHAR, which has no `+ INTERVAL`.
+    with pytest.raises(pa.ArrowInvalid, match=r"\+\(VARCHAR, INTERVAL\)"):
+        run_with(client, "SELECT ? + INTERVAL 1 DAY AS v", pa.table({"p": pa.array([None], pa.string())}))
+
+
+def test_a_null_whose_arrow_type_duckdb_has_no_type_for_is_refused_naming_it(client):
+    # Run-end encoding is an Arrow layout DuckDB has no type for: the server cannot say what the NULL is.
+    nulls = pa.RunEndEncodedArray.from_arrays(pa.array([1], pa.int32()), pa.array([None], pa.int64()))
+    with pytest.raises(pa.ArrowInvalid, match="parameter 1 is a NULL of Arrow type RunEndEncoded.*which has no"
+                                              " DuckDB type"):
+        run_with(client, "SELECT ? + INTERVAL 1 DAY AS v", pa.table({"p": nulls}))
+
+
+def test_a_null_in_a_null_typed_column_has_no_type_and_gets_duckdbs_hint(client):
+    # Arrow's Null type says nothing about the value's type: DuckDB cannot choose a function and advises a CAST.
     with pytest.raises(pa.ArrowInvalid, match="add explicit type casts"):
-        client.get_flight_info(query_descriptor(handle))
-    close(client, handle)
+        run_with(client, "SELECT ? + INTERVAL 1 DAY AS v", pa.table({"p": pa.array([None], pa.null())}))

@@ -42,7 +42,8 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
  * Reads bound parameter values out of an Arrow batch (Flight SQL binds parameters as a record batch, one row per
- * execution) into the plain Java values DuckDB's JDBC binding takes.
+ * execution) into the plain Java values DuckDB's JDBC binding takes; a NULL in a typed column is a
+ * {@link TypedNull}.
  */
 public final class ArrowParameters {
   private ArrowParameters() {}
@@ -66,8 +67,12 @@ public final class ArrowParameters {
       return union.isNull(row) ? null
           : value((FieldVector) union.getVectorByType(union.getTypeId(row)), union.getOffset(row));
     }
-    if (vector instanceof NullVector || vector.isNull(row)) {
+    if (vector instanceof NullVector) {
       return null;
+    }
+    if (vector.isNull(row)) {
+      // The column's type is the one the client bound the NULL with: kept for statements that need it.
+      return new TypedNull(DuckDbTypeNames.describe(vector.getField()), vector.getField().getType().toString());
     }
     if (vector instanceof UInt1Vector v) {
       return (short) Byte.toUnsignedInt(v.get(row));

@@ -41,6 +41,11 @@ final class OpenParameters {
 
   private OpenParameters() {}
 
+  /** Whether DuckDB left a parameter of this reported type open (it could not infer one from the context). */
+  static boolean isOpen(String duckDbType) {
+    return OPEN.contains(duckDbType);
+  }
+
   /**
    * The parameters of a query as the planner describes it: their declared DuckDB types, and the values its schema
    * is described with (the accepted candidate's sample for an open parameter, where NULL may not bind at all, as
@@ -59,7 +64,7 @@ final class OpenParameters {
     List<Object> samples = new ArrayList<>(Collections.nCopies(types.size(), null));
     List<Integer> open = new ArrayList<>();
     for (int i = 0; i < types.size(); i++) {
-      if (OPEN.contains(types.get(i))) {
+      if (isOpen(types.get(i))) {
         open.add(i);
       }
     }

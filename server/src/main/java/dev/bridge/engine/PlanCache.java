@@ -44,7 +44,8 @@ public final class PlanCache {
     this.schemas = leastRecentlyUsed(capacity);
   }
 
-  private static <K, V> Map<K, V> leastRecentlyUsed(int capacity) {
+  /** A map that drops its least recently used entries beyond {@code capacity}; not synchronized. */
+  static <K, V> Map<K, V> leastRecentlyUsed(int capacity) {
     return new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {

@@ -149,7 +149,7 @@ public final class ResultCache implements AutoCloseable {
     }
     boolean valueType = value instanceof String || value instanceof Number || value instanceof Boolean
         || value instanceof java.time.temporal.TemporalAccessor || value instanceof java.util.UUID
-        || value instanceof Character;
+        || value instanceof Character || value instanceof TypedNull;
     return valueType ? Optional.of(List.of(value.getClass().getName(), value)) : Optional.empty();
   }
 

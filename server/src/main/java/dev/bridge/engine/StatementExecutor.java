@@ -144,10 +144,11 @@ public final class StatementExecutor {
     // Taken before the query's DuckDB transaction begins: what it reads is at least as new as this mark.
     DataVersions.Mark mark = session.engine().dataVersions().mark();
     UnitOfWork work = session.work(mode);
-    String sql = plan.executableSql();
+    String sql;
     ResultCache.Key recordAs = null;
     QueryDependencies dependencies = null;
     try {
+      sql = planner.withTypedNulls(work.connection(), plan.executableSql(), parameters);
       if (lookup.isPresent() && work.onOwnConnection() && !work.inSessionTransaction()) {
         ResultCache.Key key = lookup.get().key() != null ? lookup.get().key()
             : lookup.get().withScope(session.readCacheScope(work, planner.commandsRun()));

@@ -30,11 +30,14 @@ public final class StatementPlanner {
   private static final String UNRESOLVED_TYPE = "UNKNOWN";
   /** An ENUM's Arrow dictionary index width depends on how many values it has, which its type name does not show. */
   private static final String UNCACHEABLE_TYPE = "ENUM";
+  /** How many statements rewritten for typed NULLs are kept (one per statement and NULL types, few in practice). */
+  private static final int TYPED_NULL_STATEMENTS = 256;
 
   private final BufferAllocator allocator;
   private final QueryTimeouts timeouts;
   /** Commands (SET, PRAGMA, DDL, ...) run on any session so far: a plan cached before the last one is stale. */
   private final AtomicLong commandsRun = new AtomicLong();
+  private final TypedNulls typedNulls = new TypedNulls(TYPED_NULL_STATEMENTS);
 
   public StatementPlanner(BufferAllocator allocator, QueryTimeouts timeouts) {
     this.allocator = allocator;
@@ -49,6 +52,11 @@ public final class StatementPlanner {
   /** How many commands have run so far, on any session. */
   long commandsRun() {
     return commandsRun.get();
+  }
+
+  /** The SQL that runs {@code sql} with these parameters: with casts for the typed NULLs DuckDB needs typed. */
+  String withTypedNulls(DuckDBConnection connection, String sql, List<Object> parameters) {
+    return typedNulls.sqlFor(connection, sql, parameters, commandsRun.get());
   }
 
   /**
@@ -137,7 +145,8 @@ public final class StatementPlanner {
       return plan.resultSchema();
     }
     try {
-      Schema schema = describeUnresolved(session, work, plan.sql(), parameters);
+      Schema schema = describeUnresolved(session, work, withTypedNulls(work.connection(), plan.sql(), parameters),
+          parameters);
       if (schema == null) {
         throw EngineException.invalidArgument("with these parameter values the statement returns no rows;"
             + " execute it as an update");

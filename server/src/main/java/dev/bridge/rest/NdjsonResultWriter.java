@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import dev.bridge.engine.DuckDbTypeNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -36,7 +37,7 @@ final class NdjsonResultWriter implements ResultWriter {
     for (Field field : root.getSchema().getFields()) {
       out.writeStartObject();
       out.writeStringField("name", field.getName());
-      out.writeStringField("type", ColumnTypes.describe(field));
+      out.writeStringField("type", DuckDbTypeNames.describe(field));
       out.writeEndObject();
     }
     out.writeEndArray();

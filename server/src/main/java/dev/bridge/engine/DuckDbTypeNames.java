@@ -1,4 +1,4 @@
-package dev.bridge.rest;
+package dev.bridge.engine;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -7,11 +7,15 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
-/** The SQL type name a result column is described with in NDJSON metadata, from its Arrow type as DuckDB exports it. */
-final class ColumnTypes {
-  private ColumnTypes() {}
+/**
+ * The DuckDB type name of an Arrow field, as DuckDB exports that type: what a result column is described with in
+ * NDJSON metadata, and the type a NULL parameter bound in an Arrow column of that type is given (see
+ * {@link TypedNull}).
+ */
+public final class DuckDbTypeNames {
+  private DuckDbTypeNames() {}
 
-  static String describe(Field field) {
+  public static String describe(Field field) {
     ArrowType type = field.getType();
     List<Field> children = field.getChildren();
     return switch (type.getTypeID()) {
