@@ -96,4 +96,12 @@ class TypedNullsTest {
         .hasMessage("parameter 1 is a NULL of Arrow type RunEndEncoded, which has no DuckDB type, in a position where"
             + " DuckDB needs one; bind it with another type or CAST it in SQL");
   }
+
+  @Test
+  void aQueryWithATypedNullStaysCacheableAndItsKeyDependsOnTheNullsType() {
+    // The NULL's type decides the result's type (`SELECT ?` answers a TIMESTAMP or a DATE column).
+    assertThat(ResultCache.parameterKey(List.of(TIMESTAMP_NULL))).isPresent()
+        .isEqualTo(ResultCache.parameterKey(List.of(new TypedNull("TIMESTAMP", "Timestamp(MICROSECOND, null)"))))
+        .isNotEqualTo(ResultCache.parameterKey(List.of(new TypedNull("DATE", "Date(DAY)"))));
+  }
 }
