@@ -174,7 +174,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       } else if (signed.isPresent()) {
         stream(listener, () -> cluster.serve(session(context), bearer(context), signed.get(), listener, statements));
       } else if (PathFlights.isTicket(ticket)) {
-        stream(listener, () -> pathFlights.stream(session(context), ticket, listener, CacheHeader.allows(context)));
+        stream(listener, () -> pathFlights.stream(session(context), ticket, listener, HeaderOption.CACHE.in(context).orElse(true)));
       } else {
         FlightSqlProducer.super.getStream(context, ticket, listener);
       }
@@ -207,7 +207,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
     return call(() -> statementFlightInfo(command, context, descriptor, true,
-        statements.partitionsFor(PartitionsHeader.requested(context))));
+        statements.partitionsFor(HeaderOption.PARTITIONS.in(context))));
   }
 
   /**
@@ -226,7 +226,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
           : Optional.empty();
       return placed.map(endpoints -> statements.placedFlightInfo(session, plan, descriptor, endpoints))
           .orElseGet(() -> statements.flightInfo(session, plan, List.of(), descriptor, trace, partitions,
-              CacheHeader.allows(context)));
+              HeaderOption.CACHE.in(context).orElse(true)));
     });
   }
 
@@ -239,7 +239,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
     stream(listener, () -> statements.stream(session(context), ticket.getStatementHandle().toStringUtf8(), listener,
-        CacheHeader.allows(context)));
+        HeaderOption.CACHE.in(context).orElse(true)));
   }
 
   @Override
@@ -378,7 +378,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       return trace.around(() -> cluster.place(session, prepared.plan(), proxy(context))
           .map(endpoints -> statements.placedFlightInfo(session, prepared.plan(), descriptor, endpoints))
           .orElseGet(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor, trace,
-              statements.partitionsFor(PartitionsHeader.requested(context)), CacheHeader.allows(context))));
+              statements.partitionsFor(HeaderOption.PARTITIONS.in(context)), HeaderOption.CACHE.in(context).orElse(true))));
     });
   }
 
@@ -400,7 +400,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Session session = session(context);
       statements.streamPrepared(session,
           StatementCommands.prepared(session, command.getPreparedStatementHandle()), listener,
-          CacheHeader.allows(context));
+          HeaderOption.CACHE.in(context).orElse(true));
     });
   }
 
@@ -663,10 +663,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return auth != null ? Optional.of(auth.token()) : Optional.empty();
   }
 
-  /** Whether the caller asked for every endpoint on this server ({@link ProxyHeader}). */
+  /** Whether the caller asked for every endpoint on this server ({@link HeaderOption#PROXY}). */
   private static boolean proxy(CallContext context) {
-    ProxyHeader header = context.getMiddleware(ProxyHeader.KEY);
-    return header != null && header.proxy();
+    return HeaderOption.PROXY.in(context).orElse(false);
   }
 
   private static Principal principal(CallContext context) {

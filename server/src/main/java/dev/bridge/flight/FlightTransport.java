@@ -66,11 +66,11 @@ public final class FlightTransport implements AutoCloseable {
         new ServerInterceptorAdapter.KeyFactory<>(SessionKeyMiddleware.KEY, new SessionKeyMiddleware.Factory()));
     middleware.add(
         new ServerInterceptorAdapter.KeyFactory<>(ClientAgentMiddleware.KEY, new ClientAgentMiddleware.Factory()));
-    middleware.add(new ServerInterceptorAdapter.KeyFactory<>(ProxyHeader.KEY, new ProxyHeader.Factory()));
+    middleware.add(HeaderOption.PROXY.middleware());
     middleware.add(new ServerInterceptorAdapter.KeyFactory<>(CompressionHeader.KEY,
         new CompressionHeader.Factory(new StreamCompression(config.compression(), metrics::resultCompressed))));
-    middleware.add(new ServerInterceptorAdapter.KeyFactory<>(PartitionsHeader.KEY, new PartitionsHeader.Factory()));
-    middleware.add(new ServerInterceptorAdapter.KeyFactory<>(CacheHeader.KEY, new CacheHeader.Factory()));
+    middleware.add(HeaderOption.PARTITIONS.middleware());
+    middleware.add(HeaderOption.CACHE.middleware());
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
     tls.ifPresent(identity -> builder.sslContext(identity.grpcContext()));
