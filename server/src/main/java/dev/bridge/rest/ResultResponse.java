@@ -1,5 +1,6 @@
 package dev.bridge.rest;
 
+import dev.bridge.compression.CountingOutputStream;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.ResultStream;

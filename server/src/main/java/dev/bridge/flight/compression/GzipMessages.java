@@ -1,11 +1,11 @@
 package dev.bridge.flight.compression;
 
 import dev.bridge.compression.CompressionCounter;
+import dev.bridge.compression.CountingOutputStream;
 import dev.bridge.config.ResultCompression;
 import io.grpc.Codec;
 import io.grpc.Compressor;
 import io.grpc.CompressorRegistry;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.Deflater;
@@ -43,35 +43,14 @@ public final class GzipMessages {
 
     @Override
     public OutputStream compress(OutputStream wire) throws IOException {
-      CountingStream after = new CountingStream(wire);
-      return new CountingStream(new GzipMessageStream(after)) {
+      CountingOutputStream after = new CountingOutputStream(wire);
+      return new CountingOutputStream(new GzipMessageStream(after)) {
         @Override
         public void close() throws IOException {
           super.close();
-          counter.compressed(ResultCompression.GZIP, count, after.count);
+          counter.compressed(ResultCompression.GZIP, count(), after.count());
         }
       };
-    }
-  }
-
-  /** Counts the bytes written through it. */
-  private static class CountingStream extends FilterOutputStream {
-    long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
     }
   }
 }

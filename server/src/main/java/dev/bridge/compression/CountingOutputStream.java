@@ -1,18 +1,21 @@
-package dev.bridge.rest;
+package dev.bridge.compression;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Counts the bytes written through it: what an HTTP response really sent, after compression. */
-final class CountingOutputStream extends FilterOutputStream {
+/**
+ * Counts the bytes written through it: what an HTTP response or a gzip-compressed Flight message really sent, and
+ * what went into the compressor, for the compression metrics of both doors.
+ */
+public class CountingOutputStream extends FilterOutputStream {
   private long count;
 
-  CountingOutputStream(OutputStream out) {
+  public CountingOutputStream(OutputStream out) {
     super(out);
   }
 
-  long count() {
+  public long count() {
     return count;
   }
 
