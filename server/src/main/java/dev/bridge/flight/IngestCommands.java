@@ -12,7 +12,7 @@ final class IngestCommands {
   private IngestCommands() {}
 
   static IngestTarget target(CommandStatementIngest command) {
-    return new IngestTarget(command.getCatalog(), command.getSchema(), command.getTable(), command.getTemporary());
+    return IngestTarget.of(command.getCatalog(), command.getSchema(), command.getTable(), command.getTemporary());
   }
 
   static IngestMode mode(CommandStatementIngest command) {
@@ -41,8 +41,8 @@ final class IngestCommands {
   static IngestTarget target(List<String> path) {
     return switch (path.size()) {
       case 1 -> IngestTarget.table(path.get(0));
-      case 2 -> new IngestTarget("", path.get(0), path.get(1), false);
-      case 3 -> new IngestTarget(path.get(0), path.get(1), path.get(2), false);
+      case 2 -> IngestTarget.of(null, path.get(0), path.get(1), false);
+      case 3 -> IngestTarget.of(path.get(0), path.get(1), path.get(2), false);
       default -> throw EngineException.invalidArgument("a DoPut path names a table as [table], [schema, table] or"
           + " [catalog, schema, table]; got " + path.size() + " part(s): " + path);
     };

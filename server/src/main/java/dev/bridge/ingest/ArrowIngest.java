@@ -78,7 +78,8 @@ public final class ArrowIngest {
 
   /** The table the request names, resolved inside the work: it sees a table the session's transaction created. */
   private TableName resolve(Session session, UnitOfWork work, IngestTarget target) {
-    return target.temporary() ? TableName.temporary(target.name()) : catalog.resolve(session, work, target.path());
+    return target.temporary() ? TableName.temporary(target.name())
+        : catalog.resolve(session, work, target.table().path());
   }
 
   /**

@@ -45,7 +45,7 @@ final class IngestRoute {
     Fields query = Request.extractQueryParameters(request);
     String modeName = query.getValue("mode") == null ? DEFAULT_MODE : query.getValue("mode");
     IngestMode mode = IngestMode.named(modeName);
-    IngestTarget target = new IngestTarget(query.getValue("catalog"), query.getValue("schema"), name,
+    IngestTarget target = IngestTarget.of(query.getValue("catalog"), query.getValue("schema"), name,
         Boolean.parseBoolean(query.getValue("temporary")));
     long rows;
     try (InputStream body = Content.Source.asInputStream(request);

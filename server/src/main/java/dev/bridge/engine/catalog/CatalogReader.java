@@ -77,28 +77,29 @@ public final class CatalogReader {
    * The primary key columns of a table given by exact names (a null catalog or schema matches any). A table or view
    * that does not exist is an error rather than an empty answer, so that a misspelt name is noticed.
    */
-  public List<List<Object>> primaryKeys(Session session, KeySide table) {
+  public List<List<Object>> primaryKeys(Session session, TableName.Partial table) {
     requireTable(session, table);
     return rows(session, CatalogSql.PRIMARY_KEYS, table.catalog(), table.catalog(), table.schema(), table.schema(),
-        table.table());
+        table.name());
   }
 
   /** Foreign keys of {@code foreignKeyTable} (imported keys), ordered by the referenced table. */
-  public List<List<Object>> importedKeys(Session session, KeySide foreignKeyTable) {
+  public List<List<Object>> importedKeys(Session session, TableName.Partial foreignKeyTable) {
     requireTable(session, foreignKeyTable);
-    return foreignKeys(session, KeySide.ANY, foreignKeyTable,
+    return foreignKeys(session, TableName.Partial.ANY, foreignKeyTable,
         "pk_catalog_name, pk_db_schema_name, pk_table_name, key_sequence");
   }
 
   /** Foreign keys that reference {@code primaryKeyTable} (exported keys), ordered by the referencing table. */
-  public List<List<Object>> exportedKeys(Session session, KeySide primaryKeyTable) {
+  public List<List<Object>> exportedKeys(Session session, TableName.Partial primaryKeyTable) {
     requireTable(session, primaryKeyTable);
-    return foreignKeys(session, primaryKeyTable, KeySide.ANY,
+    return foreignKeys(session, primaryKeyTable, TableName.Partial.ANY,
         "fk_catalog_name, fk_db_schema_name, fk_table_name, key_sequence");
   }
 
   /** Foreign keys of {@code foreignKeyTable} that reference {@code primaryKeyTable}. */
-  public List<List<Object>> crossReference(Session session, KeySide primaryKeyTable, KeySide foreignKeyTable) {
+  public List<List<Object>> crossReference(Session session, TableName.Partial primaryKeyTable,
+      TableName.Partial foreignKeyTable) {
     requireTable(session, primaryKeyTable);
     requireTable(session, foreignKeyTable);
     return foreignKeys(session, primaryKeyTable, foreignKeyTable,
@@ -231,27 +232,28 @@ public final class CatalogReader {
     }
   }
 
-  private void requireTable(Session session, KeySide table) {
-    if (table.table() == null || table.table().isEmpty()) {
+  private void requireTable(Session session, TableName.Partial table) {
+    if (table.name() == null || table.name().isEmpty()) {
       throw EngineException.invalidArgument("a table name is required");
     }
     // The names go in as LIKE patterns, which match more than the name itself; equality decides.
     boolean exists = rows(session, CatalogSql.TABLES, table.catalog(), table.catalog(), table.schema(),
-        table.schema(), table.table(), table.table()).stream().anyMatch(row -> table.table().equals(row.get(2))
+        table.schema(), table.name(), table.name()).stream().anyMatch(row -> table.name().equals(row.get(2))
         && (table.schema() == null || table.schema().equals(row.get(1))));
     if (!exists) {
-      throw EngineException.notFound("no table or view '" + table.table() + "'"
+      throw EngineException.notFound("no table or view '" + table.name() + "'"
           + (table.schema() == null ? "" : " in schema '" + table.schema() + "'")
           + (table.catalog() == null ? "" : " of catalog '" + table.catalog() + "'"));
     }
   }
 
-  private List<List<Object>> foreignKeys(Session session, KeySide primaryKey, KeySide foreignKey, String orderBy) {
+  private List<List<Object>> foreignKeys(Session session, TableName.Partial primaryKey, TableName.Partial foreignKey,
+      String orderBy) {
     return rows(session, String.format(CatalogSql.FOREIGN_KEYS, orderBy),
         primaryKey.catalog(), primaryKey.catalog(), primaryKey.schema(), primaryKey.schema(),
-        primaryKey.table(), primaryKey.table(),
+        primaryKey.name(), primaryKey.name(),
         foreignKey.catalog(), foreignKey.catalog(), foreignKey.schema(), foreignKey.schema(),
-        foreignKey.table(), foreignKey.table());
+        foreignKey.name(), foreignKey.name());
   }
 
   private List<String> strings(Session session, String sql, Object... parameters) {

@@ -5,7 +5,6 @@ import dev.bridge.engine.TableName;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.engine.catalog.ColumnInfo;
-import dev.bridge.engine.catalog.KeySide;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -88,29 +87,29 @@ public final class CatalogMetadata {
   }
 
   public void primaryKeys(Session session, CommandGetPrimaryKeys command, ServerStreamListener listener) {
-    KeySide table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(), command.getDbSchema(),
-        command.getTable());
+    TableName.Partial table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(),
+        command.getDbSchema(), command.getTable());
     MetadataRows.stream(Schemas.GET_PRIMARY_KEYS_SCHEMA, catalog.primaryKeys(session, table), allocator, listener);
   }
 
   public void importedKeys(Session session, CommandGetImportedKeys command, ServerStreamListener listener) {
-    KeySide table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(), command.getDbSchema(),
-        command.getTable());
+    TableName.Partial table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(),
+        command.getDbSchema(), command.getTable());
     MetadataRows.stream(Schemas.GET_IMPORTED_KEYS_SCHEMA, catalog.importedKeys(session, table), allocator,
         listener);
   }
 
   public void exportedKeys(Session session, CommandGetExportedKeys command, ServerStreamListener listener) {
-    KeySide table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(), command.getDbSchema(),
-        command.getTable());
+    TableName.Partial table = side(command.hasCatalog(), command.getCatalog(), command.hasDbSchema(),
+        command.getDbSchema(), command.getTable());
     MetadataRows.stream(Schemas.GET_EXPORTED_KEYS_SCHEMA, catalog.exportedKeys(session, table), allocator,
         listener);
   }
 
   public void crossReference(Session session, CommandGetCrossReference command, ServerStreamListener listener) {
-    KeySide primaryKey = side(command.hasPkCatalog(), command.getPkCatalog(), command.hasPkDbSchema(),
+    TableName.Partial primaryKey = side(command.hasPkCatalog(), command.getPkCatalog(), command.hasPkDbSchema(),
         command.getPkDbSchema(), command.getPkTable());
-    KeySide foreignKey = side(command.hasFkCatalog(), command.getFkCatalog(), command.hasFkDbSchema(),
+    TableName.Partial foreignKey = side(command.hasFkCatalog(), command.getFkCatalog(), command.hasFkDbSchema(),
         command.getFkDbSchema(), command.getFkTable());
     MetadataRows.stream(Schemas.GET_CROSS_REFERENCE_SCHEMA,
         catalog.crossReference(session, primaryKey, foreignKey), allocator, listener);
@@ -128,8 +127,9 @@ public final class CatalogMetadata {
   }
 
   /** A table named by a key command; an unset optional catalog or schema matches any. */
-  private static KeySide side(boolean hasCatalog, String catalog, boolean hasSchema, String schema, String table) {
-    return new KeySide(hasCatalog ? catalog : null, hasSchema ? schema : null, table);
+  private static TableName.Partial side(boolean hasCatalog, String catalog, boolean hasSchema, String schema,
+      String table) {
+    return new TableName.Partial(hasCatalog ? catalog : null, hasSchema ? schema : null, table);
   }
 
   /** The schema a {@code SELECT *} of the table streams, with the Flight SQL column metadata of its columns. */
