@@ -4,8 +4,6 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import dev.bridge.cluster.WorkerPool;
-import dev.bridge.config.ClusterConfig;
 import dev.bridge.config.FlightConfig;
 import dev.bridge.config.PartitionSetting;
 import dev.bridge.config.SessionConfig;
@@ -17,8 +15,6 @@ import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.TransactionManager;
-import dev.bridge.engine.catalog.CatalogReader;
-import dev.bridge.engine.partitions.PartitionPlanner;
 import dev.bridge.flight.compression.CompressionHeader;
 import dev.bridge.flight.compression.StreamCompression;
 import dev.bridge.flight.metadata.CatalogMetadata;
@@ -35,7 +31,6 @@ import dev.bridge.metrics.QueryTrace;
 import dev.bridge.metrics.Telemetry;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
@@ -108,27 +103,24 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   private final ClusterFlights cluster;
 
   /**
-   * {@code workers} is the coordinator's view of its workers (empty on any other node); {@code relays} runs the
-   * threads that relay a worker's stream for {@code x-bridge-proxy} clients.
+   * Every part is built once, by {@code BridgeServer}; the producer routes each call to the part that serves it.
    */
-  public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor, PartitionPlanner partitioner,
-      TransactionManager transactions, ArrowIngest ingest, CatalogReader catalog, BufferAllocator allocator,
-      FlightConfig flight, Telemetry telemetry, ClusterConfig clusterConfig, Optional<WorkerPool> workers,
-      ExecutorService relays) {
+  public BridgeFlightSqlProducer(SessionManager sessions, StatementExecutor executor,
+      TransactionManager transactions, ArrowIngest ingest, BufferAllocator allocator, Telemetry telemetry,
+      StatementCommands statements, CatalogMetadata metadata, SqlInfos sqlInfos, SessionOptions sessionOptions,
+      PathFlights pathFlights, ClusterFlights cluster) {
     this.sessions = sessions;
     this.executor = executor;
     this.transactions = transactions;
     this.ingest = ingest;
-    this.telemetry = telemetry;
-    this.statements = new StatementCommands(executor, partitioner, new TicketStore(sessions.config().ticketTtl()),
-        allocator, flight.batchRows(), partitioning(flight), telemetry);
     this.allocator = allocator;
-    this.metadata = new CatalogMetadata(catalog, executor, allocator);
-    this.sqlInfos = new SqlInfos(catalog, allocator, sessions.config().idleTimeout(),
-        sessions.config().transactionIdleTimeout());
-    this.sessionOptions = new SessionOptions(catalog, executor.timeouts());
-    this.pathFlights = new PathFlights(catalog, executor, statements);
-    this.cluster = new ClusterFlights(clusterConfig, workers, executor, allocator, relays);
+    this.telemetry = telemetry;
+    this.statements = statements;
+    this.metadata = metadata;
+    this.sqlInfos = sqlInfos;
+    this.sessionOptions = sessionOptions;
+    this.pathFlights = pathFlights;
+    this.cluster = cluster;
   }
 
   // ---- Descriptors that carry plain SQL text --------------------------------------------------------------------
@@ -632,11 +624,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
 
   /** Takes edited partition settings for the queries planned from now on. */
   public void configure(FlightConfig flight) {
-    statements.configure(partitioning(flight));
-  }
-
-  private static StatementCommands.Partitioning partitioning(FlightConfig flight) {
-    return new StatementCommands.Partitioning(flight.partitions(), flight.partitionMinRows());
+    statements.configure(StatementCommands.Partitioning.of(flight));
   }
 
   @Override

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * the coordinator's signed tickets: the statement is planned again in the caller's own session, so the caller's
  * role is checked here too, and only queries are served. A single node refuses cluster tickets.
  */
-final class ClusterFlights implements AutoCloseable {
+public final class ClusterFlights implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterFlights.class);
   /** The type URL of the {@code Any} a cluster ticket travels in, telling it from Flight SQL's own tickets. */
   static final String TICKET_TYPE = "type.bridge.dev/bridge.ClusterTicket";
@@ -58,10 +58,11 @@ final class ClusterFlights implements AutoCloseable {
   private final ExecutorService relays;
   private final Map<String, FlightClient> relayClients = new ConcurrentHashMap<>();
 
-  ClusterFlights(ClusterConfig config, Optional<WorkerPool> workers, StatementExecutor executor,
-      BufferAllocator allocator, ExecutorService relays) {
-    this.role = config.role();
-    this.tickets = role == ClusterRole.SINGLE ? Optional.empty() : Optional.of(ClusterTickets.of(config));
+  /** {@code tickets} signs and checks cluster tickets on a coordinator or worker; a single node has none. */
+  public ClusterFlights(ClusterRole role, Optional<ClusterTickets> tickets, Optional<WorkerPool> workers,
+      StatementExecutor executor, BufferAllocator allocator, ExecutorService relays) {
+    this.role = role;
+    this.tickets = tickets;
     this.workers = workers;
     this.executor = executor;
     this.allocator = allocator;

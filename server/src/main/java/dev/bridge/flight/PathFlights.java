@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>DoPut with a path descriptor is ingest (see {@link IngestCommands}); only the read side lives here.
  */
-final class PathFlights {
+public final class PathFlights {
   private static final Logger log = LoggerFactory.getLogger(PathFlights.class);
   /** The type URL of a path ticket: a packed {@code Any} like every Flight SQL ticket, holding the full path. */
   static final String TICKET_TYPE_URL = "type.googleapis.com/dev.bridge.flight.PathTicket";
@@ -44,7 +44,7 @@ final class PathFlights {
   private final StatementExecutor executor;
   private final StatementCommands statements;
 
-  PathFlights(CatalogReader catalog, StatementExecutor executor, StatementCommands statements) {
+  public PathFlights(CatalogReader catalog, StatementExecutor executor, StatementCommands statements) {
     this.catalog = catalog;
     this.executor = executor;
     this.statements = statements;

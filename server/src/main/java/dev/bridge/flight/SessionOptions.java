@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * lz4 or gzip; see {@link dev.bridge.flight.compression.StreamCompression}). Each
  * option that cannot be set gets its own error in the result; the others are still applied.
  */
-final class SessionOptions {
+public final class SessionOptions {
   static final String CATALOG = "catalog";
   static final String SCHEMA = "schema";
   private static final Logger log = LoggerFactory.getLogger(SessionOptions.class);
@@ -37,7 +37,7 @@ final class SessionOptions {
   private final CatalogReader catalog;
   private final QueryTimeouts timeouts;
 
-  SessionOptions(CatalogReader catalog, QueryTimeouts timeouts) {
+  public SessionOptions(CatalogReader catalog, QueryTimeouts timeouts) {
     this.catalog = catalog;
     this.timeouts = timeouts;
   }

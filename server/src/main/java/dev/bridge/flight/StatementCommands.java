@@ -3,6 +3,7 @@ package dev.bridge.flight;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bridge.config.FlightConfig;
 import dev.bridge.config.PartitionSetting;
 import dev.bridge.engine.ArrowParameters;
 import dev.bridge.engine.Cancellation;
@@ -45,7 +46,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * their bound parameters. A query runs when its ticket is redeemed; a statement that returns no rows runs when it is
  * planned, exactly once, and its ticket streams the count.
  */
-final class StatementCommands implements AutoCloseable {
+public final class StatementCommands implements AutoCloseable {
   private final StatementExecutor executor;
   private final PartitionPlanner partitioner;
   private final TicketStore tickets;
@@ -55,9 +56,13 @@ final class StatementCommands implements AutoCloseable {
   private volatile Partitioning partitioning;
 
   /** How queries are split unless a call asks otherwise: {@code flight.partitions}, {@code partition_min_rows}. */
-  record Partitioning(PartitionSetting setting, long minRowsPerPartition) {}
+  public record Partitioning(PartitionSetting setting, long minRowsPerPartition) {
+    public static Partitioning of(FlightConfig flight) {
+      return new Partitioning(flight.partitions(), flight.partitionMinRows());
+    }
+  }
 
-  StatementCommands(StatementExecutor executor, PartitionPlanner partitioner, TicketStore tickets,
+  public StatementCommands(StatementExecutor executor, PartitionPlanner partitioner, TicketStore tickets,
       BufferAllocator allocator, int batchRows, Partitioning partitioning, Telemetry telemetry) {
     this.executor = executor;
     this.partitioner = partitioner;

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * of a statement that already ran (so DDL and DML run exactly once, however the client reads the answer).
  * A ticket belongs to the user whose call made it: another user's DoGet or cancel finds no such ticket.
  */
-final class TicketStore implements AutoCloseable {
+public final class TicketStore implements AutoCloseable {
   sealed interface Payload permits QueryTicket, PartitionTicket, UpdateCountTicket {}
 
   record QueryTicket(StatementPlan plan, List<Object> parameters) implements Payload {}
@@ -42,7 +42,7 @@ final class TicketStore implements AutoCloseable {
   private final ScheduledExecutorService reaper =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-ticket-reaper"));
 
-  TicketStore(Duration ttl) {
+  public TicketStore(Duration ttl) {
     this.ttl = ttl;
     long periodMillis = Math.max(1_000, ttl.toMillis() / 4);
     reaper.scheduleWithFixedDelay(this::expire, periodMillis, periodMillis, TimeUnit.MILLISECONDS);

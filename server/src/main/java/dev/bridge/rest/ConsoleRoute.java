@@ -19,7 +19,7 @@ import org.eclipse.jetty.server.Response;
  * page asks for them (a login form) before its first API call. The Content-Security-Policy lets the page talk to
  * this server only: no CDN, no other host, even if a result held a link.
  */
-final class ConsoleRoute {
+public final class ConsoleRoute {
   static final String PREFIX = "/console/";
   private static final String RESOURCES = "/dev/bridge/console/";
   private static final Pattern FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*\\.(html|js|css|svg)");

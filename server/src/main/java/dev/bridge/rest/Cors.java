@@ -17,7 +17,7 @@ import org.eclipse.jetty.server.Response;
  * origin gets no CORS headers at all. Responses vary by {@code Origin} whenever named origins are configured, so
  * that a shared cache never serves one origin's answer to another.
  */
-final class Cors {
+public final class Cors {
   static final String ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS";
   static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept-Encoding, " + RequestSessions.HEADER;
   /** Response headers a page may read beyond the safelisted ones: why a call was refused. */
@@ -41,7 +41,7 @@ final class Cors {
 
   private volatile Policy policy;
 
-  Cors(CorsConfig config) {
+  public Cors(CorsConfig config) {
     configure(config);
   }
 

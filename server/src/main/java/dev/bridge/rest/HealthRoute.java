@@ -16,13 +16,14 @@ import org.eclipse.jetty.server.Response;
  * 503 when DuckDB does not answer. It also reports the open sessions and the Arrow bytes held by work in progress,
  * which the reliability tests sample to show that nothing leaks, and apart from them the bytes the result cache keeps.
  */
-final class HealthRoute {
+public final class HealthRoute {
   private final DuckDbEngine engine;
   private final SessionManager sessions;
   private final BufferAllocator allocator;
   private final StatementExecutor executor;
 
-  HealthRoute(DuckDbEngine engine, SessionManager sessions, BufferAllocator allocator, StatementExecutor executor) {
+  public HealthRoute(DuckDbEngine engine, SessionManager sessions, BufferAllocator allocator,
+      StatementExecutor executor) {
     this.engine = engine;
     this.sessions = sessions;
     this.allocator = allocator;

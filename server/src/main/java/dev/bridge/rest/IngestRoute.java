@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.Fields;
  * optionally ZSTD or LZ4 compressed) lands in the table through the same atomic ingest as Flight's DoPut. The body
  * is read batch by batch as DuckDB scans it; a body that breaks off leaves the table as it was.
  */
-final class IngestRoute {
+public final class IngestRoute {
   private static final String DEFAULT_MODE = "create";
 
   private final RequestSessions sessions;
@@ -33,7 +33,7 @@ final class IngestRoute {
   private final BufferAllocator allocator;
   private final Telemetry telemetry;
 
-  IngestRoute(RequestSessions sessions, ArrowIngest ingest, BufferAllocator allocator, Telemetry telemetry) {
+  public IngestRoute(RequestSessions sessions, ArrowIngest ingest, BufferAllocator allocator, Telemetry telemetry) {
     this.sessions = sessions;
     this.ingest = ingest;
     this.allocator = allocator;

@@ -9,10 +9,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
 /** {@code GET /metrics}: every metric in the Prometheus exposition format the scraper's Accept header asks for. */
-final class MetricsRoute {
+public final class MetricsRoute {
   private final BridgeMetrics metrics;
 
-  MetricsRoute(BridgeMetrics metrics) {
+  public MetricsRoute(BridgeMetrics metrics) {
     this.metrics = metrics;
   }
 

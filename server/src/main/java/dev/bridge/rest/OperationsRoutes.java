@@ -21,11 +21,11 @@ import org.eclipse.jetty.server.Response;
  * /v1/statements/{id}} (cancel one) and {@code GET /v1/sessions}. An admin sees and cancels everyone's; any other
  * user only their own: another user's statement is answered as unknown, as a Flight ticket of another user is.
  */
-final class OperationsRoutes {
+public final class OperationsRoutes {
   private final RunningStatements running;
   private final SessionManager sessions;
 
-  OperationsRoutes(RunningStatements running, SessionManager sessions) {
+  public OperationsRoutes(RunningStatements running, SessionManager sessions) {
     this.running = running;
     this.sessions = sessions;
   }

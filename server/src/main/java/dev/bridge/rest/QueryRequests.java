@@ -16,13 +16,13 @@ import org.eclipse.jetty.util.Fields;
  * Reads a {@link QueryRequest} from {@code GET /v1/query?sql=...&param=...} or from the JSON body of
  * {@code POST /v1/query}; {@code format}, {@code compression} and {@code timeout} may also come from the query string.
  */
-final class QueryRequests {
+public final class QueryRequests {
   private static final List<String> BODY_KEYS = List.of("sql", "params", "chunk_rows", "format", "compression",
       "timeout");
 
   private volatile HttpConfig config;
 
-  QueryRequests(HttpConfig config) {
+  public QueryRequests(HttpConfig config) {
     this.config = config;
   }
 

@@ -21,13 +21,13 @@ import org.eclipse.jetty.server.Response;
  * {@code GET /v1/query} and {@code POST /v1/query}: plans the statement in the request's session; a query streams
  * its result in the chosen format, any other statement runs once and answers its changed-row count as JSON.
  */
-final class QueryRoute {
+public final class QueryRoute {
   private final QueryRequests requests;
   private final RequestSessions sessions;
   private final StatementExecutor executor;
   private final Telemetry telemetry;
 
-  QueryRoute(QueryRequests requests, RequestSessions sessions, StatementExecutor executor, Telemetry telemetry) {
+  public QueryRoute(QueryRequests requests, RequestSessions sessions, StatementExecutor executor, Telemetry telemetry) {
     this.requests = requests;
     this.sessions = sessions;
     this.executor = executor;

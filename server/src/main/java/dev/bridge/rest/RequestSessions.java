@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Request;
  * other request gets a session of its own, closed when the request ends. With authentication a session name is the
  * user's own: another user naming the same session gets a different one.
  */
-final class RequestSessions {
+public final class RequestSessions {
   static final String HEADER = "X-Bridge-Session";
   /** The request attribute holding the authenticated {@link Principal} (absent without authentication). */
   static final String PRINCIPAL = "bridge.principal";
@@ -20,7 +20,7 @@ final class RequestSessions {
 
   private final SessionManager sessions;
 
-  RequestSessions(SessionManager sessions) {
+  public RequestSessions(SessionManager sessions) {
     this.sessions = sessions;
   }
 

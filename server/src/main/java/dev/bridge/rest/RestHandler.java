@@ -2,18 +2,11 @@ package dev.bridge.rest;
 
 import dev.bridge.auth.Authenticator;
 import dev.bridge.config.HttpConfig;
-import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
-import dev.bridge.engine.SessionManager;
-import dev.bridge.engine.StatementExecutor;
-import dev.bridge.engine.catalog.CatalogReader;
-import dev.bridge.ingest.ArrowIngest;
-import dev.bridge.metrics.Telemetry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.arrow.memory.BufferAllocator;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -33,33 +26,37 @@ public final class RestHandler extends Handler.Abstract {
   private static final String TABLES_PREFIX = "/v1/tables/";
   private static final String STATEMENTS_PREFIX = "/v1/statements/";
 
+  private final Authenticator authenticator;
+  private final Cors cors;
+  private final QueryRequests queryRequests;
   private final HealthRoute health;
   private final QueryRoute query;
   private final TableRoutes tables;
   private final IngestRoute ingest;
   private final MetricsRoute metrics;
-  private final QueryRequests queryRequests;
-  private final Authenticator authenticator;
   private final OperationsRoutes operations;
   private final TokenRoute token;
-  private final ConsoleRoute console = new ConsoleRoute();
-  private final Cors cors;
+  private final ConsoleRoute console;
 
-  public RestHandler(HttpConfig config, DuckDbEngine engine, SessionManager sessionManager,
-      StatementExecutor executor, ArrowIngest arrowIngest, CatalogReader catalog, BufferAllocator allocator,
-      Telemetry telemetry, Authenticator authenticator) {
+  /**
+   * Every route is built once, by {@code BridgeServer}; {@code queryRequests} is the one the query route reads its
+   * settings from, kept here to apply edited ones ({@link #configure}).
+   */
+  public RestHandler(Authenticator authenticator, Cors cors, QueryRequests queryRequests, HealthRoute health,
+      QueryRoute query, TableRoutes tables, IngestRoute ingest, MetricsRoute metrics, OperationsRoutes operations,
+      TokenRoute token, ConsoleRoute console) {
     super(InvocationType.BLOCKING);
     this.authenticator = authenticator;
-    RequestSessions sessions = new RequestSessions(sessionManager);
-    this.queryRequests = new QueryRequests(config);
-    this.health = new HealthRoute(engine, sessionManager, allocator, executor);
-    this.query = new QueryRoute(queryRequests, sessions, executor, telemetry);
-    this.tables = new TableRoutes(sessions, catalog);
-    this.ingest = new IngestRoute(sessions, arrowIngest, allocator, telemetry);
-    this.metrics = new MetricsRoute(telemetry.metrics());
-    this.operations = new OperationsRoutes(telemetry.running(), sessionManager);
-    this.token = new TokenRoute(authenticator);
-    this.cors = new Cors(config.cors());
+    this.cors = cors;
+    this.queryRequests = queryRequests;
+    this.health = health;
+    this.query = query;
+    this.tables = tables;
+    this.ingest = ingest;
+    this.metrics = metrics;
+    this.operations = operations;
+    this.token = token;
+    this.console = console;
   }
 
   /**

@@ -12,11 +12,11 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
 /** {@code GET /v1/tables} and {@code GET /v1/tables/{name}}: tables and views with their columns, as JSON. */
-final class TableRoutes {
+public final class TableRoutes {
   private final RequestSessions sessions;
   private final CatalogReader catalog;
 
-  TableRoutes(RequestSessions sessions, CatalogReader catalog) {
+  public TableRoutes(RequestSessions sessions, CatalogReader catalog) {
     this.sessions = sessions;
     this.catalog = catalog;
   }

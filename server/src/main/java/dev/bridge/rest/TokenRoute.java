@@ -11,13 +11,13 @@ import org.eclipse.jetty.server.Response;
  * {@code POST /v1/token}: trades Basic credentials for a bearer token, the HTTP twin of the Flight handshake. The
  * console logs in with it once and sends the token afterwards, so the password is not kept by the page.
  */
-final class TokenRoute {
+public final class TokenRoute {
   /** The request attribute holding the {@link Authenticator.Result} of the request's credentials. */
   static final String CREDENTIALS = "bridge.credentials";
 
   private final Authenticator authenticator;
 
-  TokenRoute(Authenticator authenticator) {
+  public TokenRoute(Authenticator authenticator) {
     this.authenticator = authenticator;
   }
 

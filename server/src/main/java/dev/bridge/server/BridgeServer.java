@@ -2,6 +2,7 @@ package dev.bridge.server;
 
 import dev.bridge.auth.Authenticator;
 import dev.bridge.auth.StatementRoles;
+import dev.bridge.cluster.ClusterTickets;
 import dev.bridge.cluster.WorkerPool;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ClusterRole;
@@ -20,12 +21,30 @@ import dev.bridge.engine.TransactionManager;
 import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.engine.partitions.PartitionPlanner;
 import dev.bridge.flight.BridgeFlightSqlProducer;
+import dev.bridge.flight.ClusterFlights;
 import dev.bridge.flight.FlightTransport;
+import dev.bridge.flight.PathFlights;
+import dev.bridge.flight.SessionOptions;
+import dev.bridge.flight.StatementCommands;
+import dev.bridge.flight.TicketStore;
+import dev.bridge.flight.metadata.CatalogMetadata;
+import dev.bridge.flight.metadata.SqlInfos;
 import dev.bridge.ingest.ArrowIngest;
 import dev.bridge.metrics.BridgeMetrics;
 import dev.bridge.metrics.Telemetry;
+import dev.bridge.rest.ConsoleRoute;
+import dev.bridge.rest.Cors;
+import dev.bridge.rest.HealthRoute;
 import dev.bridge.rest.HttpTransport;
+import dev.bridge.rest.IngestRoute;
+import dev.bridge.rest.MetricsRoute;
+import dev.bridge.rest.OperationsRoutes;
+import dev.bridge.rest.QueryRequests;
+import dev.bridge.rest.QueryRoute;
+import dev.bridge.rest.RequestSessions;
 import dev.bridge.rest.RestHandler;
+import dev.bridge.rest.TableRoutes;
+import dev.bridge.rest.TokenRoute;
 import dev.bridge.tls.ServerTls;
 import java.io.IOException;
 import java.util.Optional;
@@ -124,14 +143,14 @@ public final class BridgeServer implements AutoCloseable {
     Optional<WorkerPool> workers = config.cluster().role() == ClusterRole.COORDINATOR
         ? Optional.of(WorkerPool.start(config.cluster())) : Optional.empty();
     PartitionPlanner partitioner = new PartitionPlanner(engine, statements, datasets);
-    BridgeFlightSqlProducer producer = new BridgeFlightSqlProducer(sessions, statements, partitioner, transactions,
-        ingest, catalog, allocator, config.flight(), telemetry, config.cluster(), workers, executor);
+    BridgeFlightSqlProducer producer = producer(config, allocator, sessions, statements, partitioner, transactions,
+        ingest, catalog, telemetry, workers, executor);
     FlightTransport flight = null;
     try {
       flight = FlightTransport.start(config.flight(), tls, allocator, producer, sessions, executor, authenticator,
           telemetry.metrics());
-      RestHandler rest = new RestHandler(config.http(), engine, sessions, statements, ingest, catalog, allocator,
-          telemetry, authenticator);
+      RestHandler rest = restHandler(config, allocator, engine, sessions, statements, ingest, catalog, telemetry,
+          authenticator);
       HttpTransport http = config.http().enabled()
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
@@ -142,6 +161,47 @@ public final class BridgeServer implements AutoCloseable {
       allocator.close();
       throw e;
     }
+  }
+
+  /**
+   * The Flight SQL door and its parts, each built once. {@code workers} is the coordinator's view of its workers
+   * (empty on any other node); {@code relays} runs the threads that relay a worker's stream for
+   * {@code x-bridge-proxy} clients.
+   */
+  private static BridgeFlightSqlProducer producer(BridgeConfig config, BufferAllocator allocator,
+      SessionManager sessions, StatementExecutor statements, PartitionPlanner partitioner,
+      TransactionManager transactions, ArrowIngest ingest, CatalogReader catalog, Telemetry telemetry,
+      Optional<WorkerPool> workers, ExecutorService relays) {
+    StatementCommands commands = new StatementCommands(statements, partitioner,
+        new TicketStore(config.sessions().ticketTtl()), allocator, config.flight().batchRows(),
+        StatementCommands.Partitioning.of(config.flight()), telemetry);
+    ClusterRole role = config.cluster().role();
+    Optional<ClusterTickets> tickets = role == ClusterRole.SINGLE
+        ? Optional.empty() : Optional.of(ClusterTickets.of(config.cluster()));
+    return new BridgeFlightSqlProducer(sessions, statements, transactions, ingest, allocator, telemetry, commands,
+        new CatalogMetadata(catalog, statements, allocator),
+        new SqlInfos(catalog, allocator, config.sessions().idleTimeout(),
+            config.sessions().transactionIdleTimeout()),
+        new SessionOptions(catalog, statements.timeouts()),
+        new PathFlights(catalog, statements, commands),
+        new ClusterFlights(role, tickets, workers, statements, allocator, relays));
+  }
+
+  /** The HTTP door and its routes, each built once; the routes of one request share its session handling. */
+  private static RestHandler restHandler(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine,
+      SessionManager sessions, StatementExecutor statements, ArrowIngest ingest, CatalogReader catalog,
+      Telemetry telemetry, Authenticator authenticator) {
+    RequestSessions requestSessions = new RequestSessions(sessions);
+    QueryRequests queryRequests = new QueryRequests(config.http());
+    return new RestHandler(authenticator, new Cors(config.http().cors()), queryRequests,
+        new HealthRoute(engine, sessions, allocator, statements),
+        new QueryRoute(queryRequests, requestSessions, statements, telemetry),
+        new TableRoutes(requestSessions, catalog),
+        new IngestRoute(requestSessions, ingest, allocator, telemetry),
+        new MetricsRoute(telemetry.metrics()),
+        new OperationsRoutes(telemetry.running(), sessions),
+        new TokenRoute(authenticator),
+        new ConsoleRoute());
   }
 
   public int flightPort() {
