@@ -355,7 +355,8 @@ public final class UnitOfWork implements AutoCloseable {
     }
   }
 
-  private void execute(String sql) throws SQLException {
+  /** Runs one statement that returns no rows on the work's connection, inside the work's transaction. */
+  public void execute(String sql) throws SQLException {
     execute(connection, sql);
   }
 

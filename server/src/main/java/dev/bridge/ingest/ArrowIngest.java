@@ -8,12 +8,10 @@ import dev.bridge.engine.UnitOfWork;
 import dev.bridge.engine.Writes;
 import dev.bridge.engine.catalog.CatalogReader;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.UUID;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
-import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,24 +49,23 @@ public final class ArrowIngest {
     UnitOfWork work = target.temporary() ? session.workOnOwnConnection(UnitOfWork.Mode.ATOMIC)
         : session.work(UnitOfWork.Mode.ATOMIC);
     try (work; ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
-      DuckDBConnection connection = work.connection();
       String view = "bridge_ingest_" + UUID.randomUUID().toString().replace("-", "");
       try {
         TableName table = resolve(session, work, target);
         Data.exportArrayStream(allocator, source, stream);
-        connection.registerArrowStream(view, stream);
-        new IngestStatements(connection, table, view).write(mode);
-        execute(connection, "DROP VIEW " + view);
+        work.connection().registerArrowStream(view, stream);
+        new IngestStatements(work, table, view).write(mode);
+        work.execute("DROP VIEW " + view);
         // A created table may shadow one of the same name later in the search path: that moves the epoch.
         work.wrote(mode.ifMissing() == IngestMode.IfMissing.CREATE ? Writes.of(table).plus(Writes.UNKNOWN)
             : Writes.of(table));
         work.commit();
         return source.rows();
       } catch (SQLException e) {
-        abort(connection, work, view, target, e);
+        abort(work, view, target, e);
         throw DuckDbErrors.translate(e);
       } catch (RuntimeException e) {
-        abort(connection, work, view, target, e);
+        abort(work, view, target, e);
         throw e;
       } finally {
         releaseUnconsumed(stream);
@@ -86,12 +83,11 @@ public final class ArrowIngest {
    * Undoes what the ingest did: its own transaction is rolled back when the work closes; a joined one only loses the
    * view.
    */
-  private static void abort(DuckDBConnection connection, UnitOfWork work, String view, IngestTarget target,
-      Exception cause) {
+  private static void abort(UnitOfWork work, String view, IngestTarget target, Exception cause) {
     boolean joined = work.inSessionTransaction();
     if (joined) {
       try {
-        execute(connection, "DROP VIEW IF EXISTS " + view);
+        work.execute("DROP VIEW IF EXISTS " + view);
       } catch (SQLException ignored) {
         // DuckDB aborted the transaction already; the failure being reported is the first one.
       }
@@ -104,12 +100,6 @@ public final class ArrowIngest {
   private static void releaseUnconsumed(ArrowArrayStream stream) {
     if (stream.snapshot().release != 0) {
       stream.release();
-    }
-  }
-
-  static void execute(DuckDBConnection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sql);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.SqlIdentifiers;
 import dev.bridge.engine.TableName;
+import dev.bridge.engine.UnitOfWork;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBConnection;
 
 /**
  * The SQL of one ingest, on a connection inside the ingest's transaction: checks the target table, then creates it
@@ -22,12 +22,12 @@ import org.duckdb.DuckDBConnection;
  * write itself, because a failed statement aborts the whole transaction.
  */
 final class IngestStatements {
-  private final DuckDBConnection connection;
+  private final UnitOfWork work;
   private final TableName table;
   private final String streamView;
 
-  IngestStatements(DuckDBConnection connection, TableName table, String streamView) {
-    this.connection = connection;
+  IngestStatements(UnitOfWork work, TableName table, String streamView) {
+    this.work = work;
     this.table = table;
     this.streamView = streamView;
   }
@@ -46,14 +46,14 @@ final class IngestStatements {
           + " already exists, and the ingest may neither append to nor replace it");
       case APPEND -> append();
       case REPLACE -> {
-        ArrowIngest.execute(connection, "DROP TABLE " + table.sql());
+        work.execute("DROP TABLE " + table.sql());
         create();
       }
     }
   }
 
   private boolean exists() throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM duckdb_tables()"
+    try (PreparedStatement statement = work.connection().prepareStatement("SELECT count(*) FROM duckdb_tables()"
         + " WHERE lower(database_name) = lower(?) AND lower(schema_name) = lower(?) AND lower(table_name) = lower(?)")) {
       statement.setString(1, table.catalog());
       statement.setString(2, table.schema());
@@ -67,7 +67,7 @@ final class IngestStatements {
 
   private void create() throws SQLException {
     String temporary = table.temporary() ? "TEMPORARY " : "";
-    ArrowIngest.execute(connection, "CREATE " + temporary + "TABLE " + table.sql() + " AS SELECT * FROM " + streamView);
+    work.execute("CREATE " + temporary + "TABLE " + table.sql() + " AS SELECT * FROM " + streamView);
   }
 
   private void append() throws SQLException {
@@ -88,13 +88,13 @@ final class IngestStatements {
       names.add(SqlIdentifiers.quote(column.name()));
     }
     String list = String.join(", ", names);
-    ArrowIngest.execute(connection, "INSERT INTO " + table.sql() + " (" + list + ") SELECT " + list + " FROM " + streamView);
+    work.execute("INSERT INTO " + table.sql() + " (" + list + ") SELECT " + list + " FROM " + streamView);
   }
 
   /** The columns of a table or view by lower-cased name (DuckDB matches names ignoring case), in order. */
   private Map<String, Column> columns(String relation) throws SQLException {
     Map<String, Column> columns = new LinkedHashMap<>();
-    try (Statement statement = connection.createStatement();
+    try (Statement statement = work.connection().createStatement();
          ResultSet rs = statement.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
       while (rs.next()) {
         Column column = new Column(rs.getString(1), rs.getString(2));
