@@ -247,3 +247,75 @@ def test_a_null_in_a_null_typed_column_has_no_type_and_gets_duckdbs_hint(client)
     # Arrow's Null type says nothing about the value's type: DuckDB cannot choose a function and advises a CAST.
     with pytest.raises(pa.ArrowInvalid, match="add explicit type casts"):
         run_with(client, "SELECT ? + INTERVAL 1 DAY AS v", pa.table({"p": pa.array([None], pa.null())}))
+
+
+def sql_rows(client, sql):
+    info = client.get_flight_info(flight.FlightDescriptor.for_command(sql))
+    return client.do_get(info.endpoints[0].ticket).read_all().to_pylist()
+
+
+def update_with(client, sql, parameters):
+    handle, _, _ = create(client, sql)
+    try:
+        return fs.fields(put(client, update_descriptor(handle), parameters).to_pybytes()).get(1, 0)
+    finally:
+        close(client, handle)
+
+
+def test_typed_nulls_in_open_positions_of_insert_update_and_delete_run_typed_row_by_row(client):
+    # DuckDB serializes only SELECTs, so these run through DuckDB's own PREPARE and EXECUTE with the NULL cast to
+    # the column's type; the batch mixes rows that need it with rows that run as usual, in one unit.
+    client.get_flight_info(flight.FlightDescriptor.for_command(
+        "CREATE TABLE py_typed_dml(id INTEGER, ts TIMESTAMP, b BLOB, note VARCHAR, n BIGINT)"))
+    inserted = update_with(client, "INSERT INTO py_typed_dml VALUES (?, ? + INTERVAL 1 DAY, ?, ?, NULL)",
+                           pa.table({"id": pa.array([1, 2, 3, 4], pa.int32()),
+                                     "ts": pa.array([datetime(2024, 3, 1), None, datetime(2024, 3, 2), None],
+                                                    pa.timestamp("us")),
+                                     "b": pa.array([b"abc", None, None, b"\x00'\xff"], pa.binary()),
+                                     "note": pa.array(["it's", None, "x", "\u00e9"], pa.string())}))
+    assert inserted == 4
+    assert sql_rows(client, "SELECT * FROM py_typed_dml ORDER BY id") == [
+        {"id": 1, "ts": datetime(2024, 3, 2), "b": b"abc", "note": "it's", "n": None},
+        {"id": 2, "ts": None, "b": None, "note": None, "n": None},
+        {"id": 3, "ts": datetime(2024, 3, 3), "b": None, "note": "x", "n": None},
+        {"id": 4, "ts": None, "b": b"\x00'\xff", "note": "\u00e9", "n": None}]
+    updated = update_with(client, "UPDATE py_typed_dml SET n = octet_length(?) WHERE id = ?",
+                          pa.table({"b": pa.array([None, b"four"], pa.large_binary()),
+                                    "id": pa.array([1, 3], pa.int64())}))
+    assert updated == 2
+    assert sql_rows(client, "SELECT id, n FROM py_typed_dml WHERE id IN (1, 3) ORDER BY id") == [
+        {"id": 1, "n": None}, {"id": 3, "n": 4}]
+    deleted = update_with(client, "DELETE FROM py_typed_dml WHERE ts = ? + INTERVAL 1 DAY OR id = ?",
+                          pa.table({"ts": pa.array([None], pa.date32()), "id": pa.array([4], pa.int32())}))
+    assert deleted == 1
+    assert [row["id"] for row in sql_rows(client, "SELECT id FROM py_typed_dml ORDER BY id")] == [1, 2, 3]
+
+
+def test_insert_returning_with_a_typed_null_in_an_open_position_streams_the_inserted_row(client):
+    client.get_flight_info(flight.FlightDescriptor.for_command(
+        "CREATE TABLE py_typed_returning(id INTEGER, ts TIMESTAMP)"))
+    table = run_with(client, "INSERT INTO py_typed_returning VALUES (?, ? + INTERVAL 1 DAY) RETURNING id, ts",
+                     pa.table({"id": pa.array([5], pa.int32()), "ts": pa.array([None], pa.date32())}))
+    assert table.to_pylist() == [{"id": 5, "ts": None}]
+    assert sql_rows(client, "SELECT * FROM py_typed_returning") == [{"id": 5, "ts": None}]
+
+
+def test_typed_nulls_that_cannot_run_are_refused_naming_the_bound_type_and_a_failing_batch_applies_no_row(client):
+    client.get_flight_info(flight.FlightDescriptor.for_command(
+        "CREATE TABLE py_typed_refused(id INTEGER PRIMARY KEY, ts TIMESTAMP)"))
+    sql = "INSERT INTO py_typed_refused VALUES (?, ? + INTERVAL 1 DAY)"
+    # The client's column decides: a string NULL is a VARCHAR, which has no `+ INTERVAL`.
+    with fs.expect_status("INVALID_ARGUMENT", match=r"\+\(VARCHAR, INTERVAL\)"):
+        update_with(client, sql, pa.table({"id": pa.array([1], pa.int32()), "ts": pa.array([None], pa.string())}))
+    # Arrow's Null type says nothing about the value's type: DuckDB advises a CAST.
+    with fs.expect_status("INVALID_ARGUMENT", match="add explicit type casts"):
+        update_with(client, sql, pa.table({"id": pa.array([2], pa.int32()), "ts": pa.array([None], pa.null())}))
+    nulls = pa.RunEndEncodedArray.from_arrays(pa.array([1], pa.int32()), pa.array([None], pa.int64()))
+    with fs.expect_status("INVALID_ARGUMENT", match="parameter 2 is a NULL of Arrow type RunEndEncoded.*which has"
+                                                    " no DuckDB type"):
+        update_with(client, sql, pa.table({"id": pa.array([3], pa.int32()), "ts": nulls}))
+    # Rows run as usual and rows run through EXECUTE form one unit: the duplicate key undoes the rows before it.
+    with fs.expect_status("FAILED_PRECONDITION", match='duplicate key "4"'):
+        update_with(client, sql, pa.table({"id": pa.array([4, 5, 4], pa.int32()),
+                                           "ts": pa.array([date(2024, 1, 1), None, None], pa.date32())}))
+    assert sql_rows(client, "SELECT count(*) AS n FROM py_typed_refused") == [{"n": 0}]

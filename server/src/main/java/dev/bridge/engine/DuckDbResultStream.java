@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * A running query's result as DuckDB exports it through the Arrow C Data interface: each {@link #next()} pulls the
  * next record batch from DuckDB into {@link #root()} without copying. DuckDB computes as the stream is read, so a
  * slow reader slows the query. The stream owns its statement and connection lease until {@link #close()}; a
- * statement whose result was read to its end, without a cancel or a timeout, is then handed on for reuse.
+ * statement whose result was read to its end, without a cancel or a timeout, is then handed on for reuse; then
+ * {@code released} runs on the connection (what the statement needed besides itself goes), and the work ends.
  */
 final class DuckDbResultStream implements ResultStream {
   private static final Logger log = LoggerFactory.getLogger(DuckDbResultStream.class);
@@ -28,13 +29,15 @@ final class DuckDbResultStream implements ResultStream {
   private final ArrowReader reader;
   private final QueryTimeouts.Watch watch;
   private final Consumer<DuckDBPreparedStatement> reuse;
+  private final Runnable released;
   private final Cancellation cancellation;
   private final AtomicBoolean closed = new AtomicBoolean();
   private long rows;
   private boolean exhausted;
 
   DuckDbResultStream(UnitOfWork work, DuckDBPreparedStatement statement, DuckDBResultSet results, ArrowReader reader,
-      QueryTimeouts.Watch watch, Cancellation cancellation, Consumer<DuckDBPreparedStatement> reuse) {
+      QueryTimeouts.Watch watch, Cancellation cancellation, Consumer<DuckDBPreparedStatement> reuse,
+      Runnable released) {
     this.work = work;
     this.statement = statement;
     this.results = results;
@@ -42,6 +45,7 @@ final class DuckDbResultStream implements ResultStream {
     this.watch = watch;
     this.cancellation = cancellation;
     this.reuse = reuse;
+    this.released = released;
   }
 
   @Override
@@ -128,7 +132,11 @@ final class DuckDbResultStream implements ResultStream {
     } catch (SQLException e) {
       log.debug("closing a DuckDB result failed: {}", e.getMessage());
     } finally {
-      work.close();
+      try {
+        released.run();
+      } finally {
+        work.close();
+      }
     }
   }
 

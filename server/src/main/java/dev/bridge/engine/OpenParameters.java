@@ -22,8 +22,9 @@ import org.duckdb.DuckDBPreparedStatement;
  * 2.5. Clients that build their own parameter batches (ADBC, pyarrow) may bind any type: the value reaches DuckDB
  * with the type it was bound with, whatever was declared.
  *
- * <p>Each candidate is tried on the query wrapped in a LIMIT 0 projection, which binds without producing rows; a
- * binder error leaves the session's transaction as it was.
+ * <p>Each candidate is tried on the query wrapped in a LIMIT 0 projection, which binds without producing rows. A
+ * statement that cannot be wrapped (INSERT, UPDATE, DELETE) is tried with DuckDB's {@code EXPLAIN EXECUTE} of its
+ * own PREPARE ({@link SqlPreparedStatement}), which binds and plans it without running it.
  */
 final class OpenParameters {
   /** What DuckDB's JDBC driver reports for a parameter it could not type. */
@@ -71,12 +72,34 @@ final class OpenParameters {
     if (open.isEmpty()) {
       return new Declared(declared, samples);
     }
-    String wrapped = ResultShaper.limitZero(sql);
+    try (Probe probe = probe(connection, sql)) {
+      Declared found = declare(probe, declared, samples, open);
+      return probe.wrapped() != null ? found : new Declared(found.types(), withNulls(probe, found.samples(), open));
+    }
+  }
+
+  /**
+   * {@code samples} with NULL wherever the statement binds with NULL: a statement that is not a query is described
+   * by running it (rolled back), and a sample value may bind yet fail to run ({@code id = ''} casts '' to an
+   * INTEGER), where a NULL matches nothing and converts to anything.
+   */
+  private static List<Object> withNulls(Probe probe, List<Object> samples, List<Integer> open) {
+    List<Object> values = new ArrayList<>(samples);
+    for (int index : open) {
+      Object sample = values.set(index, null);
+      if (sample != null && !probe.binds(values)) {
+        values.set(index, sample);
+      }
+    }
+    return values;
+  }
+
+  private static Declared declare(Probe probe, List<String> declared, List<Object> samples, List<Integer> open) {
     if (open.size() > 1) {
       for (Candidate candidate : CANDIDATES) {
         List<Object> values = new ArrayList<>(samples);
         open.forEach(i -> values.set(i, candidate.sample()));
-        if (binds(connection, wrapped, values)) {
+        if (probe.binds(values)) {
           open.forEach(i -> declared.set(i, candidate.duckDbType()));
           return new Declared(declared, values);
         }
@@ -86,7 +109,7 @@ final class OpenParameters {
       for (Candidate candidate : CANDIDATES) {
         List<Object> values = new ArrayList<>(samples);
         values.set(index, candidate.sample());
-        if (binds(connection, wrapped, values)) {
+        if (probe.binds(values)) {
           declared.set(index, candidate.duckDbType());
           samples.set(index, candidate.sample());
           break;
@@ -94,6 +117,40 @@ final class OpenParameters {
       }
     }
     return new Declared(declared, samples);
+  }
+
+  /**
+   * Asks DuckDB whether the statement binds with some values, without running it: a query through its LIMIT 0
+   * wrapper ({@code wrapped}), another statement through EXPLAIN EXECUTE of its PREPARE ({@code prepared}); neither
+   * when DuckDB takes neither (then nothing binds, and the statement fails as DuckDB says when it runs).
+   */
+  private record Probe(DuckDBConnection connection, String wrapped, SqlPreparedStatement prepared)
+      implements AutoCloseable {
+    boolean binds(List<Object> values) {
+      return wrapped != null ? OpenParameters.binds(connection, wrapped, values)
+          : prepared != null && prepared.binds(values);
+    }
+
+    @Override
+    public void close() {
+      if (prepared != null) {
+        prepared.close();
+      }
+    }
+  }
+
+  private static Probe probe(DuckDBConnection connection, String sql) {
+    String wrapped = ResultShaper.limitZero(sql);
+    try (DuckDBPreparedStatement query = connection.prepare(wrapped)) {
+      return new Probe(connection, wrapped, null);
+    } catch (SQLException notAQuery) {
+      // INSERT, UPDATE, DELETE cannot be wrapped: asked through DuckDB's PREPARE instead.
+    }
+    try {
+      return new Probe(connection, null, SqlPreparedStatement.prepare(connection, sql));
+    } catch (SQLException | EngineException cannotPrepare) {
+      return new Probe(connection, null, null);
+    }
   }
 
   /** Whether DuckDB binds the wrapped query with these values. */

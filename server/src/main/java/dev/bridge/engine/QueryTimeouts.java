@@ -59,7 +59,7 @@ public final class QueryTimeouts implements AutoCloseable {
   /** The timing of one statement. Expiry and {@link #close()} exclude each other: no statement is interrupted late. */
   static final class Watch implements AutoCloseable {
     private final Duration timeout;
-    private final Statement statement;
+    private Statement statement;
     private ScheduledFuture<?> expiry;
     private boolean expired;
     private boolean closed;
@@ -87,6 +87,14 @@ public final class QueryTimeouts implements AutoCloseable {
 
     synchronized boolean expired() {
       return expired;
+    }
+
+    /**
+     * From now on interrupts {@code running} at expiry: the statement that runs now, when the work runs another
+     * one than it started with (a row that runs through {@link SqlPreparedStatement}'s EXECUTE).
+     */
+    synchronized void watch(Statement running) {
+      this.statement = running;
     }
 
     /** The failure to report for a statement this watch interrupted. */

@@ -144,11 +144,13 @@ public final class StatementExecutor {
     // Taken before the query's DuckDB transaction begins: what it reads is at least as new as this mark.
     DataVersions.Mark mark = session.engine().dataVersions().mark();
     UnitOfWork work = session.work(mode);
+    TypedNulls.Rewrite rewrite;
     String sql;
     ResultCache.Key recordAs = null;
     QueryDependencies dependencies = null;
     try {
-      sql = planner.withTypedNulls(work.connection(), plan.executableSql(), parameters);
+      rewrite = planner.withTypedNulls(work.connection(), plan.executableSql(), parameters);
+      sql = rewrite.sql();
       if (lookup.isPresent() && work.onOwnConnection() && !work.inSessionTransaction()) {
         ResultCache.Key key = lookup.get().key() != null ? lookup.get().key()
             : lookup.get().withScope(session.readCacheScope(work, planner.commandsRun()));
@@ -180,37 +182,47 @@ public final class StatementExecutor {
     ReusableStatements reusable = session.reusableStatements(work);
     long commandsRun = planner.commandsRun();
     DuckDBPreparedStatement statement = null;
+    SqlPreparedStatement typed = null;
     QueryTimeouts.Watch watch = null;
     try {
-      Optional<DuckDBPreparedStatement> kept = reusable.take(sql, commandsRun);
-      statement = kept.isPresent() ? kept.get() : work.connection().prepare(sql);
-      ParameterBinder.bind(statement, parameters);
+      if (rewrite.throughExecute()) {
+        // An EXECUTE names the statement DuckDB prepared for this run only: it is not kept for another.
+        typed = SqlPreparedStatement.prepare(work.connection(), sql);
+        statement = typed.execution(parameters, rewrite.executeCasts());
+      } else {
+        Optional<DuckDBPreparedStatement> kept = reusable.take(sql, commandsRun);
+        statement = kept.isPresent() ? kept.get() : work.connection().prepare(sql);
+        ParameterBinder.bind(statement, parameters);
+      }
       watch = timeouts.start(session, statement);
       cancellation.attach(statement);
       // INSERT ... RETURNING writes while it streams; under auto-commit its writes count when the stream ends.
       work.wrote(plan.effects().writes());
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
-      ResultStream computed = new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
-          finished -> reusable.keep(sql, finished, commandsRun));
+      ResultStream computed = typed == null
+          ? new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
+              finished -> reusable.keep(sql, finished, commandsRun), () -> { })
+          : new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
+              ReusableStatements::closeQuietly, typed::close);
       return recordAs == null ? computed : cache.recording(computed, recordAs, dependencies, mark);
     } catch (SQLException e) {
       cancellation.detach();
       if (watch != null && watch.expired()) {
-        abandon(watch, statement, work);
+        abandon(watch, statement, typed, work);
         throw watch.exceeded(e);
       }
       if (cancellation.requested()) {
-        abandon(watch, statement, work);
+        abandon(watch, statement, typed, work);
         throw Cancellation.cancelled(e);
       }
       SQLException reported = LostErrors.isLost(e) ? LostErrors.recover(e, session, work, sql, parameters, timeouts)
           : e;
-      abandon(watch, statement, work);
+      abandon(watch, statement, typed, work);
       throw DuckDbErrors.translate(reported);
     } catch (RuntimeException e) {
       cancellation.detach();
-      abandon(watch, statement, work);
+      abandon(watch, statement, typed, work);
       throw e;
     }
   }
@@ -289,19 +301,38 @@ public final class StatementExecutor {
       boolean succeeded = false;
       try {
         long changed = 0;
-        try (DuckDBPreparedStatement statement = work.connection().prepare(plan.executableSql());
+        String sql = plan.executableSql();
+        SqlPreparedStatement typed = null;
+        try (DuckDBPreparedStatement statement = work.connection().prepare(sql);
              QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
           cancellation.attach(statement);
           try {
             for (List<Object> row : rows) {
-              ParameterBinder.bind(statement, row);
-              changed += Math.max(0, statement.executeLargeUpdate());
+              TypedNulls.Rewrite rewrite = planner.withTypedNulls(work.connection(), sql, row);
+              if (!rewrite.throughExecute()) {
+                ParameterBinder.bind(statement, row);
+                changed += Math.max(0, statement.executeLargeUpdate());
+                continue;
+              }
+              // Only the rows with a NULL DuckDB needs typed run through EXECUTE; DuckDB prepares it once.
+              typed = typed != null ? typed : SqlPreparedStatement.prepare(work.connection(), sql);
+              try (DuckDBPreparedStatement execution = typed.execution(row, rewrite.executeCasts())) {
+                watch.watch(execution);
+                cancellation.attach(execution);
+                changed += Math.max(0, execution.executeLargeUpdate());
+              } finally {
+                watch.watch(statement);
+                cancellation.attach(statement);
+              }
             }
           } catch (SQLException e) {
             throw watch.expired() ? watch.exceeded(e)
                 : cancellation.requested() ? Cancellation.cancelled(e) : DuckDbErrors.translate(e);
           } finally {
             cancellation.detach();
+            if (typed != null) {
+              typed.close();
+            }
           }
         } catch (SQLException e) {
           throw DuckDbErrors.translate(e);
@@ -337,7 +368,8 @@ public final class StatementExecutor {
     }
   }
 
-  private static void abandon(QueryTimeouts.Watch watch, DuckDBPreparedStatement statement, UnitOfWork work) {
+  private static void abandon(QueryTimeouts.Watch watch, DuckDBPreparedStatement statement,
+      SqlPreparedStatement typed, UnitOfWork work) {
     if (watch != null) {
       watch.close();
     }
@@ -348,7 +380,13 @@ public final class StatementExecutor {
     } catch (SQLException ignored) {
       // The statement failed already; its error is the one reported.
     } finally {
-      work.close();
+      try {
+        if (typed != null) {
+          typed.close();
+        }
+      } finally {
+        work.close();
+      }
     }
   }
 }

@@ -54,9 +54,12 @@ public final class StatementPlanner {
     return commandsRun.get();
   }
 
-  /** The SQL that runs {@code sql} with these parameters: with casts for the typed NULLs DuckDB needs typed. */
-  String withTypedNulls(DuckDBConnection connection, String sql, List<Object> parameters) {
-    return typedNulls.sqlFor(connection, sql, parameters, commandsRun.get());
+  /**
+   * How {@code sql} runs with these parameters: with casts for the typed NULLs DuckDB needs typed, written into a
+   * SELECT or passed to DuckDB's EXECUTE (see {@link TypedNulls}).
+   */
+  TypedNulls.Rewrite withTypedNulls(DuckDBConnection connection, String sql, List<Object> parameters) {
+    return typedNulls.rewriteFor(connection, sql, parameters, commandsRun.get());
   }
 
   /**
@@ -94,7 +97,7 @@ public final class StatementPlanner {
         // DuckDB types this statement only once it sees its parameters, and until then reports it as returning
         // rows. Described with its parameters' samples (NULL where DuckDB typed them, or could type none), it may
         // turn out to return none (INSERT ... FROM range(?)).
-        Schema schema = describeUnresolved(session, work, sql, sampleParameters);
+        Schema schema = describeUnresolved(session, work, TypedNulls.Rewrite.asWritten(sql), sampleParameters);
         StatementKind described = schema == null ? StatementKind.UPDATE : kind;
         StatementEffects effects = effects(session, connection, sql, described);
         return schema == null
@@ -129,7 +132,8 @@ public final class StatementPlanner {
         }
         return plan;
       }
-      return statement.returning(schemaByRolledBackRun(session, work, sql, sampleParameters), types);
+      return statement.returning(
+          schemaByRolledBackRun(session, work, TypedNulls.Rewrite.asWritten(sql), sampleParameters), types);
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     } finally {
@@ -145,8 +149,8 @@ public final class StatementPlanner {
       return plan.resultSchema();
     }
     try {
-      Schema schema = describeUnresolved(session, work, withTypedNulls(work.connection(), plan.sql(), parameters),
-          parameters);
+      Schema schema = describeUnresolved(session, work,
+          withTypedNulls(work.connection(), plan.sql(), parameters), parameters);
       if (schema == null) {
         throw EngineException.invalidArgument("with these parameter values the statement returns no rows;"
             + " execute it as an update");
@@ -158,10 +162,34 @@ public final class StatementPlanner {
   }
 
   /** The schema of a statement whose types depend on its parameters, or null when it returns no rows. */
-  private Schema describeUnresolved(Session session, UnitOfWork work, String sql, List<Object> parameters)
-      throws SQLException {
-    Schema schema = schemaOfWrapped(session, work, ResultShaper.limitZero(sql), parameters);
-    return schema != null ? schema : schemaByRolledBackRun(session, work, sql, parameters);
+  private Schema describeUnresolved(Session session, UnitOfWork work, TypedNulls.Rewrite rewrite,
+      List<Object> parameters) throws SQLException {
+    // A statement that runs through EXECUTE is not a SELECT, which alone can be wrapped.
+    Schema schema = rewrite.throughExecute() ? null
+        : schemaOfWrapped(session, work, ResultShaper.limitZero(rewrite.sql()), parameters);
+    if (schema != null) {
+      return schema;
+    }
+    // Not a query. Whether it returns rows (INSERT ... RETURNING) DuckDB tells without running it: running it
+    // with sample values could fail where real ones would not (a NULL sample in a NOT NULL column).
+    if (!work.rolledBack(connection -> returnsRows(connection, rewrite, parameters))) {
+      return null;
+    }
+    return schemaByRolledBackRun(session, work, rewrite, parameters);
+  }
+
+  /**
+   * Whether DuckDB binds the statement with these values to one that returns rows, asked through its PREPARE
+   * (DuckDB binds an EXECUTE when it is prepared); true when DuckDB does not say, so that running it tells.
+   */
+  private static boolean returnsRows(DuckDBConnection connection, TypedNulls.Rewrite rewrite,
+      List<Object> parameters) {
+    try (SqlPreparedStatement typed = SqlPreparedStatement.prepare(connection, rewrite.sql());
+         DuckDBPreparedStatement execution = typed.execution(parameters, rewrite.executeCasts())) {
+      return ((DuckDBResultSetMetaData) execution.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT;
+    } catch (SQLException | EngineException unknown) {
+      return true;
+    }
   }
 
   /**
@@ -210,13 +238,13 @@ public final class StatementPlanner {
   }
 
   /** Runs the statement in a transaction that is rolled back: its effects never stay (see UnitOfWork#rolledBack). */
-  private Schema schemaByRolledBackRun(Session session, UnitOfWork work, String sql, List<Object> parameters)
-      throws SQLException {
+  private Schema schemaByRolledBackRun(Session session, UnitOfWork work, TypedNulls.Rewrite rewrite,
+      List<Object> parameters) throws SQLException {
     try {
-      return work.rolledBack(connection -> schemaOfRun(session, connection, sql, parameters));
+      return work.rolledBack(connection -> schemaOfRun(session, connection, rewrite, parameters));
     } catch (SQLException e) {
       // The probe's transaction is rolled back by now; the second run gets one of its own.
-      throw LostErrors.isLost(e) ? LostErrors.recover(e, session, work, sql, parameters, timeouts) : e;
+      throw LostErrors.isLost(e) ? LostErrors.recover(e, session, work, rewrite.sql(), parameters, timeouts) : e;
     }
   }
 
@@ -224,17 +252,31 @@ public final class StatementPlanner {
    * The schema of the statement's result when run with these parameters, or null when it returned no rows. The run
    * is bounded by the session's query timeout like the real execution.
    */
-  private Schema schemaOfRun(Session session, DuckDBConnection connection, String sql, List<Object> parameters)
-      throws SQLException {
-    try (DuckDBPreparedStatement statement = connection.prepare(sql);
+  private Schema schemaOfRun(Session session, DuckDBConnection connection, TypedNulls.Rewrite rewrite,
+      List<Object> parameters) throws SQLException {
+    try (SqlPreparedStatement typed = rewrite.throughExecute()
+             ? SqlPreparedStatement.prepare(connection, rewrite.sql()) : null;
+         DuckDBPreparedStatement statement = typed != null ? typed.execution(parameters, rewrite.executeCasts())
+             : bound(connection.prepare(rewrite.sql()), parameters);
          QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
-      ParameterBinder.bind(statement, parameters);
       if (!executeWithin(watch, statement)) {
         return null;
       }
       try (DuckDBResultSet results = (DuckDBResultSet) statement.getResultSet()) {
         return resultSchema(results);
       }
+    }
+  }
+
+  /** {@code statement} with {@code parameters} bound; closed when they cannot be. */
+  private static DuckDBPreparedStatement bound(DuckDBPreparedStatement statement, List<Object> parameters)
+      throws SQLException {
+    try {
+      ParameterBinder.bind(statement, parameters);
+      return statement;
+    } catch (SQLException | RuntimeException e) {
+      ReusableStatements.closeQuietly(statement);
+      throw e;
     }
   }
 

@@ -20,31 +20,50 @@ import org.duckdb.DuckDBPreparedStatement;
  * parameter whose type DuckDB leaves open and that sits in an overloaded function ({@code ? + INTERVAL 1 DAY},
  * {@code octet_length(?)}) cannot take an untyped NULL ("add explicit type casts"), and DuckDB's JDBC binding sends
  * every NULL untyped ({@code setNull(i, type)} and {@code setObject(i, null, type)} drop the type, checked with
- * duckdb_jdbc 2.0.0.1). The statement is then run with each such parameter wrapped in {@code CAST(? AS type)},
- * written by DuckDB itself: its AST ({@code json_serialize_sql}) gets the parameter nodes wrapped in the cast node
- * DuckDB's parser makes for {@code CAST(NULL AS type)}, and {@code json_deserialize_sql} renders the SQL.
+ * duckdb_jdbc 2.0.0.1). DuckDB itself writes the type in, one of two ways:
+ * <ul>
+ *   <li>a SELECT runs with each such parameter wrapped in {@code CAST(? AS type)}: its AST
+ *       ({@code json_serialize_sql}) gets the parameter nodes wrapped in the cast node DuckDB's parser makes for
+ *       {@code CAST(NULL AS type)}, and {@code json_deserialize_sql} renders the SQL;</li>
+ *   <li>any other statement (INSERT, UPDATE, DELETE, with or without RETURNING: {@code json_serialize_sql} parses
+ *       SELECTs only) runs through DuckDB's own {@code PREPARE} and {@code EXECUTE} with {@code CAST(NULL AS type)}
+ *       as those arguments ({@link SqlPreparedStatement}).</li>
+ * </ul>
  *
  * <p>A NULL in a position DuckDB types from the context keeps its untyped binding (DuckDB casts it to that type,
- * whatever the client's column was). {@code json_serialize_sql} parses SELECT statements only; other statements
- * run as written. The rewritten SQL is kept per statement, NULL positions and types, and commands run (a DDL may
- * change which positions are open), so a statement is rewritten once, not per row.
+ * whatever the client's column was). What to do is kept per statement, NULL positions and types, and commands run
+ * (a DDL may change which positions are open), so a statement is examined once, not per row.
  */
 final class TypedNulls {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record Key(String sql, List<String> nullTypes, long commandsRun) {}
 
-  private final Map<Key, String> rewritten;
+  /**
+   * How one execution runs: {@code sql} with the row bound as usual, or, when {@code executeCasts} is not empty,
+   * DuckDB's PREPARE of {@code sql} executed with {@code CAST(NULL AS type)} at these parameter positions (1-based).
+   */
+  record Rewrite(String sql, Map<Integer, String> executeCasts) {
+    static Rewrite asWritten(String sql) {
+      return new Rewrite(sql, Map.of());
+    }
+
+    boolean throughExecute() {
+      return !executeCasts.isEmpty();
+    }
+  }
+
+  private final Map<Key, Rewrite> rewritten;
 
   TypedNulls(int capacity) {
     this.rewritten = PlanCache.leastRecentlyUsed(capacity);
   }
 
   /**
-   * The SQL to run {@code sql} with these parameter values: {@code sql} itself unless a typed NULL is bound where
-   * DuckDB leaves the type open.
+   * How to run {@code sql} with these parameter values: as written unless a typed NULL is bound where DuckDB leaves
+   * the type open.
    */
-  String sqlFor(DuckDBConnection connection, String sql, List<Object> parameters, long commandsRun) {
+  Rewrite rewriteFor(DuckDBConnection connection, String sql, List<Object> parameters, long commandsRun) {
     List<String> nullTypes = new ArrayList<>(parameters.size());
     boolean anyTyped = false;
     for (Object value : parameters) {
@@ -53,23 +72,23 @@ final class TypedNulls {
       anyTyped |= typed;
     }
     if (!anyTyped) {
-      return sql;
+      return Rewrite.asWritten(sql);
     }
     Key key = new Key(sql, nullTypes, commandsRun);
     synchronized (this) {
-      String known = rewritten.get(key);
+      Rewrite known = rewritten.get(key);
       if (known != null) {
         return known;
       }
     }
-    String result = rewrite(connection, sql, parameters);
+    Rewrite result = rewrite(connection, sql, parameters);
     synchronized (this) {
       rewritten.put(key, result);
     }
     return result;
   }
 
-  private static String rewrite(DuckDBConnection connection, String sql, List<Object> parameters) {
+  private static Rewrite rewrite(DuckDBConnection connection, String sql, List<Object> parameters) {
     Map<Integer, TypedNull> casts = new HashMap<>();
     try (DuckDBPreparedStatement prepared = connection.prepare(sql)) {
       ParameterMetaData metadata = prepared.getParameterMetaData();
@@ -79,26 +98,30 @@ final class TypedNulls {
         }
       }
       if (casts.isEmpty()) {
-        return sql;
+        return Rewrite.asWritten(sql);
+      }
+      Map<Integer, JsonNode> castNodes = new HashMap<>();
+      Map<Integer, String> castTypes = new HashMap<>();
+      for (Map.Entry<Integer, TypedNull> entry : casts.entrySet()) {
+        castNodes.put(entry.getKey(), castNode(connection, entry.getKey(), entry.getValue()));
+        castTypes.put(entry.getKey(), entry.getValue().duckDbType());
       }
       JsonNode tree = JSON.readTree(scalar(connection, "SELECT json_serialize_sql(?)", sql));
       if (tree.path("error").asBoolean() || tree.path("statements").size() != 1) {
-        // Not a SELECT (DuckDB serializes only those): it runs as written, and DuckDB says what it cannot bind.
-        return sql;
+        // Not a SELECT (DuckDB serializes only those): DuckDB's PREPARE takes the statement as it is, and its
+        // EXECUTE takes the casts.
+        return new Rewrite(sql, Map.copyOf(castTypes));
       }
       JsonNode statement = tree.path("statements").get(0);
       Map<String, Integer> indexes = new HashMap<>();
       statement.path("named_param_map").forEach(entry -> indexes.put(entry.path("key").asText(),
           entry.path("value").asInt()));
-      Map<Integer, JsonNode> castNodes = new HashMap<>();
-      for (Map.Entry<Integer, TypedNull> entry : casts.entrySet()) {
-        castNodes.put(entry.getKey(), castNode(connection, entry.getKey(), entry.getValue()));
-      }
       wrapParameters(statement.path("node"), indexes, castNodes);
-      return scalar(connection, "SELECT json_deserialize_sql(?::JSON)", JSON.writeValueAsString(tree));
+      return Rewrite.asWritten(scalar(connection, "SELECT json_deserialize_sql(?::JSON)",
+          JSON.writeValueAsString(tree)));
     } catch (SQLException | JsonProcessingException e) {
       // The statement as written then fails (or not) with DuckDB's own error, which says more than this one.
-      return sql;
+      return Rewrite.asWritten(sql);
     }
   }
 
