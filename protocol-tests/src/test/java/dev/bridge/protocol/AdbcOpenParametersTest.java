@@ -119,4 +119,84 @@ class AdbcOpenParametersTest {
       }
     }
   }
+
+  /** Runs {@code sql} as a prepared update with these rows bound (one column per parameter); the rows changed. */
+  private static long update(AdbcConnection connection, BufferAllocator allocator, String sql, List<Field> fields,
+      Consumer<VectorSchemaRoot> rows) throws Exception {
+    try (AdbcStatement statement = connection.createStatement();
+         VectorSchemaRoot parameters = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(fields),
+             allocator)) {
+      statement.setSqlQuery(sql);
+      statement.prepare();
+      parameters.allocateNew();
+      rows.accept(parameters);
+      statement.bind(parameters);
+      return statement.executeUpdate().getAffectedRows();
+    }
+  }
+
+  private static List<String> rows(AdbcConnection connection, String sql) throws Exception {
+    List<String> rows = new java.util.ArrayList<>();
+    try (AdbcStatement statement = connection.createStatement()) {
+      statement.setSqlQuery(sql);
+      try (AdbcStatement.QueryResult result = statement.executeQuery()) {
+        ArrowReader reader = result.getReader();
+        while (reader.loadNextBatch()) {
+          VectorSchemaRoot root = reader.getVectorSchemaRoot();
+          for (int row = 0; row < root.getRowCount(); row++) {
+            StringBuilder line = new StringBuilder();
+            for (FieldVector column : root.getFieldVectors()) {
+              line.append(line.length() > 0 ? " | " : "").append(column.getObject(row));
+            }
+            rows.add(line.toString());
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBatchMixingTypedNullsAndValuesInAnOpenPositionInsertsUpdatesAndDeletesRowByRow() throws Exception {
+    Field id = new Field("id", FieldType.nullable(new ArrowType.Int(32, true)), null);
+    Field seen = new Field("seen", FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, null)), null);
+    Field bytes = new Field("b", FieldType.nullable(ArrowType.Binary.INSTANCE), null);
+    try (BufferAllocator allocator = new RootAllocator();
+         AdbcDatabase database = server.adbcDatabase(allocator);
+         AdbcConnection connection = database.connect()) {
+      try (AdbcStatement create = connection.createStatement()) {
+        create.setSqlQuery("CREATE TABLE adbc_typed_nulls (id INTEGER, seen TIMESTAMP, n BIGINT)");
+        create.executeUpdate();
+      }
+      // 2024-02-29T12:30:00 in epoch microseconds; rows 2 and 3 bind a TIMESTAMP NULL where DuckDB needs its type.
+      long inserted = update(connection, allocator, "INSERT INTO adbc_typed_nulls VALUES (?, ? + INTERVAL 1 DAY, 0)",
+          List.of(id, seen), root -> {
+            for (int row = 0; row < 3; row++) {
+              ((IntVector) root.getVector(0)).setSafe(row, row + 1);
+            }
+            ((TimeStampMicroVector) root.getVector(1)).setSafe(0, 1_709_209_800_000_000L);
+            root.getVector(1).setNull(1);
+            root.getVector(1).setNull(2);
+            root.setRowCount(3);
+          });
+      long updated = update(connection, allocator, "UPDATE adbc_typed_nulls SET n = octet_length(?) WHERE id = ?",
+          List.of(bytes, id), root -> {
+            ((VarBinaryVector) root.getVector(0)).setSafe(0, new byte[] {1, 2, 3});
+            root.getVector(0).setNull(1);
+            ((IntVector) root.getVector(1)).setSafe(0, 1);
+            ((IntVector) root.getVector(1)).setSafe(1, 2);
+            root.setRowCount(2);
+          });
+      long deleted = update(connection, allocator, "DELETE FROM adbc_typed_nulls WHERE seen = ? + INTERVAL 1 DAY"
+          + " OR id = ?", List.of(seen, id), root -> {
+            root.getVector(0).setNull(0);
+            ((IntVector) root.getVector(1)).setSafe(0, 3);
+            root.setRowCount(1);
+          });
+
+      assertThat(List.of(inserted, updated, deleted)).containsExactly(3L, 2L, 1L);
+      assertThat(rows(connection, "SELECT id, seen, n FROM adbc_typed_nulls ORDER BY id"))
+          .containsExactly("1 | 2024-03-01T12:30 | 3", "2 | null | null");
+    }
+  }
 }

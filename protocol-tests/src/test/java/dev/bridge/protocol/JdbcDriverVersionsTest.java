@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -335,6 +336,59 @@ class JdbcDriverVersionsTest {
         cause = cause.getCause();
       }
       return "refused: " + cause.getMessage().lines().findFirst().orElse("").strip();
+    }
+  }
+
+  @ParameterizedTest(name = "driver {0}")
+  @ValueSource(strings = {"15.0.2", "16.1.0", "17.0.0", "18.3.0"})
+  void runsSetNullInOpenPositionsOfInsertUpdateAndDeleteAlsoInBatches(String version) throws SQLException {
+    // `? + INTERVAL 1 DAY` is declared TIMESTAMP and `octet_length(?)` BLOB: setNull sends a NULL of that type,
+    // which the server hands DuckDB typed (through DuckDB's PREPARE and EXECUTE, as DuckDB serializes only SELECTs).
+    String table = "typed_nulls_" + version.replace('.', '_');
+    Timestamp leap = Timestamp.valueOf("2024-02-29 12:30:00");
+    try (Connection connection = connect(version); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE " + table + "(id INTEGER, seen TIMESTAMP, n BIGINT)");
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO " + table + " VALUES (?, ? + INTERVAL 1 DAY, NULL)")) {
+        insert.setInt(1, 1);
+        insert.setNull(2, Types.TIMESTAMP);
+        assertThat(insert.executeUpdate()).isEqualTo(1);
+        for (int id = 2; id <= 4; id++) {
+          insert.setInt(1, id);
+          if (id == 3) {
+            insert.setNull(2, Types.TIMESTAMP);
+          } else {
+            insert.setTimestamp(2, leap);
+          }
+          insert.addBatch();
+        }
+        // Every version sends the batch as one parameter batch of three rows (one DoPut, run as one unit) and reports
+        // the server's one count for it.
+        assertThat(insert.executeBatch()).containsExactly(3);
+      }
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE " + table + " SET n = octet_length(?) WHERE id = ?")) {
+        update.setNull(1, Types.VARBINARY);
+        update.setInt(2, 2);
+        assertThat(update.executeUpdate()).isEqualTo(1);
+        update.setBytes(1, new byte[] {1, 2, 3});
+        update.setInt(2, 4);
+        assertThat(update.executeUpdate()).isEqualTo(1);
+      }
+      // DuckDB reports every parameter after an open one as open too: `id = ?` comes first to stay declared INTEGER.
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM " + table + " WHERE id = ? OR seen = ? + INTERVAL 1 DAY")) {
+        delete.setInt(1, 1);
+        delete.setNull(2, Types.TIMESTAMP);
+        assertThat(delete.executeUpdate()).isEqualTo(1);
+      }
+      try (ResultSet rs = statement.executeQuery("SELECT id, seen, n FROM " + table + " ORDER BY id")) {
+        List<String> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(rs.getInt(1) + " " + rs.getTimestamp(2) + " " + rs.getObject(3));
+        }
+        assertThat(rows).containsExactly("2 2024-03-01 12:30:00.0 null", "3 null null", "4 2024-03-01 12:30:00.0 3");
+      }
     }
   }
 
