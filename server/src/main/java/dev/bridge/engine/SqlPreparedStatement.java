@@ -44,6 +44,8 @@ final class SqlPreparedStatement implements AutoCloseable {
   static SqlPreparedStatement prepare(DuckDBConnection connection, String sql) throws SQLException {
     try (DuckDBPreparedStatement prepare = connection.prepare("PREPARE " + NAME + " AS " + sql)) {
       if (prepare.getParameterMetaData().getParameterCount() != 0) {
+        // Preparing the text ran the PREPARE of its first statement: that one goes.
+        new SqlPreparedStatement(connection).close();
         throw EngineException.invalidArgument("a NULL parameter needs its type here, which Bridge gives it for a"
             + " single statement only; this text has several: send its statements one by one, or CAST the"
             + " parameter in SQL");

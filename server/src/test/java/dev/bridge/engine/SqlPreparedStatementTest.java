@@ -108,4 +108,16 @@ class SqlPreparedStatementTest {
     assertThat(rows("SELECT count(*) FROM duckdb_variables() WHERE name = '__bridge_parameters'")).containsExactly("0");
     assertThat(rows("SELECT count(*) FROM t")).containsExactly("0");
   }
+
+  @Test
+  void aTextOfSeveralStatementsIsRefusedBeforeItsLastStatementRuns() throws SQLException {
+    assertThatThrownBy(() -> SqlPreparedStatement.prepare(connection,
+        "INSERT INTO t (id) VALUES (1); INSERT INTO t (id, seen) VALUES (?, ? + INTERVAL 1 DAY)"))
+        .isInstanceOf(EngineException.class)
+        .hasMessage("a NULL parameter needs its type here, which Bridge gives it for a single statement only; this"
+            + " text has several: send its statements one by one, or CAST the parameter in SQL");
+    assertThat(rows("SELECT count(*) FROM t")).containsExactly("0");
+    assertThat(rows("SELECT count(*) FROM duckdb_prepared_statements() WHERE name = '__bridge_typed_nulls'"))
+        .containsExactly("0");
+  }
 }
