@@ -1,6 +1,7 @@
 package dev.bridge.engine;
 
 import dev.bridge.config.CacheConfig;
+import dev.bridge.identity.Role;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -43,6 +44,22 @@ public final class ResultCache implements AutoCloseable {
    */
   public record Key(String sql, List<Object> parameters, String scope, int batchRows) {}
 
+  /**
+   * What a statement's plan is cached under: the client's SQL text, the session's scope (as in {@link Key}) and the
+   * role the statement was checked for (the access check and the plan's effects depend on it).
+   */
+  public record PlanKey(String sql, String scope, Role role) {}
+
+  /**
+   * A plan about to be kept beside its result: made while {@code commandsRun} commands had run, after
+   * {@code mark}. It is kept only if nothing the result read moved since that mark, so it is as current as the
+   * result.
+   */
+  record PlannedStatement(PlanKey key, StatementPlan plan, DataVersions.Mark mark, long commandsRun) {}
+
+  /** A cached plan and the versions it is valid for (those of its result's tables), and the commands count. */
+  private record PlanEntry(StatementPlan plan, DataVersions.Snapshot snapshot, long commandsRun) {}
+
   /** What the cache counted since the server started, and what it holds now. */
   public record Stats(long hits, long misses, long evictions, long invalidations, long bytes, int entries) {}
 
@@ -69,6 +86,12 @@ public final class ResultCache implements AutoCloseable {
     }
   };
   private static final int UNCACHEABLE_REMEMBERED = 1024;
+  /**
+   * The plans of cached results, so that a client that plans each statement it runs (the JDBC driver prepares every
+   * one) is answered without DuckDB; a plan is a few kilobytes at most, so they are bounded by count.
+   */
+  private final Map<PlanKey, PlanEntry> plans = PlanCache.leastRecentlyUsed(PLANS_KEPT);
+  private static final int PLANS_KEPT = 4096;
   private volatile CacheConfig config;
   private long bytes;
   private boolean closed;
@@ -85,6 +108,9 @@ public final class ResultCache implements AutoCloseable {
     this.config = newConfig;
     synchronized (this) {
       evictDownTo(newConfig.enabled() ? newConfig.maxBytes() : 0);
+      if (!newConfig.enabled()) {
+        plans.clear();
+      }
     }
   }
 
@@ -163,14 +189,23 @@ public final class ResultCache implements AutoCloseable {
     uncacheable.put(sql, commandsRun);
   }
 
-  /** A replay of the result cached under {@code key}, if one is there and still current; counts a hit or a miss. */
-  Optional<ResultStream> replay(Key key, BufferAllocator streamAllocator, Cancellation cancellation) {
+  /**
+   * A replay of the result cached under {@code key}, if one is there and still current; counts a hit or a miss. On
+   * a hit, {@code planned} (may be null) is kept beside the result if it is as current as the result.
+   */
+  Optional<ResultStream> replay(Key key, BufferAllocator streamAllocator, Cancellation cancellation,
+      PlannedStatement planned) {
     Optional<Entry> entry = acquire(key);
     if (entry.isEmpty()) {
       misses.increment();
       return Optional.empty();
     }
     hits.increment();
+    if (planned != null) {
+      // The result was recorded before this plan was made (another session's, or before the scope was known).
+      versions.snapshotUnchangedSince(planned.mark(), entry.get().snapshot.tables().keySet())
+          .ifPresent(current -> storePlan(planned, current));
+    }
     return Optional.of(new ReplayedResultStream(entry.get(), streamAllocator, cancellation));
   }
 
@@ -179,6 +214,25 @@ public final class ResultCache implements AutoCloseable {
     Optional<Entry> entry = acquire(key);
     entry.ifPresent(Entry::release);
     return entry.map(Entry::rows);
+  }
+
+  /**
+   * The plan kept beside a cached result for {@code key}, if nothing it depends on moved since (the same rule as
+   * the result's) and no command ran since it was made.
+   */
+  synchronized Optional<StatementPlan> plan(PlanKey key, long commandsRun) {
+    if (!enabled()) {
+      return Optional.empty();
+    }
+    PlanEntry entry = plans.get(key);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    if (entry.commandsRun() != commandsRun || !versions.unchangedSince(entry.snapshot())) {
+      plans.remove(key);
+      return Optional.empty();
+    }
+    return Optional.of(entry.plan());
   }
 
   private synchronized Optional<Entry> acquire(Key key) {
@@ -203,12 +257,13 @@ public final class ResultCache implements AutoCloseable {
    * batch has passed, the result is kept under {@code key} if the {@code tables} it read did not change since
    * {@code mark} (taken before its DuckDB transaction began).
    */
-  ResultStream recording(ResultStream computed, Key key, QueryDependencies dependencies, DataVersions.Mark mark) {
+  ResultStream recording(ResultStream computed, Key key, QueryDependencies dependencies, DataVersions.Mark mark,
+      PlannedStatement planned) {
     if (!enabled() || computed.schema().getFields().stream().anyMatch(ResultCache::dictionaryEncoded)) {
       // Dictionary-encoded columns (ENUM) carry their dictionaries outside the batches: not replayable as is.
       return computed;
     }
-    return new RecordingResultStream(computed, new Recording(key, dependencies, mark));
+    return new RecordingResultStream(computed, new Recording(key, dependencies, mark, planned));
   }
 
   private static boolean dictionaryEncoded(Field field) {
@@ -220,16 +275,19 @@ public final class ResultCache implements AutoCloseable {
     private final Key key;
     private final QueryDependencies dependencies;
     private final DataVersions.Mark mark;
+    /** The statement's plan, kept with the result when it is as current; null when it is not known to be. */
+    private final PlannedStatement planned;
     private final List<ArrowRecordBatch> batches = new ArrayList<>();
     private final long maxResultBytes;
     private long rows;
     private long size;
     private boolean abandoned;
 
-    Recording(Key key, QueryDependencies dependencies, DataVersions.Mark mark) {
+    Recording(Key key, QueryDependencies dependencies, DataVersions.Mark mark, PlannedStatement planned) {
       this.key = key;
       this.dependencies = dependencies;
       this.mark = mark;
+      this.planned = planned;
       CacheConfig settings = config;
       this.maxResultBytes = Math.min(settings.maxResultBytes(), settings.maxBytes());
     }
@@ -256,8 +314,14 @@ public final class ResultCache implements AutoCloseable {
       Optional<DataVersions.Snapshot> snapshot = versions.snapshotUnchangedSince(mark, dependencies.tables());
       if (snapshot.isEmpty() || !store(new Entry(key, schema, List.copyOf(batches), rows, size, snapshot.get()))) {
         abandon();
+        return;
       }
       batches.clear();
+      if (planned != null) {
+        // The plan may be older than the result: kept only if nothing the result read moved since it was made.
+        versions.snapshotUnchangedSince(planned.mark(), dependencies.tables())
+            .ifPresent(current -> storePlan(planned, current));
+      }
     }
 
     /** The stream failed or was closed early: nothing is kept. */
@@ -303,6 +367,14 @@ public final class ResultCache implements AutoCloseable {
     return true;
   }
 
+  private synchronized void storePlan(PlannedStatement planned, DataVersions.Snapshot snapshot) {
+    PlanEntry kept = plans.get(planned.key());
+    if (!closed && config.enabled() && (kept == null || !kept.snapshot().equals(snapshot)
+        || kept.commandsRun() != planned.commandsRun())) {
+      plans.put(planned.key(), new PlanEntry(planned.plan(), snapshot, planned.commandsRun()));
+    }
+  }
+
   /** Evicts least recently used entries until at most {@code limit} bytes are held. */
   private void evictDownTo(long limit) {
     Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
@@ -336,6 +408,8 @@ public final class ResultCache implements AutoCloseable {
           invalidations.increment();
         }
       }
+      plans.values().removeIf(plan -> change.writes().unknown()
+          || change.writes().tables().stream().anyMatch(plan.snapshot().tables()::containsKey));
     }
   }
 
@@ -348,6 +422,7 @@ public final class ResultCache implements AutoCloseable {
       }
       closed = true;
       evictDownTo(-1);
+      plans.clear();
     }
     try {
       listening.close();

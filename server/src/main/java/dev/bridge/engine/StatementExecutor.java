@@ -2,6 +2,7 @@ package dev.bridge.engine;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
@@ -20,6 +21,13 @@ public final class StatementExecutor {
   private final AccessPolicy access;
   /** The result cache, or null for an executor without one. */
   private final ResultCache cache;
+  /**
+   * Plans made recently where the cache applies, with where they would be cached: the first result recorded with
+   * one keeps it beside the result ({@link #plan(Session, String, boolean)}). Plans compare by value, so an equal
+   * plan made later only brings its mark forward.
+   */
+  private final Map<StatementPlan, ResultCache.PlannedStatement> planned = PlanCache.leastRecentlyUsed(PLANS_REMEMBERED);
+  private static final int PLANS_REMEMBERED = 1024;
   /** DuckDB's consistent built-in functions, read once when the cache first needs them. */
   private volatile Set<String> consistentFunctions;
 
@@ -50,6 +58,22 @@ public final class StatementExecutor {
 
   /** Plans {@code sql} once the session's role is allowed to run it (checked before DuckDB prepares anything). */
   public StatementPlan plan(Session session, String sql) {
+    return plan(session, sql, true);
+  }
+
+  /**
+   * Like {@link #plan(Session, String)}; with {@code useCache} (the call did not send {@code x-bridge-cache: off}),
+   * a query whose result the cache holds is answered with the plan kept beside it, without DuckDB: clients that
+   * plan every statement they run (the JDBC driver prepares each one) then pay nothing on a hit.
+   */
+  public StatementPlan plan(Session session, String sql, boolean useCache) {
+    PlanContext context = planContext(session, sql, useCache);
+    if (context != null) {
+      Optional<StatementPlan> known = cache.plan(context.key(), context.commandsRun());
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
     try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
       access.checkStatement(session.principal(), work.connection(), sql);
       StatementPlan plan = planner.plan(session, work, sql, session.planCache(work), session.reusableStatements(work));
@@ -58,8 +82,35 @@ public final class StatementExecutor {
         // them may have changed the session's scope.
         work.wrote(plan.effects().writes());
         session.cacheScopeMayHaveChanged();
+      } else if (context != null && planner.commandsRun() == context.commandsRun() && plan.kind().returnsRows()
+          && plan.effects().writes().none()) {
+        synchronized (planned) {
+          planned.put(plan, context.at(plan));
+        }
       }
       return plan;
+    }
+  }
+
+  /**
+   * Where a plan made now would be cached (empty when the cache does not apply or the session's scope is not known
+   * yet), with the data-version mark taken before DuckDB plans it: the plan reflects every change before the mark.
+   */
+  private PlanContext planContext(Session session, String sql, boolean useCache) {
+    if (cache == null || !useCache || session.cacheOff() || !cache.enabled() || session.inTransaction()) {
+      return null;
+    }
+    long commandsRun = planner.commandsRun();
+    // File datasets whose files changed move their versions now, before the cache is asked.
+    session.engine().refreshCatalog();
+    String scope = session.cacheScope(commandsRun);
+    return scope == null ? null : new PlanContext(new ResultCache.PlanKey(sql, scope, session.principal().role()),
+        session.engine().dataVersions().mark(), commandsRun);
+  }
+
+  private record PlanContext(ResultCache.PlanKey key, DataVersions.Mark mark, long commandsRun) {
+    ResultCache.PlannedStatement at(StatementPlan plan) {
+      return new ResultCache.PlannedStatement(key, plan, mark, commandsRun);
     }
   }
 
@@ -136,7 +187,8 @@ public final class StatementExecutor {
     Optional<CacheLookup> lookup = cacheLookup(session, plan, parameters, batchRows, useCache);
     if (lookup.isPresent() && lookup.get().key() != null) {
       // A cached answer needs neither the session's connection nor a place in the statement queue.
-      Optional<ResultStream> hit = cache.replay(lookup.get().key(), allocator, cancellation);
+      Optional<ResultStream> hit = cache.replay(lookup.get().key(), allocator, cancellation,
+          plannedFor(plan, lookup.get().key().scope()));
       if (hit.isPresent()) {
         return hit.get();
       }
@@ -155,7 +207,7 @@ public final class StatementExecutor {
         ResultCache.Key key = lookup.get().key() != null ? lookup.get().key()
             : lookup.get().withScope(session.readCacheScope(work, planner.commandsRun()));
         if (lookup.get().key() == null) {
-          Optional<ResultStream> hit = cache.replay(key, allocator, cancellation);
+          Optional<ResultStream> hit = cache.replay(key, allocator, cancellation, plannedFor(plan, key.scope()));
           if (hit.isPresent()) {
             work.close();
             return hit.get();
@@ -205,7 +257,8 @@ public final class StatementExecutor {
               finished -> reusable.keep(sql, finished, commandsRun), () -> { })
           : new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
               ReusableStatements::closeQuietly, typed::close);
-      return recordAs == null ? computed : cache.recording(computed, recordAs, dependencies, mark);
+      return recordAs == null ? computed
+          : cache.recording(computed, recordAs, dependencies, mark, plannedFor(plan, recordAs.scope()));
     } catch (SQLException e) {
       cancellation.detach();
       if (watch != null && watch.expired()) {
@@ -225,6 +278,15 @@ public final class StatementExecutor {
       abandon(watch, statement, typed, work);
       throw e;
     }
+  }
+
+  /** Where {@code plan} would be cached beside its result, if it was made recently under the same scope. */
+  private ResultCache.PlannedStatement plannedFor(StatementPlan plan, String scope) {
+    ResultCache.PlannedStatement made;
+    synchronized (planned) {
+      made = planned.get(plan);
+    }
+    return made != null && made.key().scope().equals(scope) ? made : null;
   }
 
   /**

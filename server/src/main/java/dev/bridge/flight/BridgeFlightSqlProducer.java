@@ -213,7 +213,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     QueryTrace trace = trace(session, command.getQuery());
     return trace.around(() -> {
       transactions.join(session, command.getTransactionId().toStringUtf8());
-      StatementPlan plan = plan(trace, session, command.getQuery());
+      StatementPlan plan = plan(trace, session, command.getQuery(), context);
       Optional<List<FlightEndpoint>> placed = mayPlace ? cluster.place(session, plan, proxy(context))
           : Optional.empty();
       return placed.map(endpoints -> statements.placedFlightInfo(session, plan, descriptor, endpoints))
@@ -225,7 +225,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return call(() -> new SchemaResult(statements.resultSchema(executor.plan(session(context), command.getQuery()))));
+    return call(() -> new SchemaResult(statements.resultSchema(executor.plan(session(context), command.getQuery(),
+        HeaderOption.CACHE.in(context).orElse(true)))));
   }
 
   @Override
@@ -242,7 +243,8 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       QueryTrace trace = trace(session, command.getQuery());
       return trace.around(() -> {
         transactions.join(session, command.getTransactionId().toStringUtf8());
-        return updateResult(statements.execute(session, plan(trace, session, command.getQuery()), List.of(), trace));
+        return updateResult(statements.execute(session, plan(trace, session, command.getQuery(), context), List.of(),
+            trace));
       });
     });
   }
@@ -342,7 +344,7 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       QueryTrace trace = trace(session, request.getQuery());
       return trace.around(() -> {
         transactions.join(session, request.getTransactionId().toStringUtf8());
-        return new Result(Any.pack(statements.prepare(session, plan(trace, session, request.getQuery())))
+        return new Result(Any.pack(statements.prepare(session, plan(trace, session, request.getQuery(), context)))
             .toByteArray());
       });
     });
@@ -672,8 +674,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return trace;
   }
 
-  private StatementPlan plan(QueryTrace trace, Session session, String sql) {
-    StatementPlan plan = executor.plan(session, sql);
+  /** Plans {@code sql}; a plan kept beside a cached result answers unless the call turned the cache off. */
+  private StatementPlan plan(QueryTrace trace, Session session, String sql, CallContext context) {
+    StatementPlan plan = executor.plan(session, sql, HeaderOption.CACHE.in(context).orElse(true));
     trace.planned(plan.kind());
     return plan;
   }

@@ -125,7 +125,8 @@ public final class ClusterFlights implements AutoCloseable {
       relay(ticket.worker(), signed, bearer, listener);
       return;
     }
-    StatementPlan plan = executor.plan(session, ticket.sql());
+    // A worker's data versions never see the owner's commits: its plans are not taken from the cache either.
+    StatementPlan plan = executor.plan(session, ticket.sql(), false);
     if (!plan.kind().returnsRows() || !plan.effects().writes().none()) {
       throw new EngineException(ErrorKind.PERMISSION_DENIED, "a cluster ticket carries only queries; this one's "
           + "statement writes, and writes run on the node that owns the database");

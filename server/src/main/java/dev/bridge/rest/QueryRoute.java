@@ -61,7 +61,7 @@ public final class QueryRoute {
       Cancellation cancellation = new Cancellation();
       trace.running(cancellation::cancel);
       try {
-        StatementPlan plan = executor.plan(session, query.sql());
+        StatementPlan plan = executor.plan(session, query.sql(), cacheAllowed(request));
         trace.planned(plan.kind());
         if (!plan.kind().returnsRows()) {
           List<List<Object>> parameterRows = query.parameters().isEmpty() ? List.of() : List.of(query.parameters());

@@ -217,6 +217,72 @@ class ResultCacheTest {
 
   private record Answer(List<List<String>> rows, boolean fromCache) {}
 
+  @Test
+  void aCachedQuerysPlanIsAnsweredWithoutAskingDuckDbAgain() {
+    CountingPolicy checks = new CountingPolicy();
+    StatementExecutor counted = new StatementExecutor(allocator, timeouts,
+        new StatementQueue(LimitsConfig.DEFAULT, () -> false), checks, cache);
+    String sql = "SELECT i % 3 AS k, count(*) AS n FROM t GROUP BY k ORDER BY k";
+    // The first query reads the session's scope; the second plans with it known, and its hit keeps the plan.
+    query(counted, reader, sql);
+    query(counted, reader, sql);
+    int planned = checks.count;
+    StatementPlan kept = counted.plan(reader, sql);
+    assertThat(checks.count).as("no access check, so no DuckDB planning").isEqualTo(planned);
+    assertThat(counted.plan(reader, sql)).isSameAs(kept);
+    assertThat(query(counted, reader, sql).fromCache()).isTrue();
+    counted.plan(reader, sql, false);
+    assertThat(checks.count).as("x-bridge-cache: off plans with DuckDB").isEqualTo(planned + 1);
+    counted.plan(writer, sql);
+    assertThat(checks.count).as("another role is checked for itself").isEqualTo(planned + 2);
+  }
+
+  @Test
+  void aCachedPlanIsMadeAgainOnceItsTableChanges() {
+    CountingPolicy checks = new CountingPolicy();
+    StatementExecutor counted = new StatementExecutor(allocator, timeouts,
+        new StatementQueue(LimitsConfig.DEFAULT, () -> false), checks, cache);
+    String sql = "SELECT * FROM t ORDER BY i LIMIT 2";
+    query(counted, reader, sql);
+    query(counted, reader, sql);
+    int planned = checks.count;
+    assertThat(counted.plan(reader, sql).resultSchema().getFields()).hasSize(2);
+    assertThat(checks.count).isEqualTo(planned);
+    update(writer, "ALTER TABLE t ADD COLUMN extra INTEGER DEFAULT 7");
+    StatementPlan fresh = counted.plan(reader, sql);
+    assertThat(checks.count).as("planned by DuckDB again").isEqualTo(planned + 1);
+    assertThat(fresh.resultSchema().getFields()).hasSize(3);
+    assertThat(query(counted, reader, sql).rows()).containsExactly(List.of("0", "row 0", "7"),
+        List.of("1", "row 1", "7"));
+    query(counted, reader, sql);
+    int replanned = checks.count;
+    counted.plan(reader, sql);
+    assertThat(checks.count).as("kept again").isEqualTo(replanned);
+    update(writer, "INSERT INTO t VALUES (-1, 'first', 0)");
+    counted.plan(reader, sql);
+    assertThat(checks.count).as("a write to its table").isEqualTo(replanned + 1);
+  }
+
+  /** Counts the statements checked: each one DuckDB plans is checked first, a plan from the cache is not. */
+  private static final class CountingPolicy implements AccessPolicy {
+    int count;
+
+    @Override
+    public void checkStatement(Principal principal, java.sql.Connection connection, String sql) {
+      count++;
+    }
+
+    @Override
+    public void checkWrite(Principal principal, String what) {}
+  }
+
+  private Answer query(StatementExecutor executor, Session session, String sql) {
+    StatementPlan plan = executor.plan(session, sql);
+    try (ResultStream stream = executor.openQuery(session, plan, List.of(), 100)) {
+      return new Answer(read(stream), stream.fromCache());
+    }
+  }
+
   private Answer query(Session session, String sql) {
     StatementPlan plan = statements.plan(session, sql);
     try (ResultStream stream = statements.openQuery(session, plan, List.of(), 100)) {
