@@ -2,6 +2,7 @@ package dev.bridge.engine;
 
 import dev.bridge.config.CacheConfig;
 import dev.bridge.identity.Role;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -92,6 +93,11 @@ public final class ResultCache implements AutoCloseable {
    */
   private final Map<PlanKey, PlanEntry> plans = PlanCache.leastRecentlyUsed(PLANS_KEPT);
   private static final int PLANS_KEPT = 4096;
+  /**
+   * The misses being computed now, by key: the first miss of a key leads (computes and records), the ones that
+   * arrive meanwhile wait for it and replay what it kept ({@link #replayOrLead}).
+   */
+  private final Map<Key, Lead> flights = new java.util.HashMap<>();
   private volatile CacheConfig config;
   private long bytes;
   private boolean closed;
@@ -209,6 +215,105 @@ public final class ResultCache implements AutoCloseable {
     return Optional.of(new ReplayedResultStream(entry.get(), streamAllocator, cancellation));
   }
 
+  /**
+   * What a miss does: replay a result a concurrent computation of the same key kept, or compute it, leading the
+   * misses of that key that arrive meanwhile ({@code lead} is then set and must be ended), or alone.
+   */
+  record Miss(Optional<ResultStream> replay, Lead lead) {}
+
+  /**
+   * Single flight for a cacheable query: a replay when the result is cached, else, when no computation of this key
+   * is running, the lead of one (the caller computes, records with {@link #recording} and the lead ends with the
+   * recording). When one is running, waits for it, at most {@code maxWait} and no longer than {@code cancellation}
+   * allows (a cancel throws CANCELLED), and replays what it kept. A leader that kept nothing (it failed, was
+   * cancelled or closed early, or its data moved meanwhile) poisons no one: each waiting caller then computes for
+   * itself, at once and in parallel, getting its own answer or its own error; so does a caller whose wait ran out.
+   */
+  Miss replayOrLead(Key key, BufferAllocator streamAllocator, Cancellation cancellation, PlannedStatement planned,
+      Duration maxWait) {
+    Optional<ResultStream> hit = replay(key, streamAllocator, cancellation, planned);
+    if (hit.isPresent()) {
+      return new Miss(hit, null);
+    }
+    Lead running;
+    synchronized (this) {
+      running = flights.get(key);
+      if (running == null) {
+        if (!enabled()) {
+          return new Miss(Optional.empty(), null);
+        }
+        Lead lead = new Lead(key);
+        flights.put(key, lead);
+        return new Miss(Optional.empty(), lead);
+      }
+    }
+    if (!running.awaitEnd(cancellation, maxWait)) {
+      return new Miss(Optional.empty(), null);
+    }
+    Optional<Entry> kept = acquire(key);
+    if (kept.isEmpty()) {
+      return new Miss(Optional.empty(), null);
+    }
+    // Its miss was counted already: this one is shared.
+    misses.decrement();
+    hits.increment();
+    return new Miss(Optional.of(new ReplayedResultStream(kept.get(), streamAllocator, cancellation)), null);
+  }
+
+  /** How many callers wait for another's computation now. */
+  int waiting() {
+    synchronized (this) {
+      return flights.values().stream().mapToInt(lead -> lead.waiting.get()).sum();
+    }
+  }
+
+  /** The computation of a key other misses wait for; ended once, when its result is kept or will not be. */
+  final class Lead {
+    private final Key key;
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    private Lead(Key key) {
+      this.key = key;
+    }
+
+    /** The result is kept, or will not be: the callers waiting look again. Idempotent. */
+    void end() {
+      synchronized (ResultCache.this) {
+        flights.remove(key, this);
+      }
+      ended.countDown();
+    }
+
+    /** Waits for the end; false when {@code maxWait} passed first. A cancel throws CANCELLED. */
+    private boolean awaitEnd(Cancellation cancellation, Duration maxWait) {
+      long deadline = System.nanoTime() + maxWait.toNanos();
+      waiting.incrementAndGet();
+      try {
+        while (true) {
+          if (cancellation.requested()) {
+            throw Cancellation.cancelled(null);
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          // Wakes at least every FOLLOWER_POLL to notice a cancel, which has no callback to wake a waiter with.
+          if (ended.await(Math.min(left, FOLLOWER_POLL.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            return true;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Cancellation.cancelled(e);
+      } finally {
+        waiting.decrementAndGet();
+      }
+    }
+  }
+
+  private static final Duration FOLLOWER_POLL = Duration.ofMillis(20);
+
   /** The rows of the result cached under {@code key}, if one is there and current; counts nothing. */
   public Optional<Long> rows(Key key) {
     Optional<Entry> entry = acquire(key);
@@ -258,12 +363,15 @@ public final class ResultCache implements AutoCloseable {
    * {@code mark} (taken before its DuckDB transaction began).
    */
   ResultStream recording(ResultStream computed, Key key, QueryDependencies dependencies, DataVersions.Mark mark,
-      PlannedStatement planned) {
+      PlannedStatement planned, Lead lead) {
     if (!enabled() || computed.schema().getFields().stream().anyMatch(ResultCache::dictionaryEncoded)) {
       // Dictionary-encoded columns (ENUM) carry their dictionaries outside the batches: not replayable as is.
+      if (lead != null) {
+        lead.end();
+      }
       return computed;
     }
-    return new RecordingResultStream(computed, new Recording(key, dependencies, mark, planned));
+    return new RecordingResultStream(computed, new Recording(key, dependencies, mark, planned, lead));
   }
 
   private static boolean dictionaryEncoded(Field field) {
@@ -277,17 +385,20 @@ public final class ResultCache implements AutoCloseable {
     private final DataVersions.Mark mark;
     /** The statement's plan, kept with the result when it is as current; null when it is not known to be. */
     private final PlannedStatement planned;
+    /** The misses of the same key waiting for this result, or null; ended when the recording ends. */
+    private final Lead lead;
     private final List<ArrowRecordBatch> batches = new ArrayList<>();
     private final long maxResultBytes;
     private long rows;
     private long size;
     private boolean abandoned;
 
-    Recording(Key key, QueryDependencies dependencies, DataVersions.Mark mark, PlannedStatement planned) {
+    Recording(Key key, QueryDependencies dependencies, DataVersions.Mark mark, PlannedStatement planned, Lead lead) {
       this.key = key;
       this.dependencies = dependencies;
       this.mark = mark;
       this.planned = planned;
+      this.lead = lead;
       CacheConfig settings = config;
       this.maxResultBytes = Math.min(settings.maxResultBytes(), settings.maxBytes());
     }
@@ -308,6 +419,14 @@ public final class ResultCache implements AutoCloseable {
 
     /** The stream reached its end: keeps the result if its data did not move meanwhile. */
     void finish(Schema schema) {
+      try {
+        keep(schema);
+      } finally {
+        endLead();
+      }
+    }
+
+    private void keep(Schema schema) {
       if (abandoned) {
         return;
       }
@@ -329,6 +448,13 @@ public final class ResultCache implements AutoCloseable {
       abandoned = true;
       batches.forEach(ArrowRecordBatch::close);
       batches.clear();
+      endLead();
+    }
+
+    private void endLead() {
+      if (lead != null) {
+        lead.end();
+      }
     }
 
     private ArrowRecordBatch copy(VectorSchemaRoot root) {

@@ -1,6 +1,7 @@
 package dev.bridge.engine;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,14 +186,46 @@ public final class StatementExecutor {
       Cancellation cancellation, UnitOfWork.Mode mode, Precondition precondition, boolean useCache) {
     requireParameters(plan, parameters);
     Optional<CacheLookup> lookup = cacheLookup(session, plan, parameters, batchRows, useCache);
+    ResultCache.Lead lead = null;
     if (lookup.isPresent() && lookup.get().key() != null) {
-      // A cached answer needs neither the session's connection nor a place in the statement queue.
-      Optional<ResultStream> hit = cache.replay(lookup.get().key(), allocator, cancellation,
-          plannedFor(plan, lookup.get().key().scope()));
-      if (hit.isPresent()) {
-        return hit.get();
+      // A cached answer needs neither the session's connection nor a place in the statement queue; nor does
+      // waiting for the same query another caller is computing now.
+      ResultCache.Key key = lookup.get().key();
+      ResultCache.Miss miss = cache.replayOrLead(key, allocator, cancellation, plannedFor(plan, key.scope()),
+          followerWait(session));
+      if (miss.replay().isPresent()) {
+        return miss.replay().get();
       }
+      lead = miss.lead();
     }
+    try {
+      return compute(session, plan, parameters, batchRows, cancellation, mode, precondition, lookup, lead);
+    } catch (RuntimeException e) {
+      if (lead != null) {
+        lead.end();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * How long a miss waits for the same query another caller computes: the session's query timeout (the wait is
+   * part of the query's time), at most {@link #FOLLOWER_WAIT_MAX}; it then computes for itself.
+   */
+  private Duration followerWait(Session session) {
+    Duration timeout = timeouts.timeoutOf(session);
+    return timeout.isZero() || timeout.compareTo(FOLLOWER_WAIT_MAX) > 0 ? FOLLOWER_WAIT_MAX : timeout;
+  }
+
+  private static final Duration FOLLOWER_WAIT_MAX = Duration.ofSeconds(60);
+
+  /**
+   * Computes a query with DuckDB (the cache missed or does not apply), recording its result when the cache may keep
+   * it; {@code lead}, when set, ends when the recording does (or at once when nothing is recorded).
+   */
+  private ResultStream compute(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
+      Cancellation cancellation, UnitOfWork.Mode mode, Precondition precondition, Optional<CacheLookup> lookup,
+      ResultCache.Lead lead) {
     // Taken before the query's DuckDB transaction begins: what it reads is at least as new as this mark.
     DataVersions.Mark mark = session.engine().dataVersions().mark();
     UnitOfWork work = session.work(mode);
@@ -221,6 +254,10 @@ public final class StatementExecutor {
             cache.rememberUncacheable(sql, commandsRun);
           }
         }
+      }
+      if (recordAs == null && lead != null) {
+        // Nothing will be kept: the misses waiting for this one compute for themselves now, not after it.
+        lead.end();
       }
       admit(work, session, sql);
       precondition.check(work.connection());
@@ -257,8 +294,13 @@ public final class StatementExecutor {
               finished -> reusable.keep(sql, finished, commandsRun), () -> { })
           : new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
               ReusableStatements::closeQuietly, typed::close);
-      return recordAs == null ? computed
-          : cache.recording(computed, recordAs, dependencies, mark, plannedFor(plan, recordAs.scope()));
+      if (recordAs == null) {
+        if (lead != null) {
+          lead.end();
+        }
+        return computed;
+      }
+      return cache.recording(computed, recordAs, dependencies, mark, plannedFor(plan, recordAs.scope()), lead);
     } catch (SQLException e) {
       cancellation.detach();
       if (watch != null && watch.expired()) {

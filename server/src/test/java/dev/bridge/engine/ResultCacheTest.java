@@ -263,6 +263,104 @@ class ResultCacheTest {
     assertThat(checks.count).as("a write to its table").isEqualTo(replanned + 1);
   }
 
+  @Test
+  void simultaneousMissesOfOneQueryRunItOnceAndTheOthersReplayIt() throws Exception {
+    String sql = "SELECT i % 5 AS k, sum(i) AS total FROM t GROUP BY k ORDER BY k";
+    List<Session> followers = followers(3);
+    query(reader, "SELECT 42");
+    long hitsBefore = cache.stats().hits();
+    ResultStream leader = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100);
+    List<java.util.concurrent.Future<Answer>> waiting = new ArrayList<>();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(followers.size());
+    try {
+      for (Session follower : followers) {
+        waiting.add(pool.submit(() -> query(follower, sql)));
+      }
+      awaitWaiting(followers.size());
+      List<List<String>> led;
+      try (leader) {
+        led = read(leader);
+      }
+      for (var answer : waiting) {
+        Answer shared = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(shared.fromCache()).as("replayed what the leader kept").isTrue();
+        assertThat(shared.rows()).isEqualTo(led).hasSize(5);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(cache.stats().hits() - hitsBefore).isEqualTo(followers.size());
+  }
+
+  @Test
+  void aLeaderThatKeepsNothingLetsItsFollowersComputeForThemselves() throws Exception {
+    String sql = "SELECT count(*) AS n, max(i) AS m FROM t";
+    Session follower = followers(1).get(0);
+    query(reader, "SELECT 42");
+    ResultStream leader = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100);
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var answer = pool.submit(() -> query(follower, sql));
+      awaitWaiting(1);
+      leader.close();
+      Answer own = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(own.fromCache()).as("the leader was closed before its end: nothing to replay").isFalse();
+      assertThat(own.rows()).containsExactly(List.of("1000", "999"));
+      assertThat(query(reader, sql).fromCache()).as("the follower's own run was kept").isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWaitingFollowerIsCancelledAtOnceAndBoundedByItsQueryTimeout() throws Exception {
+    String sql = "SELECT sum(i) FROM t";
+    List<Session> followers = followers(2);
+    query(reader, "SELECT 42");
+    try (ResultStream leader = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100)) {
+      Cancellation cancellation = new Cancellation();
+      var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        Session first = followers.get(0);
+        var cancelled = pool.submit(() -> statements.openQuery(first, statements.plan(first, sql), List.of(), 100,
+            cancellation, true));
+        awaitWaiting(1);
+        cancellation.cancel();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+            () -> cancelled.get(5, java.util.concurrent.TimeUnit.SECONDS)))
+            .hasCauseInstanceOf(EngineException.class).cause()
+            .satisfies(e -> assertThat(((EngineException) e).kind()).isEqualTo(ErrorKind.CANCELLED));
+      } finally {
+        pool.shutdownNow();
+      }
+      Session bounded = followers.get(1);
+      bounded.setQueryTimeout(java.time.Duration.ofMillis(300));
+      Answer own = query(bounded, sql);
+      assertThat(own.fromCache()).as("computed once its wait ran out, the leader still streaming").isFalse();
+      assertThat(own.rows()).containsExactly(List.of("499500"));
+      assertThat(cache.waiting()).isZero();
+    }
+  }
+
+  /** Sessions whose cache scope is known (each ran a query), so that their misses can wait for another's. */
+  private List<Session> followers(int count) {
+    List<Session> followers = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Session follower = sessions.session("f" + i, new Principal("f" + i, Role.READER));
+      query(follower, "SELECT 42");
+      followers.add(follower);
+    }
+    return followers;
+  }
+
+  private void awaitWaiting(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (cache.waiting() < count) {
+      assertThat(System.nanoTime()).as("%d callers waiting", count).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
   /** Counts the statements checked: each one DuckDB plans is checked first, a plan from the cache is not. */
   private static final class CountingPolicy implements AccessPolicy {
     int count;
