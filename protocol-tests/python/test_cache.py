@@ -147,3 +147,81 @@ def test_a_reloaded_cache_enabled_applies_at_once(tmp_path):
         code = server.stop()
         assert code in (0, 143), server.log()
         assert "Arrow allocator released every buffer" in server.log(), server.log()
+
+
+def test_a_file_dataset_is_cached_until_its_files_change_even_a_same_size_replacement(tmp_path):
+    import os
+    import textwrap
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "data"
+    (data / "trips").mkdir(parents=True)
+
+    def write(name, ids, mtime=None):
+        partial = data / "trips" / ("." + name + ".partial")
+        pq.write_table(pa.table({"id": pa.array(ids, pa.int64())}), partial)
+        os.replace(partial, data / "trips" / name)
+        if mtime is not None:
+            os.utime(data / "trips" / name, (mtime, mtime))
+
+    write("a.parquet", [1, 2, 3])
+    config = tmp_path / "bridge.yaml"
+    config.write_text(textwrap.dedent(f"""\
+        database:
+          data_directories: ["{data}"]
+        files:
+          datasets:
+            - name: trips
+              paths: ["trips/*.parquet"]
+        """))
+    server = BridgeProcess(":memory:", extra_args=("--config", str(config)))
+    client = server.client()
+    try:
+        sql = "SELECT sum(id) AS s, count(*) AS n FROM files.trips"
+        url = f"{server.http_url}/v1/query"
+
+        def rest():
+            response = requests.get(url, params={"sql": sql, "format": "ndjson"})
+            assert response.status_code == 200, response.text
+            lines = [json.loads(line) for line in response.text.splitlines() if line.strip()]
+            return [tuple(row) for line in lines if line["type"] == "data" for row in line["rows"]]
+
+        def hits():
+            return metric(server, "bridge_result_cache_hits_total")
+
+        assert run(client, sql)[1].to_pylist() == [{"s": 6, "n": 3}]
+        before = hits()
+        assert run(client, sql)[1].to_pylist() == [{"s": 6, "n": 3}]
+        assert hits() == before + 1, "a dataset's answer is cached"
+        # REST's batches are smaller than Flight's: its first request records its own entry, the second replays it.
+        assert rest() == [(6, 3)]
+        assert rest() == [(6, 3)]
+        assert hits() == before + 2
+
+        # Same size, other rows (the same Parquet layout); its modification time is set apart explicitly, since a
+        # coarse file-system clock could stamp both writes alike.
+        old = os.stat(data / "trips" / "a.parquet")
+        write("a.parquet", [4, 5, 6], mtime=old.st_mtime + 2)
+        assert os.stat(data / "trips" / "a.parquet").st_size == old.st_size
+        counted = hits()
+        assert run(client, sql)[1].to_pylist() == [{"s": 15, "n": 3}]
+        assert hits() == counted, "a changed file is a miss"
+        assert run(client, sql)[1].to_pylist() == [{"s": 15, "n": 3}]
+        assert hits() == counted + 1
+
+        # Rewritten in place (no rename, so no directory changes) and read at once through REST.
+        with open(data / "trips" / "a.parquet", "r+b") as rewritten:
+            pq.write_table(pa.table({"id": pa.array([7, 8, 9], pa.int64())}), rewritten)
+        os.utime(data / "trips" / "a.parquet", (old.st_mtime + 4, old.st_mtime + 4))
+        counted = hits()
+        assert rest() == [(24, 3)]
+        assert run(client, sql)[1].to_pylist() == [{"s": 24, "n": 3}]
+        assert hits() == counted, "both doors' entries were dropped"
+
+        # A new file is read at the next query, not from the cache.
+        write("b.parquet", [100])
+        assert run(client, sql, OFF)[1].to_pylist() == [{"s": 124, "n": 4}]
+        assert run(client, sql)[1].to_pylist() == [{"s": 124, "n": 4}]
+    finally:
+        client.close()
+        server.stop_cleanly()

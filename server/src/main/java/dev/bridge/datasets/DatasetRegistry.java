@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,23 +129,52 @@ public final class DatasetRegistry implements CatalogRefresher, FileDatasets, Au
     }
     List<Path> realDirectories = null;
     for (Dataset dataset : now.values()) {
-      try {
-        if (dataset.unchangedSinceListing()) {
-          continue;
-        }
+      if (dataset.unchangedSinceListing()) {
+        continue;
+      }
+      realDirectories = realDirectories == null ? realDataDirectories() : realDirectories;
+      rescan(dataset, realDirectories);
+    }
+  }
+
+  @Override
+  public boolean mirrorsFiles(TableName view) {
+    return datasetOf(view) != null;
+  }
+
+  /** Lists and stamps the files of these datasets' views now, trusting no earlier listing. */
+  @Override
+  public void refreshFully(Collection<TableName> views) {
+    List<Path> realDirectories = null;
+    for (TableName view : views) {
+      Dataset dataset = datasetOf(view);
+      if (dataset != null) {
         realDirectories = realDirectories == null ? realDataDirectories() : realDirectories;
-        FileSet files = dataset.scan(realDirectories);
-        if (!files.equals(dataset.current())) {
-          synchronized (this) {
-            // Another statement may have rebuilt it meanwhile, or apply() replaced the dataset.
-            if (datasets.get(key(dataset.name())) == dataset && !files.equals(dataset.current())) {
-              rebuild(dataset, files);
-            }
+        rescan(dataset, realDirectories);
+      }
+    }
+  }
+
+  /** The dataset whose view {@code view} is, or null. */
+  private Dataset datasetOf(TableName view) {
+    return view.catalog().equalsIgnoreCase(catalog) && view.schema().equalsIgnoreCase(schema)
+        ? datasets.get(key(view.name())) : null;
+  }
+
+  /** Lists the dataset's files and replaces its view when they are not the ones it reads. */
+  private void rescan(Dataset dataset, List<Path> realDirectories) {
+    try {
+      FileSet files = dataset.scan(realDirectories);
+      if (!files.equals(dataset.current())) {
+        synchronized (this) {
+          // Another statement may have rebuilt it meanwhile, or apply() replaced the dataset.
+          if (datasets.get(key(dataset.name())) == dataset && !files.equals(dataset.current())) {
+            rebuild(dataset, files);
           }
         }
-      } catch (RuntimeException e) {
-        log.error("dataset {}: refreshing its view failed", dataset.name(), e);
       }
+    } catch (RuntimeException e) {
+      log.error("dataset {}: refreshing its view failed", dataset.name(), e);
     }
   }
 

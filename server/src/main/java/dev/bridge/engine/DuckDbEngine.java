@@ -89,6 +89,18 @@ public final class DuckDbEngine implements AutoCloseable {
     catalogRefresher.refresh();
   }
 
+  /** See {@link CatalogRefresher#mirrorsFiles}. */
+  boolean mirrorsFiles(TableName view) {
+    return catalogRefresher.mirrorsFiles(view);
+  }
+
+  /** See {@link CatalogRefresher#refreshFully}. */
+  void refreshFully(java.util.Collection<TableName> views) {
+    if (!views.isEmpty()) {
+      catalogRefresher.refreshFully(views);
+    }
+  }
+
   /** The data version of every table of this database: what committed writes moved. */
   public DataVersions dataVersions() {
     return dataVersions;

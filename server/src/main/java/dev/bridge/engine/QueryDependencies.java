@@ -2,14 +2,17 @@ package dev.bridge.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What a query's answer depends on, as DuckDB itself describes the query (its parse, {@code json_serialize_sql},
@@ -19,11 +22,16 @@ import java.util.Set;
  * <p>Uncacheable: a text that is not a single SELECT statement (EXPLAIN ANALYZE, PRAGMA, INSERT ... RETURNING),
  * any function DuckDB does not list as consistent (random, now, uuid, nextval, setseed, current_query, a user's
  * macro, ...), session variables ({@code getvariable}, folded to a constant in the plan, so read from the parse),
- * sampling, temporary tables, and table functions whose data has no version (catalog functions, file readers). DuckDB
- * 2.0 cannot serialize the plan of a file scan (Parquet, CSV, JSON), so queries of file datasets are not cached: the
- * plan would be the only exact account of which files they read.
+ * sampling, temporary tables, and table functions whose data has no version (catalog functions, file readers).
+ *
+ * <p>DuckDB 2.0 cannot serialize the plan of a file scan (Parquet, CSV, JSON). For a query whose plan it cannot
+ * serialize, the tables and file datasets it reads are taken from its parse instead: each name it reads is looked up
+ * in DuckDB's catalog, and must name exactly one table or a file dataset's view ({@code fileDatasets}, whose data
+ * version moves when its files change). A name that could mean several objects, a CTE name that also names one, a
+ * user's view (whose own text DuckDB does not give as a parse), a file read directly or a temporary table make it
+ * uncacheable.
  */
-public record QueryDependencies(Set<TableName> tables, String notCacheable) {
+public record QueryDependencies(Set<TableName> tables, Set<TableName> fileDatasets, String notCacheable) {
   /** Table functions that compute their rows from their arguments alone. */
   private static final Set<String> PURE_TABLE_FUNCTIONS = Set.of("range", "generate_series", "unnest");
   /** Consistent functions whose result depends on session state the cache key does not hold. */
@@ -34,6 +42,7 @@ public record QueryDependencies(Set<TableName> tables, String notCacheable) {
 
   public QueryDependencies {
     tables = Set.copyOf(tables);
+    fileDatasets = Set.copyOf(fileDatasets);
   }
 
   public boolean cacheable() {
@@ -41,7 +50,7 @@ public record QueryDependencies(Set<TableName> tables, String notCacheable) {
   }
 
   static QueryDependencies uncacheable(String reason) {
-    return new QueryDependencies(Set.of(), reason);
+    return new QueryDependencies(Set.of(), Set.of(), reason);
   }
 
   /** The built-in functions whose result depends on their arguments alone, read once from DuckDB's catalog. */
@@ -63,6 +72,15 @@ public record QueryDependencies(Set<TableName> tables, String notCacheable) {
    * the names). {@code consistent} are the functions allowed ({@link #consistentFunctions}).
    */
   public static QueryDependencies of(Connection connection, String sql, Set<String> consistent) {
+    return of(connection, sql, consistent, view -> false);
+  }
+
+  /**
+   * Like {@link #of(Connection, String, Set)}; {@code fileDataset} tells the views that are file datasets
+   * (their version moves when their files change), which a query may read although DuckDB cannot serialize its plan.
+   */
+  public static QueryDependencies of(Connection connection, String sql, Set<String> consistent,
+      Predicate<TableName> fileDataset) {
     JsonNode parsed;
     JsonNode planned;
     try {
@@ -82,7 +100,8 @@ public record QueryDependencies(Set<TableName> tables, String notCacheable) {
       return uncacheable("DuckDB cannot describe it: " + e.getMessage());
     }
     if (planned.path("error").asBoolean(true)) {
-      return uncacheable("DuckDB cannot serialize its plan: " + planned.path("error_message").asText());
+      String why = "DuckDB cannot serialize its plan: " + planned.path("error_message").asText();
+      return fromParse(connection, parsed, fileDataset).orElse(uncacheable(why));
     }
     Set<TableName> tables = new HashSet<>();
     for (JsonNode plan : planned.path("plans")) {
@@ -91,7 +110,128 @@ public record QueryDependencies(Set<TableName> tables, String notCacheable) {
         return uncacheable(refused.get());
       }
     }
-    return new QueryDependencies(tables, null);
+    return new QueryDependencies(tables, Set.of(), null);
+  }
+
+  /**
+   * The tables and file datasets a query reads, from its parse: every name it reads must resolve, in DuckDB's
+   * catalog, to exactly one table or file dataset; empty when one does not (the query is then not cacheable).
+   */
+  private static Optional<QueryDependencies> fromParse(Connection connection, JsonNode parsed,
+      Predicate<TableName> fileDataset) {
+    List<JsonNode> references = new ArrayList<>();
+    Set<String> cteNames = new HashSet<>();
+    if (!collectReferences(parsed, references, cteNames)) {
+      return Optional.empty();
+    }
+    Set<TableName> tables = new HashSet<>();
+    Set<TableName> datasets = new HashSet<>();
+    for (JsonNode reference : references) {
+      String catalog = reference.path("catalog_name").asText("");
+      String schema = reference.path("schema_name").asText("");
+      String name = reference.path("table_name").asText("");
+      List<CatalogObject> candidates = candidates(connection, catalog, schema, name);
+      boolean unqualified = catalog.isEmpty() && schema.isEmpty();
+      if (unqualified && cteNames.contains(name.toLowerCase(Locale.ROOT))) {
+        if (candidates.isEmpty()) {
+          continue;
+        }
+        return Optional.empty();
+      }
+      if (candidates.size() != 1) {
+        return Optional.empty();
+      }
+      CatalogObject object = candidates.get(0);
+      if (object.table().temporary() || object.internal()) {
+        return Optional.empty();
+      }
+      if (object.view()) {
+        if (!fileDataset.test(object.table())) {
+          return Optional.empty();
+        }
+        datasets.add(object.table());
+      }
+      tables.add(object.table());
+    }
+    return Optional.of(new QueryDependencies(tables, datasets, null));
+  }
+
+  /**
+   * Gathers the parse's table references and its CTE names; false when it reads something else that has data
+   * (a table function other than a pure one, a time-travel clause).
+   */
+  private static boolean collectReferences(JsonNode node, List<JsonNode> references, Set<String> cteNames) {
+    if (node.isArray()) {
+      for (JsonNode child : node) {
+        if (!collectReferences(child, references, cteNames)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (!node.isObject()) {
+      return true;
+    }
+    String type = node.path("type").asText();
+    if (type.equals("BASE_TABLE")) {
+      if (!node.path("at_clause").isNull() && !node.path("at_clause").isMissingNode()) {
+        return false;
+      }
+      references.add(node);
+    } else if (type.equals("TABLE_FUNCTION")) {
+      JsonNode function = node.path("function");
+      String name = function.path("function_name").asText().toLowerCase(Locale.ROOT);
+      if (!PURE_TABLE_FUNCTIONS.contains(name)) {
+        return false;
+      }
+    }
+    for (JsonNode cte : node.path("cte_map").path("map")) {
+      cteNames.add(cte.path("key").asText().toLowerCase(Locale.ROOT));
+    }
+    for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) node::fields) {
+      if (!collectReferences(field.getValue(), references, cteNames)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A table or view of DuckDB's catalog. */
+  private record CatalogObject(TableName table, boolean view, boolean internal) {}
+
+  /**
+   * Every table and view a reference could name, wherever it is in the catalog: {@code name} alone matches in any
+   * catalog and schema; {@code a.name} in schema a of any catalog, or in catalog a; {@code c.s.name} exactly.
+   */
+  private static List<CatalogObject> candidates(Connection connection, String catalog, String schema,
+      String name) {
+    String where = catalog.isEmpty() && schema.isEmpty() ? "lower(name) = lower($1)"
+        : catalog.isEmpty() ? "lower(name) = lower($1) AND (lower(schema_name) = lower($2)"
+            + " OR lower(database_name) = lower($2))"
+        : "lower(name) = lower($1) AND lower(schema_name) = lower($2) AND lower(database_name) = lower($3)";
+    String sql = "SELECT database_name, schema_name, name, is_view, internal FROM ("
+        + "SELECT database_name, schema_name, table_name AS name, false AS is_view, internal FROM duckdb_tables()"
+        + " UNION ALL SELECT database_name, schema_name, view_name, true, internal FROM duckdb_views()) WHERE "
+        + where;
+    List<CatalogObject> objects = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, name);
+      if (!schema.isEmpty()) {
+        statement.setString(2, schema);
+      }
+      if (!catalog.isEmpty()) {
+        statement.setString(3, catalog);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          objects.add(new CatalogObject(new TableName(rows.getString(1), rows.getString(2), rows.getString(3)),
+              rows.getBoolean(4), rows.getBoolean(5)));
+        }
+      }
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+    return objects;
   }
 
   /** Finds, in the parse tree, a function that is not consistent or a sample; the plan does not show them all. */

@@ -59,7 +59,8 @@ public final class ResultCache implements AutoCloseable {
   record PlannedStatement(PlanKey key, StatementPlan plan, DataVersions.Mark mark, long commandsRun) {}
 
   /** A cached plan and the versions it is valid for (those of its result's tables), and the commands count. */
-  private record PlanEntry(StatementPlan plan, DataVersions.Snapshot snapshot, long commandsRun) {}
+  private record PlanEntry(StatementPlan plan, DataVersions.Snapshot snapshot, long commandsRun,
+      java.util.Set<TableName> fileDatasets) {}
 
   /** What the cache counted since the server started, and what it holds now. */
   public record Stats(long hits, long misses, long evictions, long invalidations, long bytes, int entries) {}
@@ -210,7 +211,7 @@ public final class ResultCache implements AutoCloseable {
     if (planned != null) {
       // The result was recorded before this plan was made (another session's, or before the scope was known).
       versions.snapshotUnchangedSince(planned.mark(), entry.get().snapshot.tables().keySet())
-          .ifPresent(current -> storePlan(planned, current));
+          .ifPresent(current -> storePlan(planned, current, entry.get().fileDatasets));
     }
     return Optional.of(new ReplayedResultStream(entry.get(), streamAllocator, cancellation));
   }
@@ -314,6 +315,15 @@ public final class ResultCache implements AutoCloseable {
 
   private static final Duration FOLLOWER_POLL = Duration.ofMillis(20);
 
+  /**
+   * The file datasets the result cached under {@code key} read (none when there is no such result): their files
+   * must be checked in full before it is served ({@code DuckDbEngine#refreshFully}).
+   */
+  synchronized java.util.Set<TableName> fileDatasetsOf(Key key) {
+    Entry entry = entries.get(key);
+    return entry == null ? java.util.Set.of() : entry.fileDatasets;
+  }
+
   /** The rows of the result cached under {@code key}, if one is there and current; counts nothing. */
   public Optional<Long> rows(Key key) {
     Optional<Entry> entry = acquire(key);
@@ -340,6 +350,12 @@ public final class ResultCache implements AutoCloseable {
     return Optional.of(entry.plan());
   }
 
+  /** The file datasets the plan kept for {@code key} depends on (see {@link #fileDatasetsOf(Key)}). */
+  synchronized java.util.Set<TableName> fileDatasetsOf(PlanKey key) {
+    PlanEntry entry = plans.get(key);
+    return entry == null ? java.util.Set.of() : entry.fileDatasets();
+  }
+
   private synchronized Optional<Entry> acquire(Key key) {
     if (!enabled()) {
       return Optional.empty();
@@ -363,7 +379,7 @@ public final class ResultCache implements AutoCloseable {
    * {@code mark} (taken before its DuckDB transaction began).
    */
   ResultStream recording(ResultStream computed, Key key, QueryDependencies dependencies, DataVersions.Mark mark,
-      PlannedStatement planned, Lead lead) {
+      PlannedStatement planned, Lead lead, java.util.function.Consumer<java.util.Set<TableName>> filesCheck) {
     if (!enabled() || computed.schema().getFields().stream().anyMatch(ResultCache::dictionaryEncoded)) {
       // Dictionary-encoded columns (ENUM) carry their dictionaries outside the batches: not replayable as is.
       if (lead != null) {
@@ -371,7 +387,8 @@ public final class ResultCache implements AutoCloseable {
       }
       return computed;
     }
-    return new RecordingResultStream(computed, new Recording(key, dependencies, mark, planned, lead));
+    return new RecordingResultStream(computed, new Recording(key, dependencies, mark, planned, lead,
+        filesCheck));
   }
 
   private static boolean dictionaryEncoded(Field field) {
@@ -387,13 +404,17 @@ public final class ResultCache implements AutoCloseable {
     private final PlannedStatement planned;
     /** The misses of the same key waiting for this result, or null; ended when the recording ends. */
     private final Lead lead;
+    /** Checks the files of file datasets in full ({@code DuckDbEngine#refreshFully}). */
+    private final java.util.function.Consumer<java.util.Set<TableName>> filesCheck;
     private final List<ArrowRecordBatch> batches = new ArrayList<>();
     private final long maxResultBytes;
     private long rows;
     private long size;
     private boolean abandoned;
 
-    Recording(Key key, QueryDependencies dependencies, DataVersions.Mark mark, PlannedStatement planned, Lead lead) {
+    Recording(Key key, QueryDependencies dependencies, DataVersions.Mark mark, PlannedStatement planned, Lead lead,
+        java.util.function.Consumer<java.util.Set<TableName>> filesCheck) {
+      this.filesCheck = filesCheck;
       this.key = key;
       this.dependencies = dependencies;
       this.mark = mark;
@@ -430,8 +451,11 @@ public final class ResultCache implements AutoCloseable {
       if (abandoned) {
         return;
       }
+      // Files change outside DuckDB's transactions: checked in full now, a change moves their views' versions.
+      filesCheck.accept(dependencies.fileDatasets());
       Optional<DataVersions.Snapshot> snapshot = versions.snapshotUnchangedSince(mark, dependencies.tables());
-      if (snapshot.isEmpty() || !store(new Entry(key, schema, List.copyOf(batches), rows, size, snapshot.get()))) {
+      if (snapshot.isEmpty() || !store(new Entry(key, schema, List.copyOf(batches), rows, size, snapshot.get(),
+          dependencies.fileDatasets()))) {
         abandon();
         return;
       }
@@ -439,7 +463,7 @@ public final class ResultCache implements AutoCloseable {
       if (planned != null) {
         // The plan may be older than the result: kept only if nothing the result read moved since it was made.
         versions.snapshotUnchangedSince(planned.mark(), dependencies.tables())
-            .ifPresent(current -> storePlan(planned, current));
+            .ifPresent(current -> storePlan(planned, current, dependencies.fileDatasets()));
       }
     }
 
@@ -493,11 +517,12 @@ public final class ResultCache implements AutoCloseable {
     return true;
   }
 
-  private synchronized void storePlan(PlannedStatement planned, DataVersions.Snapshot snapshot) {
+  private synchronized void storePlan(PlannedStatement planned, DataVersions.Snapshot snapshot,
+      java.util.Set<TableName> fileDatasets) {
     PlanEntry kept = plans.get(planned.key());
     if (!closed && config.enabled() && (kept == null || !kept.snapshot().equals(snapshot)
         || kept.commandsRun() != planned.commandsRun())) {
-      plans.put(planned.key(), new PlanEntry(planned.plan(), snapshot, planned.commandsRun()));
+      plans.put(planned.key(), new PlanEntry(planned.plan(), snapshot, planned.commandsRun(), fileDatasets));
     }
   }
 
@@ -572,11 +597,14 @@ public final class ResultCache implements AutoCloseable {
     private final long rows;
     private final long bytes;
     private final DataVersions.Snapshot snapshot;
+    /** The file datasets among the snapshot's tables: their files are checked in full before a replay. */
+    private final java.util.Set<TableName> fileDatasets;
     /** The cache's hold (1 while it keeps the entry) plus one per replay reading it. */
     private final AtomicInteger holds = new AtomicInteger(1);
 
     Entry(Key key, Schema schema, List<ArrowRecordBatch> batches, long rows, long bytes,
-        DataVersions.Snapshot snapshot) {
+        DataVersions.Snapshot snapshot, java.util.Set<TableName> fileDatasets) {
+      this.fileDatasets = fileDatasets;
       this.key = key;
       this.schema = schema;
       this.batches = batches;

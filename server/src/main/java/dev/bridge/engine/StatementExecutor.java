@@ -70,6 +70,7 @@ public final class StatementExecutor {
   public StatementPlan plan(Session session, String sql, boolean useCache) {
     PlanContext context = planContext(session, sql, useCache);
     if (context != null) {
+      session.engine().refreshFully(cache.fileDatasetsOf(context.key()));
       Optional<StatementPlan> known = cache.plan(context.key(), context.commandsRun());
       if (known.isPresent()) {
         return known.get();
@@ -191,6 +192,7 @@ public final class StatementExecutor {
       // A cached answer needs neither the session's connection nor a place in the statement queue; nor does
       // waiting for the same query another caller is computing now.
       ResultCache.Key key = lookup.get().key();
+      session.engine().refreshFully(cache.fileDatasetsOf(key));
       ResultCache.Miss miss = cache.replayOrLead(key, allocator, cancellation, plannedFor(plan, key.scope()),
           followerWait(session));
       if (miss.replay().isPresent()) {
@@ -240,6 +242,7 @@ public final class StatementExecutor {
         ResultCache.Key key = lookup.get().key() != null ? lookup.get().key()
             : lookup.get().withScope(session.readCacheScope(work, planner.commandsRun()));
         if (lookup.get().key() == null) {
+          session.engine().refreshFully(cache.fileDatasetsOf(key));
           Optional<ResultStream> hit = cache.replay(key, allocator, cancellation, plannedFor(plan, key.scope()));
           if (hit.isPresent()) {
             work.close();
@@ -248,7 +251,8 @@ public final class StatementExecutor {
         }
         long commandsRun = planner.commandsRun();
         if (!cache.knownUncacheable(sql, commandsRun)) {
-          dependencies = QueryDependencies.of(work.connection(), sql, consistentFunctions(work));
+          dependencies = QueryDependencies.of(work.connection(), sql, consistentFunctions(work),
+              session.engine()::mirrorsFiles);
           recordAs = dependencies.cacheable() ? key : null;
           if (recordAs == null) {
             cache.rememberUncacheable(sql, commandsRun);
@@ -300,7 +304,8 @@ public final class StatementExecutor {
         }
         return computed;
       }
-      return cache.recording(computed, recordAs, dependencies, mark, plannedFor(plan, recordAs.scope()), lead);
+      return cache.recording(computed, recordAs, dependencies, mark, plannedFor(plan, recordAs.scope()), lead,
+          session.engine()::refreshFully);
     } catch (SQLException e) {
       cancellation.detach();
       if (watch != null && watch.expired()) {
@@ -338,7 +343,11 @@ public final class StatementExecutor {
   public Optional<Long> cachedRows(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
       boolean useCache) {
     Optional<CacheLookup> lookup = cacheLookup(session, plan, parameters, batchRows, useCache);
-    return lookup.isPresent() && lookup.get().key() != null ? cache.rows(lookup.get().key()) : Optional.empty();
+    if (lookup.isEmpty() || lookup.get().key() == null) {
+      return Optional.empty();
+    }
+    session.engine().refreshFully(cache.fileDatasetsOf(lookup.get().key()));
+    return cache.rows(lookup.get().key());
   }
 
   /**

@@ -123,6 +123,43 @@ class QueryDependenciesTest {
     assertThat(of("SELECT * FROM files").cacheable()).isFalse();
   }
 
+  @Test
+  void aFileDatasetsViewIsReadFromTheParseWhenItsNameIsUnambiguous() throws Exception {
+    Path file = data.resolve("y.parquet");
+    Files.deleteIfExists(file);
+    run("COPY (SELECT 1 AS a) TO '" + file + "' (FORMAT parquet)");
+    run("CREATE SCHEMA files");
+    run("CREATE VIEW files.trips AS SELECT * FROM read_parquet(['" + file + "'])");
+    run("CREATE VIEW files.mine AS SELECT * FROM read_parquet(['" + file + "'])");
+    TableName trips = table("files", "trips");
+    java.util.function.Predicate<TableName> datasets = trips::equals;
+
+    QueryDependencies direct = QueryDependencies.of(connection,
+        "SELECT count(*) FROM files.trips JOIN t USING (a) WHERE a IN (SELECT a FROM s.u)", consistent, datasets);
+    assertThat(direct.cacheable()).as(direct.notCacheable()).isTrue();
+    assertThat(direct.tables()).containsExactlyInAnyOrder(trips, table("main", "t"), table("s", "u"));
+    assertThat(direct.fileDatasets()).containsExactly(trips);
+    QueryDependencies unqualified = QueryDependencies.of(connection,
+        "WITH c AS (SELECT * FROM trips) SELECT * FROM c", consistent, datasets);
+    assertThat(unqualified.fileDatasets()).as(unqualified.notCacheable()).containsExactly(trips);
+
+    for (String refused : List.of(
+        "SELECT * FROM files.mine",                                   // a view that is no dataset
+        "SELECT * FROM files.trips, read_parquet(['" + file + "'])",  // a file read directly
+        "SELECT * FROM files.trips, scratch",                         // a temporary table
+        "SELECT * FROM files.trips, v",                               // a user's view
+        "WITH t AS (SELECT 1 AS a) SELECT * FROM files.trips, t",     // a CTE name that also names a table
+        "SELECT random() FROM files.trips")) {                        // a volatile function
+      assertThat(QueryDependencies.of(connection, refused, consistent, datasets).cacheable()).as(refused).isFalse();
+    }
+    run("CREATE SCHEMA other");
+    run("CREATE TABLE other.trips(a INTEGER)");
+    assertThat(QueryDependencies.of(connection, "SELECT * FROM trips", consistent, datasets).cacheable())
+        .as("trips now names two objects").isFalse();
+    assertThat(QueryDependencies.of(connection, "SELECT * FROM files.trips", consistent, datasets).cacheable())
+        .isTrue();
+  }
+
   private QueryDependencies of(String sql) {
     return QueryDependencies.of(connection, sql, consistent);
   }
