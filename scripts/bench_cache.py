@@ -1,8 +1,8 @@
-"""pyarrow over Flight SQL: TPC-H Q6 repeated (issue 22), p50/p99 of rounds that alternate the result cache and
-x-bridge-cache: off, or, with --floor, the same calls against the trivial Flight SQL server (the floor). Prints
-RESULT lines and appends them as JSON (section cache) to RESULTS when given.
+"""pyarrow over Flight SQL: TPC-H Q6 repeated (issue 22), p50/p99 of rounds that alternate the trivial Flight SQL
+server on FLOOR_PORT (the floor), Bridge with the result cache, and Bridge with x-bridge-cache: off. Prints RESULT
+lines and appends them as JSON (section cache) to RESULTS when given.
 
-  python3 scripts/bench_cache.py PORT CALLS ROUNDS [RESULTS] [--floor] [--warmup-seconds S]"""
+  python3 scripts/bench_cache.py PORT FLOOR_PORT CALLS ROUNDS [RESULTS] [--warmup-seconds S]"""
 import argparse
 import json
 import pathlib
@@ -51,25 +51,26 @@ def record(results, case, millis):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("port", type=int)
+    parser.add_argument("floor_port", type=int)
     parser.add_argument("calls", type=int)
     parser.add_argument("rounds", type=int)
     parser.add_argument("results", nargs="?")
-    parser.add_argument("--floor", action="store_true", help="the server is the trivial Flight SQL server")
     parser.add_argument("--warmup-seconds", type=float, default=10)
     args = parser.parse_args()
     client = flight.connect(f"grpc://127.0.0.1:{args.port}")
+    floor = flight.connect(f"grpc://127.0.0.1:{args.floor_port}")
     default = flight.FlightCallOptions()
     until = time.monotonic() + args.warmup_seconds
     while time.monotonic() < until:
         call(client, default)
-    if args.floor:
-        record(args.results, "q6 pyarrow, trivial server", timed(client, default, args.calls))
-        return
-    cached, off = [], []
-    # Alternated rounds: the machine's load drifts; both paths see the same drift.
+        call(floor, default)
+    floor_millis, cached, off = [], [], []
+    # Alternated rounds, the floor's among them: the machine's load drifts; every case sees the same drift.
     for _ in range(args.rounds):
+        floor_millis += timed(floor, default, args.calls)
         cached += timed(client, default, args.calls)
         off += timed(client, OFF, max(20, args.calls // 10))
+    record(args.results, "q6 pyarrow, trivial server", floor_millis)
     record(args.results, "q6 pyarrow, cached", cached)
     record(args.results, "q6 pyarrow, x-bridge-cache: off", off)
 

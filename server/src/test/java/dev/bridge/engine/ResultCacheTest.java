@@ -220,8 +220,7 @@ class ResultCacheTest {
   @Test
   void aCachedQuerysPlanIsAnsweredWithoutAskingDuckDbAgain() {
     CountingPolicy checks = new CountingPolicy();
-    StatementExecutor counted = new StatementExecutor(allocator, timeouts,
-        new StatementQueue(LimitsConfig.DEFAULT, () -> false), checks, cache);
+    StatementExecutor counted = executor(checks);
     String sql = "SELECT i % 3 AS k, count(*) AS n FROM t GROUP BY k ORDER BY k";
     // The first query reads the session's scope; the second plans with it known, and its hit keeps the plan.
     query(counted, reader, sql);
@@ -240,8 +239,7 @@ class ResultCacheTest {
   @Test
   void aCachedPlanIsMadeAgainOnceItsTableChanges() {
     CountingPolicy checks = new CountingPolicy();
-    StatementExecutor counted = new StatementExecutor(allocator, timeouts,
-        new StatementQueue(LimitsConfig.DEFAULT, () -> false), checks, cache);
+    StatementExecutor counted = executor(checks);
     String sql = "SELECT * FROM t ORDER BY i LIMIT 2";
     query(counted, reader, sql);
     query(counted, reader, sql);
@@ -359,6 +357,11 @@ class ResultCacheTest {
       assertThat(System.nanoTime()).as("%d callers waiting", count).isLessThan(deadline);
       Thread.sleep(5);
     }
+  }
+
+  private StatementExecutor executor(AccessPolicy policy) {
+    return new StatementExecutor(allocator, timeouts, new StatementQueue(LimitsConfig.DEFAULT, () -> false), policy,
+        cache);
   }
 
   /** Counts the statements checked: each one DuckDB plans is checked first, a plan from the cache is not. */
