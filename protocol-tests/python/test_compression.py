@@ -1,5 +1,7 @@
 """Result compression chosen by pyarrow clients (header x-bridge-compression, flight.compression in the config), and
 DoGet tickets that are SQL text (one round trip)."""
+import concurrent.futures
+import hashlib
 import re
 
 import pyarrow as pa
@@ -97,6 +99,44 @@ def test_a_bad_configured_codec_stops_the_server_naming_the_key(tmp_path):
         BridgeProcess(":memory:", ["--config", str(config)])
     assert "flight.compression" in str(failure.value)
     assert "unknown compression 'brotli'" in str(failure.value)
+
+
+def test_many_small_batches_arrive_in_order_from_concurrent_compressed_streams(tmp_path):
+    # 1,000-row batches: 300 per stream, compressed on the shared pool a few at a time while DuckDB exports the next
+    # ones; six streams at once share the pool (and the zstd contexts). Every batch must arrive whole and in order,
+    # and a stream cancelled after its first batch must give back every buffer still compressing.
+    config = tmp_path / "bridge.yaml"
+    config.write_text("flight:\n  batch_rows: 1000\n")
+    server = BridgeProcess(":memory:", ["--config", str(config)])
+    try:
+        sql = "SELECT i, md5(i::VARCHAR) AS h, i * 0.5 AS half FROM range(300000) t(i) ORDER BY i"
+
+        def stream(codec):
+            client = server.client()
+            try:
+                chunks = list(client.do_get(flight.Ticket(sql.encode()), options(codec)))
+            finally:
+                client.close()
+            return codec, [chunk.data for chunk in chunks]
+
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            results = list(pool.map(stream, ["zstd", "lz4", "zstd", "lz4", "gzip", "none"]))
+        for codec, batches in results:
+            assert len(batches) == 300, codec
+            first = [batch.column("i")[0].as_py() for batch in batches]
+            assert first == list(range(0, 300000, 1000)), codec
+            table = pa.Table.from_batches(batches)
+            assert table.column("i").to_pylist() == list(range(300000)), codec
+            assert table.column("h")[123456].as_py() == hashlib.md5(b"123456").hexdigest(), codec
+
+        client = server.client()
+        for codec in ("zstd", "lz4"):
+            reader = client.do_get(flight.Ticket(sql.encode()), options(codec))
+            reader.read_chunk()
+            reader.cancel()
+        client.close()
+    finally:
+        server.stop_cleanly()
 
 
 # ---- SQL text as the ticket: one round trip -------------------------------------------------------------------

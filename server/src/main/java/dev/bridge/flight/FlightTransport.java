@@ -19,6 +19,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerTransportFilter;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.WriteBufferWaterMark;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,6 +45,16 @@ import org.apache.arrow.memory.BufferAllocator;
  * sees RST_STREAM); {@link ZeroCopyBatches} hands the same memory over as shaded buffers instead.
  */
 public final class FlightTransport implements AutoCloseable {
+  /**
+   * How many bytes a connection's socket buffer may queue in Netty before the HTTP/2 flow controller stops writing
+   * to it. Netty's default (64 KiB, resumed at 32 KiB) made the event loop go through a writability change, a flow
+   * controller pass and a writev for every four 16 KiB DATA frames of a result stream; at 2 MiB / 512 KiB the same
+   * uncompressed 6M-row result took about 10% less server CPU per pass (two alternated runs at 10 Gbit). The batches
+   * queued there are references to the batch's own memory, and the stream's backpressure bound
+   * ({@code flight.backpressure_threshold_bytes}) is unchanged: gRPC counts a message as queued until it is written.
+   */
+  private static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+
   private final Server server;
   private final HealthStatusManager health;
 
@@ -68,7 +80,8 @@ public final class FlightTransport implements AutoCloseable {
         new ServerInterceptorAdapter.KeyFactory<>(ClientAgentMiddleware.KEY, new ClientAgentMiddleware.Factory()));
     middleware.add(HeaderOption.PROXY.middleware());
     middleware.add(new ServerInterceptorAdapter.KeyFactory<>(CompressionHeader.KEY,
-        new CompressionHeader.Factory(new StreamCompression(config.compression(), metrics::resultCompressed))));
+        new CompressionHeader.Factory(
+            new StreamCompression(config.compression(), metrics::resultCompressed, executor))));
     middleware.add(HeaderOption.PARTITIONS.middleware());
     middleware.add(HeaderOption.CACHE.middleware());
     // Interceptors run last-listed first: the peer address must be in the headers before the middleware reads them.
@@ -76,6 +89,7 @@ public final class FlightTransport implements AutoCloseable {
     tls.ifPresent(identity -> builder.sslContext(identity.grpcContext()));
     Server server = builder
         .executor(executor)
+        .withChildOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER)
         .maxInboundMessageSize(config.maxInboundMessageBytes())
         .maxInboundMetadataSize(config.maxHeaderListBytes())
         .compressorRegistry(GzipMessages.registry(metrics::resultCompressed))

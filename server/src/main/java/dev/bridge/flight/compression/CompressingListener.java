@@ -25,7 +25,10 @@ import org.apache.arrow.vector.ipc.message.IpcOption;
  * are (references, no copy) and hands their compression to a small shared pool, so DuckDB computes the next batch
  * while the last ones compress. At most {@link #MAX_IN_FLIGHT} batches are in the pool per stream: {@link #isReady}
  * answers false beyond that, and a finished compression signals the on-ready handler, so the source's backpressure
- * loop works unchanged and memory stays bounded. Batches go out in order, and only while the transport is ready,
+ * loop works unchanged and memory stays bounded. That signal is run on the stream's own executor (Flight's), not on
+ * the compression thread: the handler goes on to pull the next batch from DuckDB, and a pool thread busy exporting
+ * compresses nothing meanwhile, for this stream or any other (the pool has one thread per core), so export,
+ * compression and the gRPC writes would take turns instead of overlapping. Batches go out in order, and only while the transport is ready,
  * through Flight's own {@code putNext} (its unloader is replaced by one that hands over the compressed batch), so they
  * still leave through the zero-copy path.
  *
@@ -38,16 +41,18 @@ final class CompressingListener implements ServerStreamListener {
   private final ServerStreamListener flight;
   private final CompressionCodec codec;
   private final Executor pool;
+  private final Executor signals;
   private final ArrayDeque<CompletableFuture<ArrowRecordBatch>> inFlight = new ArrayDeque<>();
   private final HandOver handOver = new HandOver();
   private VectorUnloader raw;
   private volatile Runnable onReady = () -> { };
   private boolean discarded;
 
-  CompressingListener(ServerStreamListener flight, CompressionCodec codec, Executor pool) {
+  CompressingListener(ServerStreamListener flight, CompressionCodec codec, Executor pool, Executor signals) {
     this.flight = flight;
     this.codec = codec;
     this.pool = pool;
+    this.signals = signals;
   }
 
   @Override
@@ -98,7 +103,7 @@ final class CompressingListener implements ServerStreamListener {
     }
     CompletableFuture<ArrowRecordBatch> compressed = CompletableFuture.supplyAsync(() -> compress(batch), pool);
     inFlight.add(compressed);
-    compressed.whenComplete((done, failure) -> onReady.run());
+    compressed.whenCompleteAsync((done, failure) -> onReady.run(), signals);
     sendFinished(false);
   }
 

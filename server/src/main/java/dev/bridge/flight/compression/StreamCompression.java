@@ -3,13 +3,13 @@ package dev.bridge.flight.compression;
 import dev.bridge.compression.CompressionCounter;
 import dev.bridge.compression.IpcBodyCodecs;
 import dev.bridge.config.ResultCompression;
+import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 
 /**
@@ -31,23 +31,21 @@ public final class StreamCompression {
    * {@link CompressingListener#MAX_IN_FLIGHT} batches in it, so one busy stream cannot starve the others for long).
    */
   private static final ExecutorService POOL = Executors.newFixedThreadPool(
-      Runtime.getRuntime().availableProcessors(), daemonThreads("bridge-compress-"));
+      Runtime.getRuntime().availableProcessors(), DaemonThreads.named("bridge-compress"));
 
   private final ResultCompression serverDefault;
   private final CompressionCounter counter;
+  private final Executor streams;
 
-  public StreamCompression(ResultCompression serverDefault, CompressionCounter counter) {
+  /**
+   * Compression defaulting to {@code serverDefault}, counted into {@code counter}; {@code streams} is the executor
+   * Flight's calls run on, where a stream is told that a batch finished compressing (its source then produces the
+   * next batch there, never on a compression thread).
+   */
+  public StreamCompression(ResultCompression serverDefault, CompressionCounter counter, Executor streams) {
     this.serverDefault = serverDefault;
     this.counter = counter;
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return work -> {
-      Thread thread = new Thread(work, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
+    this.streams = streams;
   }
 
   /** The stream's compression: what the call asked for, else what its session chose, else the server's default. */
@@ -71,6 +69,6 @@ public final class StreamCompression {
       FlightListenerAccess.responseObserver(listener).setCompression(GzipMessages.ENCODING);
       return listener;
     }
-    return new CompressingListener(listener, IpcBodyCodecs.codec(compression, counter), POOL);
+    return new CompressingListener(listener, IpcBodyCodecs.codec(compression, counter), POOL, streams);
   }
 }
