@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * each statement names. Sources outside DuckDB's transactions, the file datasets, move their view's version when
  * their files change ({@link #changed}). A write whose tables are not known moves the global epoch, which is part of
  * every table's version: versions may move without need, never stay put over a change.
+ *
+ * <p>DuckDB makes a commit visible before the versions can move (they move on the committing thread just after), so
+ * a reader whose DuckDB snapshot begins in between would see new data under old versions. The unit of work closes
+ * that window: before DuckDB commits it marks the commit in flight ({@link #committing}), and it settles the mark
+ * only after the versions moved. Every check that data is unchanged ({@link #unchangedSince},
+ * {@link #snapshotUnchangedSince}) treats a table with a commit in flight as changed.
  */
 public final class DataVersions {
   private static final Logger log = LoggerFactory.getLogger(DataVersions.class);
@@ -41,7 +47,40 @@ public final class DataVersions {
   /** One committed change: the tables it moved (empty when it moved the epoch) and the versions after it. */
   public record Change(Writes writes, long epoch, long sequence) {}
 
+  /**
+   * A commit that DuckDB may be making visible now: until {@link #close()} the tables it writes (every table, for
+   * unknown writes) count as changed. Closed after the versions moved, or when the commit did not happen.
+   */
+  public final class Commit implements AutoCloseable {
+    private final Writes writes;
+    private boolean closed;
+
+    private Commit(Writes writes) {
+      this.writes = writes;
+    }
+
+    @Override
+    public void close() {
+      synchronized (DataVersions.this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (writes.unknown()) {
+          unknownInFlight--;
+        }
+        for (TableName table : writes.tables()) {
+          inFlight.computeIfPresent(table, (name, count) -> count == 1 ? null : count - 1);
+        }
+      }
+    }
+  }
+
   private final Map<TableName, Long> versions = new ConcurrentHashMap<>();
+  /** How many commits in flight write each table (guarded by this). */
+  private final Map<TableName, Integer> inFlight = new HashMap<>();
+  /** How many commits in flight may write tables they cannot name (guarded by this). */
+  private int unknownInFlight;
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private long epoch;
   /** Counts every change; table versions are taken from it, so a version never repeats, even after a drop. */
@@ -66,9 +105,31 @@ public final class DataVersions {
     return new Snapshot(epoch, read);
   }
 
-  /** Whether no committed write touched the snapshot's tables (nor moved the epoch) since it was taken. */
+  /**
+   * Whether no committed write touched the snapshot's tables (nor moved the epoch) since it was taken, and no commit
+   * that writes them is in flight.
+   */
   public synchronized boolean unchangedSince(Snapshot snapshot) {
-    return snapshot.equals(snapshot(snapshot.tables().keySet()));
+    return !committingAny(snapshot.tables().keySet()) && snapshot.equals(snapshot(snapshot.tables().keySet()));
+  }
+
+  /**
+   * Marks a commit of {@code writes} in flight; call it before DuckDB commits, and close the mark once
+   * {@link #changed} moved the versions (or the commit failed). Nothing is marked for no writes.
+   */
+  public synchronized Commit committing(Writes writes) {
+    Commit commit = new Commit(writes);
+    if (writes.unknown()) {
+      unknownInFlight++;
+    }
+    for (TableName table : writes.tables()) {
+      inFlight.merge(table, 1, Integer::sum);
+    }
+    return commit;
+  }
+
+  private boolean committingAny(Collection<TableName> tables) {
+    return unknownInFlight > 0 || tables.stream().anyMatch(inFlight::containsKey);
   }
 
   /** Where the sequence of changes is now. */
@@ -77,11 +138,12 @@ public final class DataVersions {
   }
 
   /**
-   * The versions of {@code tables} now, if neither they nor the epoch moved after {@code mark}; empty otherwise. A
-   * result computed by a reader that started after the mark is then labelled with versions it really reflects.
+   * The versions of {@code tables} now, if neither they nor the epoch moved after {@code mark} and no commit that
+   * writes them is in flight; empty otherwise. A result computed by a reader that started after the mark is then
+   * labelled with versions it really reflects.
    */
   public synchronized Optional<Snapshot> snapshotUnchangedSince(Mark mark, Collection<TableName> tables) {
-    if (epoch != mark.epoch()) {
+    if (epoch != mark.epoch() || committingAny(tables)) {
       return Optional.empty();
     }
     for (TableName table : tables) {

@@ -176,6 +176,11 @@ public final class Session implements AutoCloseable {
     transactionWrites = Writes.NONE;
   }
 
+  /** What the open transaction wrote so far (none without one). */
+  synchronized Writes transactionWrites() {
+    return transactionWrites;
+  }
+
   synchronized void transactionWrote(Writes writes) {
     transactionWrites = transactionWrites.plus(writes);
   }

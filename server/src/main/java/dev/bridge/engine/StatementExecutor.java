@@ -290,6 +290,7 @@ public final class StatementExecutor {
       watch = timeouts.start(session, statement);
       cancellation.attach(statement);
       // INSERT ... RETURNING writes while it streams; under auto-commit its writes count when the stream ends.
+      work.running(plan.effects());
       work.wrote(plan.effects().writes());
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
@@ -414,6 +415,7 @@ public final class StatementExecutor {
       boolean succeeded = false;
       try {
         long changed = 0;
+        work.running(effects);
         String sql = plan.executableSql();
         SqlPreparedStatement typed = null;
         try (DuckDBPreparedStatement statement = work.connection().prepare(sql);

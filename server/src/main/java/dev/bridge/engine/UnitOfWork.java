@@ -1,6 +1,8 @@
 package dev.bridge.engine;
 
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>whether the session has a transaction open: begun and ended by BeginTransaction/EndTransaction or by SQL
  *       text, whose effect DuckDB's own plan of the statement shows ({@link StatementEffects});</li>
  *   <li>when committed data changed: the tables the work wrote move their {@link DataVersions} once the transaction
- *       that wrote them commits (at once for auto-commit; at the session's COMMIT for a joined transaction).</li>
+ *       that wrote them commits (at once for auto-commit; at the session's COMMIT for a joined transaction). Before
+ *       DuckDB commits, the commit is marked in flight ({@link DataVersions#committing}), and the mark is settled
+ *       only after the versions moved, so no reader sees new data under old versions.</li>
  * </ul>
  * A work is used by one thread at a time.
  */
@@ -61,6 +65,8 @@ public final class UnitOfWork implements AutoCloseable {
   private boolean ownTransaction;
   private boolean readOnlyTransaction;
   private Writes writes = Writes.NONE;
+  /** Commits this work marked in flight; settled once their versions moved ({@link #publish}). */
+  private final List<DataVersions.Commit> commitsInFlight = new ArrayList<>();
   /** Something the work holds besides the connection (its place in the statement queue), released with it. */
   private AutoCloseable held;
   private boolean closed;
@@ -118,6 +124,30 @@ public final class UnitOfWork implements AutoCloseable {
       session.transactionWrote(written);
     } else {
       writes = writes.plus(written);
+    }
+  }
+
+  /**
+   * Call just before running a statement that may commit: under DuckDB's auto-commit its writes commit as it runs,
+   * and inside the session's transaction a COMMIT (or a text DuckDB cannot describe, which may be one) commits the
+   * transaction's writes. Those commits are marked in flight until their versions move.
+   */
+  public void running(StatementEffects effects) {
+    if (inSessionTransaction) {
+      Writes transaction = session.transactionWrites().plus(effects.writes());
+      switch (effects.transaction()) {
+        case COMMITS -> markCommitting(transaction);
+        case UNKNOWN -> markCommitting(transaction.plus(Writes.UNKNOWN));
+        default -> { }
+      }
+    } else if (!ownTransaction) {
+      markCommitting(effects.writes());
+    }
+  }
+
+  private void markCommitting(Writes writes) {
+    if (!writes.none()) {
+      commitsInFlight.add(session.engine().dataVersions().committing(writes));
     }
   }
 
@@ -192,6 +222,9 @@ public final class UnitOfWork implements AutoCloseable {
   public void endSessionTransaction(boolean commit) {
     requireOwnConnection();
     try {
+      if (commit) {
+        markCommitting(session.transactionWrites());
+      }
       run(commit ? "COMMIT" : "ROLLBACK");
       transactionEnded(commit);
     } catch (EngineException e) {
@@ -211,6 +244,7 @@ public final class UnitOfWork implements AutoCloseable {
   /** Commits the work's own transaction, if it has one, and publishes what the work wrote outside a session's. */
   public void commit() {
     if (ownTransaction) {
+      markCommitting(writes);
       run("COMMIT");
       ownTransaction = false;
     }
@@ -302,12 +336,15 @@ public final class UnitOfWork implements AutoCloseable {
     }
   }
 
+  /** Moves the versions of what committed, then settles the commits in flight (in that order: no gap between). */
   private void publish() {
     Writes done = writes;
     writes = Writes.NONE;
     if (!inSessionTransaction) {
       session.engine().dataVersions().changed(done);
     }
+    commitsInFlight.forEach(DataVersions.Commit::close);
+    commitsInFlight.clear();
   }
 
   private void transactionBegun() {

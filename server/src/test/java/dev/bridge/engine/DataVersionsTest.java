@@ -34,6 +34,45 @@ class DataVersionsTest {
   }
 
   @Test
+  void aCommitInFlightCountsAsAChangeOfItsTablesUntilItIsSettled() {
+    DataVersions.Snapshot ofT = versions.snapshot(Set.of(t));
+    DataVersions.Snapshot ofU = versions.snapshot(Set.of(u));
+    DataVersions.Mark mark = versions.mark();
+    DataVersions.Commit commit = versions.committing(Writes.of(t));
+    assertThat(versions.version(t)).as("the versions have not moved yet").isEqualTo(ofT.tables().get(t));
+    assertThat(versions.unchangedSince(ofT)).isFalse();
+    assertThat(versions.snapshotUnchangedSince(mark, Set.of(t))).isEmpty();
+    assertThat(versions.unchangedSince(ofU)).as("another table").isTrue();
+    assertThat(versions.snapshotUnchangedSince(mark, Set.of(u))).isPresent();
+    versions.changed(Writes.of(t));
+    commit.close();
+    commit.close();
+    assertThat(versions.unchangedSince(ofT)).as("the versions moved").isFalse();
+    assertThat(versions.unchangedSince(versions.snapshot(Set.of(t)))).as("settled, and closed once").isTrue();
+  }
+
+  @Test
+  void aCommitThatDidNotHappenLeavesTheVersionsOnceItsMarkCloses() {
+    DataVersions.Snapshot ofT = versions.snapshot(Set.of(t));
+    DataVersions.Commit first = versions.committing(Writes.of(t));
+    DataVersions.Commit second = versions.committing(Writes.of(t));
+    first.close();
+    assertThat(versions.unchangedSince(ofT)).as("one of two commits still in flight").isFalse();
+    second.close();
+    assertThat(versions.unchangedSince(ofT)).isTrue();
+  }
+
+  @Test
+  void aCommitOfUnknownWritesInFlightCountsAsAChangeOfEveryTable() {
+    DataVersions.Snapshot ofU = versions.snapshot(Set.of(u));
+    try (DataVersions.Commit commit = versions.committing(Writes.UNKNOWN)) {
+      assertThat(versions.unchangedSince(ofU)).isFalse();
+      assertThat(versions.snapshotUnchangedSince(versions.mark(), Set.of(u))).isEmpty();
+    }
+    assertThat(versions.unchangedSince(ofU)).isTrue();
+  }
+
+  @Test
   void nothingWrittenMovesNothingAndListenersHearEveryChange() throws Exception {
     List<DataVersions.Change> heard = new ArrayList<>();
     DataVersions.Snapshot before = versions.snapshot(Set.of(t, u));

@@ -65,6 +65,47 @@ class UnitOfWorkTest {
   }
 
   @Test
+  void anAutoCommittedWriteIsInFlightFromBeforeDuckDbCommitsUntilItsVersionsMoved() throws SQLException {
+    Session session = session(WRITER);
+    DataVersions.Snapshot before = engine.dataVersions().snapshot(Set.of(t));
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
+      StatementEffects insert = new StatementEffects(StatementEffects.TransactionEffect.NONE, Writes.of(t), false);
+      work.running(insert);
+      execute(work.connection(), "INSERT INTO t VALUES (1)");
+      work.ran(insert);
+      // DuckDB committed; the versions move when the work ends. In between the table counts as changed.
+      assertThat(count("t")).isEqualTo(1);
+      assertThat(engine.dataVersions().version(t)).isEqualTo(before.tables().get(t));
+      assertThat(engine.dataVersions().unchangedSince(before)).isFalse();
+    }
+    assertThat(engine.dataVersions().unchangedSince(before)).isFalse();
+    assertThat(engine.dataVersions().unchangedSince(engine.dataVersions().snapshot(Set.of(t)))).isTrue();
+  }
+
+  @Test
+  void anAtomicCommitAndASessionCommitAreInFlightUntilTheirVersionsMoved() throws Exception {
+    Session session = session(WRITER);
+    List<Boolean> settledWhenMoved = new ArrayList<>();
+    // Heard on the committing thread just after the versions moved: the commit must still be marked in flight.
+    try (AutoCloseable listening = engine.dataVersions().listen(change -> settledWhenMoved.add(
+        engine.dataVersions().unchangedSince(engine.dataVersions().snapshot(Set.of(t)))))) {
+      try (UnitOfWork work = session.work(UnitOfWork.Mode.ATOMIC)) {
+        execute(work.connection(), "INSERT INTO t VALUES (1)");
+        work.wrote(Writes.of(t));
+        work.commit();
+      }
+      try (UnitOfWork work = session.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT)) {
+        work.beginSessionTransaction();
+        execute(work.connection(), "INSERT INTO t VALUES (2)");
+        work.wrote(Writes.of(t));
+        work.endSessionTransaction(true);
+      }
+    }
+    assertThat(settledWhenMoved).containsExactly(false, false);
+    assertThat(engine.dataVersions().unchangedSince(engine.dataVersions().snapshot(Set.of(t)))).isTrue();
+  }
+
+  @Test
   void anAtomicWorkClosedWithoutCommitRollsBackAndMovesNothing() throws SQLException {
     Session session = session(WRITER);
     DataVersions.Snapshot before = engine.dataVersions().snapshot(Set.of(t));

@@ -176,11 +176,11 @@ public final class PartitionPlanner {
   private void requireUnchanged(Connection connection, Slice slice) throws SQLException {
     if (slice instanceof Slice.TableRows rows) {
       // Reading the table's storage first fixes this transaction's DuckDB snapshot; the versions, checked after,
-      // then cover every commit that snapshot could include.
+      // then cover every commit that snapshot could include: one DuckDB made visible before the versions moved is
+      // still marked in flight, which counts as changed.
       long physicalRows = physicalRows(connection, rows.table());
-      DataVersions.Snapshot now = engine.dataVersions().snapshot(Set.of(rows.table()));
-      if (physicalRows != rows.physicalRows() || now.epoch() != rows.epoch()
-          || now.tables().get(rows.table()) != rows.version()) {
+      DataVersions.Snapshot planned = new DataVersions.Snapshot(rows.epoch(), Map.of(rows.table(), rows.version()));
+      if (physicalRows != rows.physicalRows() || !engine.dataVersions().unchangedSince(planned)) {
         throw changed("the table " + rows.table());
       }
     } else if (slice instanceof Slice.DatasetFiles files

@@ -19,6 +19,7 @@ import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.StatementQueue;
 import dev.bridge.engine.TableName;
+import dev.bridge.engine.UnitOfWork;
 import dev.bridge.identity.Principal;
 import dev.bridge.identity.Role;
 import java.nio.file.Files;
@@ -207,6 +208,32 @@ class PartitionPlannerTest {
         new Cancellation()))
         .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED))
         .hasMessageContaining("changed since the query was planned; run it again");
+  }
+
+  @Test
+  void aCommitDuckDbMadeVisibleBeforeItsVersionsMovedFailsAPartitionWithAborted() {
+    String sql = "SELECT id, v FROM t";
+    PartitionPlan partitionPlan = partitions(sql, 2).orElseThrow();
+    Session writer = sessions.session("other", new Principal("w", Role.WRITER));
+    StatementPlan update = executor.plan(writer, "UPDATE t SET v = 'new' WHERE id = 0");
+    try (UnitOfWork work = writer.work(UnitOfWork.Mode.AUTO_COMMIT);
+         java.sql.Statement statement = work.connection().createStatement()) {
+      work.running(update.effects());
+      statement.execute(update.executableSql());
+      // The window: DuckDB committed, the table's version has not moved yet (it moves when the work ends).
+      Slice.TableRows planned = (Slice.TableRows) partitionPlan.partitions().get(0).slice();
+      assertThat(engine.dataVersions().version(planned.table())).isEqualTo(planned.version());
+      assertThatThrownBy(() -> planner.open(session, plan(sql), partitionPlan.partitions().get(0), 10_000,
+          new Cancellation()))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED))
+          .hasMessageContaining("changed since the query was planned; run it again");
+      work.ran(update.effects());
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+    assertThatThrownBy(() -> union(sql, partitionPlan)).as("after the versions moved too")
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED));
+    assertThat(union(sql, partitions(sql, 2).orElseThrow())).contains("0|new|");
   }
 
   @Test
