@@ -6,7 +6,9 @@ import hmac
 import struct
 import subprocess
 import time
+import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,6 +18,7 @@ import pytest
 
 import flightsql as fs
 from conftest import ROOT, BridgeProcess
+from test_ops import query_log, wait_for
 from test_auth import hash_password
 
 TICKET_KEY = "cluster-test-ticket-key-0123456789abcdef"
@@ -80,7 +83,9 @@ class Cluster:
         ca = f"  worker_ca_file: {tls / 'ca.pem'}\n" if tls else ""
         config = node_config(directory, "coordinator", self.data, users,
                              f"cluster:\n  role: coordinator\n  workers: [{locations}]\n  ticket_key: {TICKET_KEY}\n"
-                             f"  health_interval: 200ms\n{ca}{tls_block}")
+                             f"  health_interval: 200ms\n{ca}{tls_block}"
+                             # Slices of at least 10,000 rows: the 300,000 rows split over every worker.
+                             f"flight:\n  partition_min_rows: 10000\n")
         self.coordinator = BridgeProcess(str(directory / "coordinator.duckdb"), ["--config", str(config)])
         self.scheme = scheme
 
@@ -150,6 +155,29 @@ def placed_info(cluster, client, options, sql, timeout=60):
         time.sleep(0.2)
 
 
+def split_options(options, partitions=b"auto"):
+    return flight.FlightCallOptions(headers=[*options.headers, (b"x-bridge-partitions", partitions)])
+
+
+def split_info(cluster, client, options, sql, live=3, timeout=60):
+    """The FlightInfo of `sql` split over the workers, once the coordinator sees `live` of them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        info = client.get_flight_info(fs.statement_query(sql), split_options(options))
+        if len(info.endpoints) == live and info.endpoints[0].locations or time.monotonic() > deadline:
+            return info
+        time.sleep(0.2)
+
+
+def fetch_threaded(info, options):
+    """Every endpoint read at once, one thread each, as pyarrow clients read an unordered FlightInfo."""
+    def read(endpoint):
+        with flight.connect(endpoint.locations[0].uri.decode()) as worker:
+            return worker.do_get(endpoint.ticket, options).read_all()
+    with ThreadPoolExecutor(len(info.endpoints)) as pool:
+        return pa.concat_tables(pool.map(read, info.endpoints))
+
+
 def sign(payload_fields, key=TICKET_KEY, expires_ms=None):
     """A cluster ticket as a coordinator signs it: version, expiry, then length-prefixed query id, SQL, slice, user
     and worker, and the HMAC-SHA256 of all that; packed in an Any."""
@@ -193,11 +221,99 @@ def test_the_token_of_a_login_on_the_coordinator_works_on_every_worker(cluster):
 def test_queries_over_each_worker_spread_by_load(cluster):
     client, options = login(cluster.coordinator.uri, "alice")
     with client:
-        placed_info(cluster, client, options, AGGREGATE)
+        split_info(cluster, client, options, SCAN)  # every worker live (one slice each)
         # Tickets not redeemed yet count as load, so consecutive plans go to different workers.
         locations = {client.get_flight_info(fs.statement_query(AGGREGATE), options).endpoints[0].locations[0].uri
                      for _ in range(3)}
         assert len(locations) == 3
+
+
+def test_a_union_safe_scan_is_split_into_one_slice_per_worker_and_equals_the_single_node_answer(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        info = split_info(cluster, client, options, SCAN)
+        workers = [e.locations[0].uri.decode() for e in info.endpoints]
+        assert len(workers) == 3 and set(workers) == set(cluster.worker_locations())
+        assert not info.ordered
+        assert info.total_records == -1  # a WHERE: the count is not known before the scan
+        assert sorted_table(fetch_threaded(info, options)).equals(sorted_table(single_answer(single, SCAN)))
+        whole = client.get_flight_info(fs.statement_query("SELECT id, fare FROM files.trips"), split_options(options))
+        assert len(whole.endpoints) == 3 and whole.total_records == 12 * ROWS_PER_FILE
+        assert fetch_threaded(whole, options).num_rows == 12 * ROWS_PER_FILE
+
+
+def test_a_split_asks_for_no_more_slices_than_the_header_says(cluster):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        split_info(cluster, client, options, SCAN)
+        two = client.get_flight_info(fs.statement_query(SCAN), split_options(options, b"2"))
+        assert len({e.locations[0].uri for e in two.endpoints}) == len(two.endpoints) == 2
+        # Without the header the server's flight.partitions (off here) holds: one endpoint, the whole query.
+        assert len(client.get_flight_info(fs.statement_query(SCAN), options).endpoints) == 1
+
+
+def test_shapes_that_are_not_union_safe_run_whole_on_one_worker(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        split_info(cluster, client, options, SCAN)
+        for sql in (AGGREGATE, SCAN + " ORDER BY id", SCAN + " LIMIT 10", "SELECT DISTINCT year FROM files.trips",
+                    "SELECT id, random() AS r FROM files.trips"):
+            info = client.get_flight_info(fs.statement_query(sql), split_options(options))
+            assert len(info.endpoints) == 1, sql
+            assert info.endpoints[0].locations[0].uri.decode() in cluster.worker_locations(), sql
+
+
+def test_the_coordinator_logs_one_line_with_the_partitions_and_each_worker_its_slice(cluster):
+    client, options = login(cluster.coordinator.uri, "alice")
+    marker = "cq_" + uuid.uuid4().hex[:8]
+    sql = f"SELECT id AS {marker} FROM files.trips"
+    with client:
+        split_info(cluster, client, options, SCAN)
+        info = client.get_flight_info(fs.statement_query(sql), split_options(options))
+        assert fetch_threaded(info, options).num_rows == 12 * ROWS_PER_FILE
+    lines = wait_for(lambda: query_log(cluster.coordinator, marker))
+    assert len(lines) == 1, lines
+    assert lines[0]["partitions"] == 3 and lines[0]["outcome"] == "ok"
+    assert set(lines[0]["workers"].split(",")) == set(cluster.worker_locations())
+    slices = wait_for(lambda: [line for w in cluster.workers for line in query_log(w, marker)]
+                      if sum(len(query_log(w, marker)) for w in cluster.workers) == 3 else None)
+    assert {line["cluster_query"] for line in slices} == {lines[0]["cluster_query"]}
+    assert sum(line["rows"] for line in slices) == 12 * ROWS_PER_FILE
+
+
+def test_a_slice_whose_files_changed_after_planning_fails_aborted_and_reissuing_succeeds(cluster, single):
+    client, options = login(cluster.coordinator.uri, "alice")
+    with client:
+        info = split_info(cluster, client, options, SCAN)
+        # Every file's modification time moves (the contents stay): each slice's stamps no longer match.
+        for path in cluster.data.rglob("*.parquet"):
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+        endpoint = info.endpoints[0]
+        with flight.connect(endpoint.locations[0].uri.decode()) as worker, \
+                fs.expect_status("ABORTED", "changed since the query was planned; run it again"):
+            worker.do_get(endpoint.ticket, options).read_all()
+        # Re-issued once the coordinator listed the files again (within a second: a file rewritten in place keeps
+        # its directory's stamp), the slices carry the new stamps and succeed.
+        def reissued():
+            try:
+                return fetch_threaded(split_info(cluster, client, options, SCAN), options)
+            except flight.FlightError as e:
+                assert "changed since the query was planned" in str(e)
+                return None
+        answer = wait_for(reissued, timeout=20, interval=0.3)
+        assert answer is not None
+        assert sorted_table(answer).equals(sorted_table(single_answer(single, SCAN)))
+
+
+def test_a_forged_slice_of_a_table_is_refused_by_a_worker(cluster):
+    _, alice = login(cluster.coordinator.uri, "alice")
+    worker_uri = next(iter(cluster.worker_locations()))
+    table_slice = (b'{"sql":"SELECT 1","index":0,"count":2,"slice":{"kind":"table_rows","table":{"catalog":"memory",'
+                   b'"schema":"main","name":"t"},"fromRowid":0,"toRowid":10,"epoch":0,"version":0,"physicalRows":10}}')
+    ticket = sign([str(uuid.uuid4()), "SELECT 1", table_slice, "alice", worker_uri])
+    with flight.connect(worker_uri) as worker, fs.expect_status("INVALID_ARGUMENT", "some files of a dataset"):
+        worker.do_get(ticket, alice).read_all()
 
 
 def test_a_query_of_a_coordinator_table_and_every_write_stay_on_the_coordinator(cluster):
@@ -342,12 +458,22 @@ def test_a_worker_killed_before_the_fetch_fails_unavailable_and_reissuing_succee
     client, options = login(cluster.coordinator.uri, "alice")
     with client:
         info = placed_info(cluster, client, options, AGGREGATE)
-        victim_uri = info.endpoints[0].locations[0].uri.decode()
+        split = split_info(cluster, client, options, SCAN)
+        victim_uri = split.endpoints[0].locations[0].uri.decode()
         victim = cluster.worker_locations()[victim_uri]
         victim.proc.kill()
         victim.proc.wait()
+        # The dead worker's slice fails UNAVAILABLE; so does a whole query placed there.
         with flight.connect(victim_uri) as gone, fs.expect_status("UNAVAILABLE"):
-            gone.do_get(info.endpoints[0].ticket, options).read_all()
+            gone.do_get(split.endpoints[0].ticket, options).read_all()
+        if info.endpoints[0].locations[0].uri.decode() == victim_uri:
+            with flight.connect(victim_uri) as gone, fs.expect_status("UNAVAILABLE"):
+                gone.do_get(info.endpoints[0].ticket, options).read_all()
+        # Re-issued, the query is split over the two live workers only, with the single node's rows.
+        again = split_info(cluster, client, options, SCAN, live=2)
+        assert victim_uri not in {e.locations[0].uri.decode() for e in again.endpoints}
+        assert len(again.endpoints) == 2
+        assert sorted_table(fetch_threaded(again, options)).equals(sorted_table(single_answer(single, SCAN)))
         again = client.get_flight_info(fs.statement_query(AGGREGATE), options)
         assert again.endpoints[0].locations[0].uri.decode() != victim_uri
         assert fetch(again, client, options).equals(single_answer(single, AGGREGATE))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bridge.config.BridgeConfig;
 import dev.bridge.config.ClusterConfig;
 import dev.bridge.config.DatasetConfig;
+import dev.bridge.config.PartitionSetting;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,11 @@ import org.apache.arrow.adbc.core.AdbcConnection;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcStatement;
 import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -45,6 +50,7 @@ class ClusterTest {
   private static final String AGGREGATE = "SELECT year, count(*) AS n, sum(fare) AS total FROM files.trips "
       + "GROUP BY year ORDER BY year";
   private static final String SCAN = "SELECT id, fare, year FROM files.trips WHERE fare > 10 ORDER BY id";
+  private static final String UNORDERED_SCAN = "SELECT id, fare, year FROM files.trips WHERE fare > 10";
 
   @TempDir
   static Path data;
@@ -66,7 +72,9 @@ class ClusterTest {
       workers.add(TestServer.start(config -> withTrips(config).withCluster(ClusterConfig.worker(KEY))));
     }
     List<String> locations = workers.stream().map(TestServer::grpcUri).toList();
-    coordinator = TestServer.start(config -> withTrips(config).withCluster(ClusterConfig.coordinator(locations, KEY)));
+    // Slices of at least 10,000 rows: the 120,000 rows of the six files split over the three workers.
+    coordinator = TestServer.start(config -> withTrips(config).withCluster(ClusterConfig.coordinator(locations, KEY))
+        .withFlight(config.flight().withPartitions(PartitionSetting.OFF, 10_000)));
     single = TestServer.start(ClusterTest::withTrips);
     awaitPlacement();
   }
@@ -138,6 +146,59 @@ class ClusterTest {
   void javaAdbcInProxyModeGetsTheSameAnswer() throws Exception {
     assertThat(adbc(coordinator, Map.of("adbc.flight.sql.rpc.call_header.x-bridge-proxy", "true"), AGGREGATE))
         .isEqualTo(adbc(single, Map.of(), AGGREGATE));
+  }
+
+  @Test
+  void aUnionSafeScanIsSplitIntoOneSliceOnEachWorkerWithTheSingleNodeRows() throws Exception {
+    List<String> locations = workers.stream().map(TestServer::grpcUri).toList();
+    try (BufferAllocator allocator = new RootAllocator(); FlightSqlClient client = coordinator.flightSqlClient(allocator)) {
+      FlightInfo info = client.execute(UNORDERED_SCAN, partitions("auto"));
+      List<String> placed = info.getEndpoints().stream()
+          .map(endpoint -> endpoint.getLocations().get(0).getUri().toString()).toList();
+      assertThat(placed).hasSize(3).doesNotHaveDuplicates();
+      assertThat(locations).containsAll(placed);
+      assertThat(info.getOrdered()).isFalse();
+      // Shapes whose result is not a union of per-file results run whole on one worker.
+      for (String sql : List.of(AGGREGATE, SCAN, UNORDERED_SCAN + " LIMIT 5", "SELECT DISTINCT year FROM files.trips")) {
+        FlightInfo whole = client.execute(sql, partitions("auto"));
+        assertThat(whole.getEndpoints()).as(sql).hasSize(1);
+        assertThat(locations).contains(whole.getEndpoints().get(0).getLocations().get(0).getUri().toString());
+      }
+    }
+  }
+
+  @Test
+  void theJdbcDriverReadsTheSlicesFromTheWorkersInParallelAndGetsTheSingleNodeRows() throws Exception {
+    double workerRowsBefore = workerRowsSent();
+    double coordinatorRowsBefore = rowsSent(coordinator);
+    List<List<Object>> clustered = jdbc(coordinator.jdbcUrl() + "&threadPoolSize=4&x-bridge-partitions=auto",
+        UNORDERED_SCAN);
+    assertThat(multiset(clustered)).isEqualTo(multiset(jdbc(single.jdbcUrl(), UNORDERED_SCAN)));
+    assertThat(clustered).isNotEmpty();
+    assertThat(workerRowsSent() - workerRowsBefore).isEqualTo(clustered.size());
+    assertThat(rowsSent(coordinator)).isEqualTo(coordinatorRowsBefore);
+  }
+
+  @Test
+  void javaAdbcReadsEverySliceFromTheWorkersAndGetsTheSingleNodeRows() throws Exception {
+    double workerRowsBefore = workerRowsSent();
+    List<List<Object>> clustered = adbc(coordinator,
+        Map.of("adbc.flight.sql.rpc.call_header.x-bridge-partitions", "auto"), UNORDERED_SCAN);
+    assertThat(multiset(clustered)).isEqualTo(multiset(adbc(single, Map.of(), UNORDERED_SCAN)));
+    assertThat(workerRowsSent() - workerRowsBefore).isEqualTo(clustered.size());
+  }
+
+  private static CallOption partitions(String value) {
+    CallHeaders headers = new FlightCallHeaders();
+    headers.insert("x-bridge-partitions", value);
+    return new HeaderCallOption(headers);
+  }
+
+  /** Each row with how often it occurs: the answer of an unordered result, compared without its order. */
+  private static Map<List<Object>, Long> multiset(List<List<Object>> rows) {
+    Map<List<Object>, Long> counts = new HashMap<>();
+    rows.forEach(row -> counts.merge(row, 1L, Long::sum));
+    return counts;
   }
 
   private static List<List<Object>> jdbc(String url, String sql) throws Exception {

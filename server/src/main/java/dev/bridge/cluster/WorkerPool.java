@@ -111,23 +111,41 @@ public final class WorkerPool implements AutoCloseable {
    * worker is live.
    */
   public synchronized List<String> place(int count) {
+    return place(count, false);
+  }
+
+  /**
+   * Distinct live workers for up to {@code count} endpoints, least-loaded first (ties go round the workers): the
+   * slices of one query, each on a worker of its own. Fewer than {@code count} when fewer workers are live.
+   */
+  public synchronized List<String> placeOnDistinct(int count) {
+    return place(count, true);
+  }
+
+  private List<String> place(int count, boolean distinct) {
     List<String> placed = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Tracked least = null;
       for (int k = 0; k < workers.size(); k++) {
         Tracked candidate = workers.get((nextTieBreak + k) % workers.size());
-        if (candidate.live && (least == null || candidate.load() < least.load())) {
+        if (candidate.live && !(distinct && placed.contains(candidate.location))
+            && (least == null || candidate.load() < least.load())) {
           least = candidate;
         }
       }
       if (least == null) {
-        return List.of();
+        return distinct ? placed : List.of();
       }
       nextTieBreak = (workers.indexOf(least) + 1) % workers.size();
       least.placedSincePoll.incrementAndGet();
       placed.add(least.location);
     }
     return placed;
+  }
+
+  /** How many workers are live now. */
+  public int liveCount() {
+    return (int) workers.stream().filter(w -> w.live).count();
   }
 
   /** The channel to a configured worker; empty for a location that is not one. */

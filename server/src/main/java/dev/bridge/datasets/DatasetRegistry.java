@@ -205,6 +205,12 @@ public final class DatasetRegistry implements CatalogRefresher, FileDatasets, Au
     });
   }
 
+  @Override
+  public Optional<TableName> localView(TableName view) {
+    return view.schema().equalsIgnoreCase(schema) ? Optional.of(new TableName(catalog, schema, view.name()))
+        : Optional.empty();
+  }
+
   /** The schema the views are in. */
   public String schema() {
     return schema;

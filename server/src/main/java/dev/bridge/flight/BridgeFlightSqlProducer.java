@@ -39,7 +39,6 @@ import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.CloseSessionResult;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
@@ -214,9 +213,9 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     return trace.around(() -> {
       transactions.join(session, command.getTransactionId().toStringUtf8());
       StatementPlan plan = plan(trace, session, command.getQuery(), context);
-      Optional<List<FlightEndpoint>> placed = mayPlace ? cluster.place(session, plan, proxy(context))
-          : Optional.empty();
-      return placed.map(endpoints -> statements.placedFlightInfo(session, plan, descriptor, endpoints))
+      Optional<ClusterFlights.Placement> placed = mayPlace
+          ? cluster.place(session, plan, proxy(context), partitions, statements) : Optional.empty();
+      return placed.map(placement -> placedFlightInfo(session, plan, descriptor, placement, trace))
           .orElseGet(() -> statements.flightInfo(session, plan, List.of(), descriptor, trace, partitions,
               HeaderOption.CACHE.in(context).orElse(true)));
     });
@@ -369,10 +368,11 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
       Session session = session(context);
       PreparedQuery prepared = StatementCommands.prepared(session, command.getPreparedStatementHandle());
       QueryTrace trace = trace(session, prepared.plan());
-      return trace.around(() -> cluster.place(session, prepared.plan(), proxy(context))
-          .map(endpoints -> statements.placedFlightInfo(session, prepared.plan(), descriptor, endpoints))
+      PartitionSetting partitions = statements.partitionsFor(HeaderOption.PARTITIONS.in(context));
+      return trace.around(() -> cluster.place(session, prepared.plan(), proxy(context), partitions, statements)
+          .map(placement -> placedFlightInfo(session, prepared.plan(), descriptor, placement, trace))
           .orElseGet(() -> statements.flightInfo(session, prepared.plan(), prepared.boundRows(), descriptor, trace,
-              statements.partitionsFor(HeaderOption.PARTITIONS.in(context)), HeaderOption.CACHE.in(context).orElse(true))));
+              partitions, HeaderOption.CACHE.in(context).orElse(true))));
     });
   }
 
@@ -627,6 +627,17 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   /** Takes edited partition settings for the queries planned from now on. */
   public void configure(FlightConfig flight) {
     statements.configure(StatementCommands.Partitioning.of(flight));
+  }
+
+  /**
+   * The FlightInfo of a query the coordinator placed on workers; its trace ends here with the placement (the
+   * workers stream the rows and log them, each line with the same cluster query id).
+   */
+  private FlightInfo placedFlightInfo(Session session, StatementPlan plan, FlightDescriptor descriptor,
+      ClusterFlights.Placement placement, QueryTrace trace) {
+    FlightInfo info = statements.placedFlightInfo(session, plan, descriptor, placement);
+    trace.placed(placement.queryId(), placement.workers());
+    return info;
   }
 
   @Override

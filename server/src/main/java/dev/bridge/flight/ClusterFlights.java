@@ -7,11 +7,15 @@ import dev.bridge.cluster.ClusterTickets;
 import dev.bridge.cluster.WorkerPool;
 import dev.bridge.config.ClusterConfig;
 import dev.bridge.config.ClusterRole;
+import dev.bridge.config.PartitionSetting;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.partitions.Partition;
+import dev.bridge.engine.partitions.PartitionPlan;
+import dev.bridge.engine.partitions.Slice;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,31 +84,61 @@ public final class ClusterFlights implements AutoCloseable {
   }
 
   /**
-   * On a coordinator, the endpoints on live workers of a query the caller's session planned, one per worker
-   * chosen: the whole statement on the least-loaded one. Empty, so that it runs here, on any other node, for a
-   * statement that reads this node's database or writes, one with parameters, in a transaction, in a session that
-   * moved its current schema, or when no worker is live. With {@code proxy} the endpoints have no location: the
-   * client redeems them here and this node relays.
+   * Where a coordinator placed a query: the id its tickets share, the workers (one per endpoint, in endpoint
+   * order), the endpoints, and the record count when known (-1 otherwise).
    */
-  Optional<List<FlightEndpoint>> place(Session session, StatementPlan plan, boolean proxy) {
+  record Placement(String queryId, List<String> workers, List<FlightEndpoint> endpoints, long totalRecords) {}
+
+  /**
+   * On a coordinator, the placement on live workers of a query the caller's session planned. A union-safe query
+   * over one file dataset that {@code partitions} allows to split is cut into slices (subsets of the dataset's
+   * files, {@link dev.bridge.engine.partitions.PartitionPlanner}), at most one per live worker, each slice on a
+   * worker of its own, least-loaded first; any other query runs whole on the least-loaded one. Empty, so that it
+   * runs here, on any other node, for a statement that reads this node's database or writes, one with parameters,
+   * in a transaction, in a session that moved its current schema, or when no worker is live. With {@code proxy}
+   * the endpoints have no location: the client redeems them here and this node relays.
+   */
+  Optional<Placement> place(Session session, StatementPlan plan, boolean proxy, PartitionSetting partitions,
+      StatementCommands statements) {
     if (role != ClusterRole.COORDINATOR || plan.parameterCount() > 0
         || session.inTransaction() || !session.inOpeningSchema() || !executor.readsOnlyFiles(session, plan)) {
       return Optional.empty();
     }
-    List<String> placed = workers.orElseThrow().place(1);
+    WorkerPool pool = workers.orElseThrow();
+    int live = pool.liveCount();
+    // Only file slices may travel: a table's rowid ranges name rows of this node's database, which workers never
+    // see (readsOnlyFiles already keeps table reads here; this says why a table slice could not go anyway).
+    Optional<PartitionPlan> split = live > 1
+        ? statements.partitions(session, plan, Math.min(partitions.wanted(live), live))
+            .filter(p -> p.partitions().stream().allMatch(part -> part.slice() instanceof Slice.DatasetFiles))
+        : Optional.empty();
+    String queryId = ClusterTickets.newQueryId();
+    if (split.isPresent()) {
+      List<Partition> slices = split.get().partitions();
+      List<String> placed = pool.placeOnDistinct(slices.size());
+      if (placed.size() == slices.size()) {
+        List<FlightEndpoint> endpoints = new ArrayList<>();
+        for (int i = 0; i < slices.size(); i++) {
+          endpoints.add(endpoint(queryId, plan, slices.get(i).toBytes(), session, placed.get(i), proxy));
+        }
+        return Optional.of(new Placement(queryId, placed, endpoints, split.get().totalRecords()));
+      }
+      // A worker was lost since it was counted: the query runs whole instead (below).
+    }
+    List<String> placed = pool.place(1);
     if (placed.isEmpty()) {
       return Optional.empty();
     }
-    String queryId = ClusterTickets.newQueryId();
-    List<FlightEndpoint> endpoints = new ArrayList<>();
-    for (String worker : placed) {
-      byte[] signed = tickets.orElseThrow().issue(queryId, plan.sql(), new byte[0], session.principal().user(),
-          worker);
-      Ticket ticket = new Ticket(Any.newBuilder().setTypeUrl(TICKET_TYPE).setValue(ByteString.copyFrom(signed))
-          .build().toByteArray());
-      endpoints.add(proxy ? new FlightEndpoint(ticket) : new FlightEndpoint(ticket, location(worker)));
-    }
-    return Optional.of(endpoints);
+    return Optional.of(new Placement(queryId, placed,
+        List.of(endpoint(queryId, plan, new byte[0], session, placed.get(0), proxy)), -1));
+  }
+
+  private FlightEndpoint endpoint(String queryId, StatementPlan plan, byte[] slice, Session session, String worker,
+      boolean proxy) {
+    byte[] signed = tickets.orElseThrow().issue(queryId, plan.sql(), slice, session.principal().user(), worker);
+    Ticket ticket = new Ticket(Any.newBuilder().setTypeUrl(TICKET_TYPE).setValue(ByteString.copyFrom(signed))
+        .build().toByteArray());
+    return proxy ? new FlightEndpoint(ticket) : new FlightEndpoint(ticket, location(worker));
   }
 
   /** The worker's location exactly as configured (grpc://, grpc+tcp:// or grpc+tls://host:port). */
@@ -131,9 +165,12 @@ public final class ClusterFlights implements AutoCloseable {
       throw new EngineException(ErrorKind.PERMISSION_DENIED, "a cluster ticket carries only queries; this one's "
           + "statement writes, and writes run on the node that owns the database");
     }
-    // Not from the result cache: the data a worker reads is written by the node that owns the database, whose
-    // commits this worker's data versions never see.
-    statements.streamQuery(session, plan, listener, false);
+    Optional<Partition> partition = ticket.whole() ? Optional.empty() : Optional.of(Partition.fromBytes(ticket.slice()));
+    if (partition.isPresent() && !(partition.get().slice() instanceof Slice.DatasetFiles)) {
+      throw EngineException.invalidArgument("a cluster ticket's slice must be some files of a dataset; rows of a "
+          + "table belong to the coordinator's database, which a worker does not see");
+    }
+    statements.streamPlaced(session, plan, partition, ticket.queryId(), listener);
   }
 
   /**

@@ -86,7 +86,9 @@ public final class StatementCommands implements AutoCloseable {
     if (plan.kind().returnsRows()) {
       List<Object> parameters = singleRow(parameterRows);
       schema = withColumnMetadata(plan, executor.describe(session, plan, parameters));
-      Optional<PartitionPlan> split = partitions(session, plan, parameters, partitions);
+      Optional<PartitionPlan> split = parameters.isEmpty()
+          ? partitions(session, plan, partitions.wanted(Runtime.getRuntime().availableProcessors()))
+          : Optional.empty();
       if (split.isPresent()) {
         return partitionedInfo(session, plan, split.get(), schema, descriptor);
       }
@@ -109,11 +111,13 @@ public final class StatementCommands implements AutoCloseable {
     return requested.orElse(partitioning.setting());
   }
 
-  private Optional<PartitionPlan> partitions(Session session, StatementPlan plan, List<Object> parameters,
-      PartitionSetting setting) {
-    int wanted = setting.wanted(Runtime.getRuntime().availableProcessors());
-    return parameters.isEmpty() && wanted > 1
-        ? partitioner.plan(session, plan, wanted, partitioning.minRowsPerPartition()) : Optional.empty();
+  /**
+   * The partitions of a query without parameters, at most {@code wanted}, each reading at least the configured
+   * {@code partition_min_rows}; empty when it gets one endpoint ({@link PartitionPlanner#plan}).
+   */
+  Optional<PartitionPlan> partitions(Session session, StatementPlan plan, int wanted) {
+    return wanted > 1 ? partitioner.plan(session, plan, wanted, partitioning.minRowsPerPartition())
+        : Optional.empty();
   }
 
   private FlightInfo partitionedInfo(Session session, StatementPlan plan, PartitionPlan partitions, Schema schema,
@@ -142,12 +146,15 @@ public final class StatementCommands implements AutoCloseable {
 
   /**
    * The FlightInfo of a query a coordinator placed on its workers: the schema this node describes (the workers see
-   * the same files), and the endpoints given; unordered when there are several, and no record count.
+   * the same files), and the placement's endpoints; unordered when there are several (slices), with the record
+   * count where the placement knows it.
    */
   FlightInfo placedFlightInfo(Session session, StatementPlan plan, FlightDescriptor descriptor,
-      List<FlightEndpoint> endpoints) {
+      ClusterFlights.Placement placement) {
     Schema schema = withColumnMetadata(plan, executor.describe(session, plan, List.of()));
-    return new FlightInfo(schema, descriptor, endpoints, -1, -1, endpoints.size() == 1, IpcOption.DEFAULT);
+    List<FlightEndpoint> endpoints = placement.endpoints();
+    return new FlightInfo(schema, descriptor, endpoints, -1, placement.totalRecords(), endpoints.size() == 1,
+        IpcOption.DEFAULT);
   }
 
   /** Tickets handed out from now on live for {@code ticketTtl}. */
@@ -192,6 +199,22 @@ public final class StatementCommands implements AutoCloseable {
   void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener, boolean useCache) {
     streamer(plan, statementTrace(session, plan),
         cancellation -> executor.openQuery(session, plan, List.of(), batchRows, cancellation, useCache), listener)
+        .start(() -> { });
+  }
+
+  /**
+   * On a worker, streams what a coordinator's ticket of query {@code clusterQuery} placed here: the whole planned
+   * query, or one partition of it; returns at once. Never from the result cache: the data a worker reads is
+   * written by the node that owns the database, whose commits this worker's data versions never see. The query log
+   * line carries {@code clusterQuery}, as the coordinator's line of the same query does.
+   */
+  void streamPlaced(Session session, StatementPlan plan, Optional<Partition> partition, String clusterQuery,
+      ServerStreamListener listener) {
+    QueryTrace trace = statementTrace(session, plan);
+    trace.clusterQuery(clusterQuery);
+    streamer(plan, trace, cancellation -> partition.isPresent()
+        ? partitioner.open(session, plan, partitioner.placedHere(partition.get()), batchRows, cancellation)
+        : executor.openQuery(session, plan, List.of(), batchRows, cancellation, false), listener)
         .start(() -> { });
   }
 

@@ -35,14 +35,21 @@ public final class QueryLog {
         .addKeyValue("session", record.session())
         .addKeyValue("protocol", record.protocol().label())
         .addKeyValue("kind", record.kind())
-        .addKeyValue("statement", statementText(record.statement()))
-        .addKeyValue("rows", record.rows())
-        .addKeyValue("bytes", record.bytes())
-        .addKeyValue("duration_ms", record.durationNanos() / 1_000_000.0)
+        .addKeyValue("statement", statementText(record.statement()));
+    if (record.workers().isEmpty()) {
+      // A placed query's rows and bytes are on its workers' lines.
+      event = event.addKeyValue("rows", record.rows()).addKeyValue("bytes", record.bytes());
+    } else {
+      event = event.addKeyValue("workers", String.join(",", record.workers()));
+    }
+    event = event.addKeyValue("duration_ms", record.durationNanos() / 1_000_000.0)
         .addKeyValue("queued_ms", record.queuedNanos() / 1_000_000.0)
         .addKeyValue("outcome", record.outcome().label());
     if (record.partitions() > 1) {
       event = event.addKeyValue("partitions", record.partitions());
+    }
+    if (record.clusterQuery() != null) {
+      event = event.addKeyValue("cluster_query", record.clusterQuery());
     }
     if (record.cacheHit()) {
       event = event.addKeyValue("cache", "hit");

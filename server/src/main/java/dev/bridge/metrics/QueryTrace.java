@@ -3,6 +3,7 @@ package dev.bridge.metrics;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementKind;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,8 @@ public final class QueryTrace {
   // The trace's entries among the running statements (one per partition streaming).
   private final Set<Long> runningIds = ConcurrentHashMap.newKeySet();
   private volatile boolean cacheHit;
+  private volatile String clusterQuery;
+  private volatile List<String> placedOn = List.of();
 
   QueryTrace(Telemetry telemetry, Protocol protocol, String user, Session session, String statement,
       int partitions) {
@@ -92,6 +95,22 @@ public final class QueryTrace {
   /** The result is a replay from the result cache: the query log says {@code "cache": "hit"}. */
   public void cacheHit() {
     cacheHit = true;
+  }
+
+  /** The statement is part {@code id} of a query a coordinator placed on workers (on a worker's trace). */
+  public void clusterQuery(String id) {
+    clusterQuery = id;
+  }
+
+  /**
+   * A coordinator placed the query on {@code workers} (one per endpoint) under cluster query {@code id}: the trace
+   * ends now, since the rows stream from the workers, each of which logs its own line with the same id. The line
+   * has {@code partitions} = the number of endpoints and no rows or bytes.
+   */
+  public void placed(String id, List<String> workers) {
+    clusterQuery = id;
+    placedOn = List.copyOf(workers);
+    end(Outcome.OK, null);
   }
 
   /** A result stream starts: counted among the active streams until the trace ends. */
@@ -163,7 +182,8 @@ public final class QueryTrace {
     }
     // The wait in the statement queue is part of the duration, and logged on its own too.
     telemetry.finished(new QueryRecord(user, session.id(), protocol, kind, statement, rows.get(), bytes.get(),
-        System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error, partitions, cacheHit),
+        System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error,
+        placedOn.isEmpty() ? partitions : placedOn.size(), cacheHit, clusterQuery, placedOn),
         INGEST.equals(kind));
   }
 

@@ -15,6 +15,15 @@ public interface FileDatasets {
   /** The dataset whose view is {@code view}, when it is one, is readable, and its files may be read in parts. */
   Optional<FileDataset> dataset(TableName view);
 
+  /**
+   * This server's name for the view another node named {@code view}: the same schema and dataset name, in the
+   * database this server's views are in (each node's database catalog is named after its own file). Empty when
+   * this server keeps its views elsewhere.
+   */
+  default Optional<TableName> localView(TableName view) {
+    return Optional.empty();
+  }
+
   /** One dataset's files and how to read some of them. */
   interface FileDataset {
     /** The files the view reads now, stamped. */

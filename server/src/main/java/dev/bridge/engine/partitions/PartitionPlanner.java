@@ -95,6 +95,20 @@ public final class PartitionPlanner {
         connection -> requireUnchanged(connection, partition.slice()));
   }
 
+  /**
+   * A partition another node (a coordinator) planned, as this node names its input: a dataset's files are the
+   * same on every node, but the view is in each node's own database catalog. Any other slice is returned as is.
+   */
+  public Partition placedHere(Partition partition) {
+    if (partition.slice() instanceof Slice.DatasetFiles files) {
+      TableName view = datasets.localView(files.view()).orElseThrow(() -> changed("the files of dataset "
+          + files.view()));
+      return new Partition(partition.sql(), partition.index(), partition.count(),
+          new Slice.DatasetFiles(view, files.files()));
+    }
+    return partition;
+  }
+
   private Optional<PartitionPlan> planTable(Connection connection, StatementPlan plan,
       UnionSafety.TableSource source, int wanted, long minRowsPerPartition) {
     TableName table = source.table();
