@@ -1,9 +1,10 @@
 """The cluster section of the benchmarks (issue 21, docs/cluster.md), run by scripts/bench-cluster inside a private
 network namespace (unshare -n): only its loopback exists. Each worker gets its own link: an htb class of RATE
 (200 Mbit by default) matched on the worker's source port, everything else unshaped, all on 127.0.0.1. Four workers
-serve the same hive-partitioned Parquet dataset; three coordinators front the first 1, 2 and 4 of them. A pass
-times SELECT * of the dataset through each coordinator: GetFlightInfo, then every endpoint read in parallel by
-pyarrow from the worker its location names. Passes alternate the three cases, and one JSON line per case (section
+serve the same hive-partitioned Parquet dataset; three coordinators front the first 1, 2 and 4 of them, with
+flight.partitions: auto, so each splits the scan into one file slice per live worker. A pass times SELECT * of the
+dataset through each coordinator: GetFlightInfo, then every endpoint read in parallel by pyarrow (one thread per
+endpoint) from the worker its location names. Passes alternate the three cases, and one JSON line per case (section
 "cluster": median seconds and rows/s, the speed-up over one worker) is appended to RESULTS.
 
   python3 scripts/bench_cluster.py [--rows N] [--files N] [--passes N] [--rate 200mbit] [--results FILE]
@@ -123,7 +124,9 @@ def main():
             workers = ", ".join(f"'grpc://127.0.0.1:{p}'" for p in WORKER_PORTS[:n])
             config = config_file(directory, f"coordinator{n}", data,
                                  f"cluster:\n  role: coordinator\n  workers: [{workers}]\n  ticket_key: {KEY}\n"
-                                 f"  health_interval: 200ms\n")
+                                 f"  health_interval: 200ms\n"
+                                 # One slice per live worker; any slice of the dataset is large enough.
+                                 f"flight:\n  partitions: auto\n  partition_min_rows: {max(1, args.rows // 64)}\n")
             proc, port = start(config, 0, "512m")
             nodes.append(proc)
             coordinators[n] = port
