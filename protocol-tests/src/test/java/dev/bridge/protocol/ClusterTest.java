@@ -158,6 +158,12 @@ class ClusterTest {
       assertThat(placed).hasSize(3).doesNotHaveDuplicates();
       assertThat(locations).containsAll(placed);
       assertThat(info.getOrdered()).isFalse();
+      // A prepared statement (how the JDBC driver and ADBC run every query) is split the same way.
+      try (FlightSqlClient.PreparedStatement prepared = client.prepare(UNORDERED_SCAN, partitions("auto"))) {
+        List<String> preparedPlaced = prepared.execute(partitions("auto")).getEndpoints().stream()
+            .map(endpoint -> endpoint.getLocations().get(0).getUri().toString()).toList();
+        assertThat(preparedPlaced).hasSize(3).doesNotHaveDuplicates();
+      }
       // Shapes whose result is not a union of per-file results run whole on one worker.
       for (String sql : List.of(AGGREGATE, SCAN, UNORDERED_SCAN + " LIMIT 5", "SELECT DISTINCT year FROM files.trips")) {
         FlightInfo whole = client.execute(sql, partitions("auto"));
