@@ -125,7 +125,7 @@ class MetricsTest {
   }
 
   private static Map<String, String> labels(String protocol, String kind, String outcome) {
-    return Map.of("protocol", protocol, "kind", kind, "outcome", outcome);
+    return Map.of("protocol", protocol, "kind", kind, "outcome", outcome, "engine", "duckdb");
   }
 
   private List<Sample> scrape() {

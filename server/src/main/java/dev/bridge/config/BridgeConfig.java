@@ -18,7 +18,8 @@ public record BridgeConfig(
     @JsonProperty("logging") LoggingConfig logging,
     @JsonProperty("query_log") QueryLogConfig queryLog,
     @JsonProperty("cluster") ClusterConfig cluster,
-    @JsonProperty("cache") CacheConfig cache) {
+    @JsonProperty("cache") CacheConfig cache,
+    @JsonProperty("engines") EnginesConfig engines) {
 
   public BridgeConfig {
     flight = flight == null ? FlightConfig.DEFAULT : flight;
@@ -33,55 +34,56 @@ public record BridgeConfig(
     queryLog = queryLog == null ? QueryLogConfig.DEFAULT : queryLog;
     cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
     cache = cache == null ? CacheConfig.DEFAULT : cache;
+    engines = engines == null ? EnginesConfig.DEFAULT : engines;
   }
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public BridgeConfig withFlight(FlightConfig newFlight) {
     return new BridgeConfig(newFlight, database, sessions, http, auth, tls, limits, files,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withDatabase(DatabaseConfig newDatabase) {
     return new BridgeConfig(flight, newDatabase, sessions, http, auth, tls, limits, files,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withSessions(SessionConfig newSessions) {
     return new BridgeConfig(flight, database, newSessions, http, auth, tls, limits, files,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withHttp(HttpConfig newHttp) {
     return new BridgeConfig(flight, database, sessions, newHttp, auth, tls, limits, files,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withAuth(AuthConfig newAuth) {
     return new BridgeConfig(flight, database, sessions, http, newAuth, tls, limits, files,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withTls(TlsConfig newTls) {
     return new BridgeConfig(flight, database, sessions, http, auth, newTls, limits, files,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withLimits(LimitsConfig newLimits) {
     return new BridgeConfig(flight, database, sessions, http, auth, tls, newLimits, files,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withFiles(FilesConfig newFiles) {
     return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, newFiles,
-        logging, queryLog, cluster, cache);
+        logging, queryLog, cluster, cache, engines);
   }
 
   public BridgeConfig withCluster(ClusterConfig newCluster) {
     return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, files,
-        logging, queryLog, newCluster, cache);
+        logging, queryLog, newCluster, cache, engines);
   }
 
   /** Checks every value; the first bad one is reported with its key. */
@@ -98,5 +100,6 @@ public record BridgeConfig(
     queryLog.validate();
     cluster.validate();
     cache.validate();
+    engines.validate();
   }
 }

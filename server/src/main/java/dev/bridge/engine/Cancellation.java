@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 public final class Cancellation {
   private static final Logger log = LoggerFactory.getLogger(Cancellation.class);
 
-  private Statement statement;
+  /** Stops what runs now: a DuckDB statement, or another engine's operation; null between runs. */
+  private Runnable interrupter;
   private boolean requested;
 
   /** Interrupts the statement inside DuckDB, now or as soon as it is attached; safe from any thread. */
@@ -31,29 +32,38 @@ public final class Cancellation {
   }
 
   synchronized void attach(Statement running) {
-    this.statement = running;
+    attach(() -> {
+      try {
+        running.cancel();
+      } catch (SQLException e) {
+        log.debug("cancelling a DuckDB statement failed: {}", e.getMessage());
+      }
+    });
+  }
+
+  /**
+   * Attaches what stops a running operation of another engine (Spark's interrupt of an operation); it runs now when
+   * a cancel came first.
+   */
+  public synchronized void attach(Runnable running) {
+    this.interrupter = running;
     if (requested) {
       interrupt();
     }
   }
 
-  synchronized void detach() {
-    this.statement = null;
+  public synchronized void detach() {
+    this.interrupter = null;
   }
 
   /** The failure to report for a statement this cancel interrupted. */
-  static EngineException cancelled(Throwable cause) {
+  public static EngineException cancelled(Throwable cause) {
     return new EngineException(ErrorKind.CANCELLED, "the query was cancelled", cause);
   }
 
   private void interrupt() {
-    if (statement == null) {
-      return;
-    }
-    try {
-      statement.cancel();
-    } catch (SQLException e) {
-      log.debug("cancelling a DuckDB statement failed: {}", e.getMessage());
+    if (interrupter != null) {
+      interrupter.run();
     }
   }
 }

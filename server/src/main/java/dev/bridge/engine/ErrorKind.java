@@ -13,5 +13,7 @@ public enum ErrorKind {
   PERMISSION_DENIED,
   UNAUTHENTICATED,
   UNIMPLEMENTED,
+  /** A service Bridge depends on (another engine, such as Spark) cannot be reached now; retrying may succeed. */
+  UNAVAILABLE,
   INTERNAL
 }

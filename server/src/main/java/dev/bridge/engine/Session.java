@@ -6,9 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -48,6 +50,13 @@ public final class Session implements AutoCloseable {
   /** What the open transaction wrote so far: published to the data versions when it commits. */
   private Writes transactionWrites = Writes.NONE;
   private volatile CurrentSchema currentSchema;
+  /**
+   * The current catalog and schema while they belong to another engine ({@link RemoteEngine}, Spark): the session's
+   * statements then go to that engine. Null while they are DuckDB's; the DuckDB connection keeps its own meanwhile.
+   */
+  private volatile CurrentSchema remoteSchema;
+  /** What other engines hold for this session (a Spark session), released when it closes. */
+  private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
   /** The schema the session started in: names resolve the same way on another node only while it is current. */
   private final CurrentSchema openingSchema;
   private volatile long lastUsedNanos = System.nanoTime();
@@ -150,7 +159,23 @@ public final class Session implements AutoCloseable {
    * {@code SET schema}: commands) and after a SetSessionOptions catalog or schema.
    */
   public CurrentSchema currentSchema() {
-    return currentSchema;
+    CurrentSchema remote = remoteSchema;
+    return remote != null ? remote : currentSchema;
+  }
+
+  /** The current catalog and schema when another engine owns them ({@link #currentSchema()}); empty for DuckDB's. */
+  public Optional<CurrentSchema> remoteSchema() {
+    return Optional.ofNullable(remoteSchema);
+  }
+
+  /** Makes another engine's catalog and schema current ({@code schema}), or DuckDB's again ({@code null}). */
+  public void useRemote(CurrentSchema schema) {
+    this.remoteSchema = schema;
+  }
+
+  /** Runs {@code release} once, when the session closes (another engine's state kept for it). */
+  public void onClose(Runnable release) {
+    onClose.add(release);
   }
 
   /** Whether the current schema is still the one the session opened in (no {@code USE} moved it). */
@@ -355,6 +380,13 @@ public final class Session implements AutoCloseable {
     preparedQueries.clear();
     reusableStatements.close();
     closeQuietly(connection);
+    for (Runnable release : onClose) {
+      try {
+        release.run();
+      } catch (RuntimeException e) {
+        log.warn("releasing what another engine kept for session {} failed: {}", id, e.toString());
+      }
+    }
     log.debug("session {} closed", id);
   }
 

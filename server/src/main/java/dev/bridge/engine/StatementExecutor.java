@@ -29,6 +29,8 @@ public final class StatementExecutor {
    */
   private final Map<StatementPlan, ResultCache.PlannedStatement> planned = PlanCache.leastRecentlyUsed(PLANS_REMEMBERED);
   private static final int PLANS_REMEMBERED = 1024;
+  /** The engines a session's statements go to instead of DuckDB while its current catalog is theirs. */
+  private final RemoteEngines remotes;
   /** DuckDB's consistent built-in functions, read once when the cache first needs them. */
   private volatile Set<String> consistentFunctions;
 
@@ -40,6 +42,12 @@ public final class StatementExecutor {
 
   public StatementExecutor(BufferAllocator allocator, QueryTimeouts timeouts, StatementQueue queue,
       AccessPolicy access, ResultCache cache) {
+    this(allocator, timeouts, queue, access, cache, RemoteEngines.NONE);
+  }
+
+  public StatementExecutor(BufferAllocator allocator, QueryTimeouts timeouts, StatementQueue queue,
+      AccessPolicy access, ResultCache cache, RemoteEngines remotes) {
+    this.remotes = remotes;
     this.planner = new StatementPlanner(allocator, timeouts);
     this.allocator = allocator;
     this.timeouts = timeouts;
@@ -57,7 +65,10 @@ public final class StatementExecutor {
     return timeouts;
   }
 
-  /** Plans {@code sql} once the session's role is allowed to run it (checked before DuckDB prepares anything). */
+  /**
+   * Plans {@code sql} once the session's role is allowed to run it (checked before DuckDB prepares anything). While
+   * the session's current catalog is another engine's ({@link RemoteEngine}), that engine plans it instead.
+   */
   public StatementPlan plan(Session session, String sql) {
     return plan(session, sql, true);
   }
@@ -68,6 +79,10 @@ public final class StatementExecutor {
    * plan every statement they run (the JDBC driver prepares each one) then pay nothing on a hit.
    */
   public StatementPlan plan(Session session, String sql, boolean useCache) {
+    Optional<RemoteEngine> remote = remotes.ofSession(session);
+    if (remote.isPresent()) {
+      return planRemote(session, remote.get(), sql);
+    }
     PlanContext context = planContext(session, sql, useCache);
     if (context != null) {
       session.engine().refreshFully(cache.fileDatasetsOf(context.key()));
@@ -117,11 +132,39 @@ public final class StatementExecutor {
   }
 
   /**
+   * Another engine's plan of {@code sql}. That engine classifies the statement without running it; a statement that
+   * is not a query needs a role that may write (readers run queries only), checked before anything runs.
+   */
+  private StatementPlan planRemote(Session session, RemoteEngine engine, String sql) {
+    List<String> duckDbCatalogs;
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT);
+         java.sql.Statement statement = work.connection().createStatement();
+         java.sql.ResultSet rows = statement.executeQuery("SELECT database_name FROM duckdb_databases()")) {
+      duckDbCatalogs = new java.util.ArrayList<>();
+      while (rows.next()) {
+        duckDbCatalogs.add(rows.getString(1));
+      }
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+    StatementPlan plan = engine.plan(session, sql, duckDbCatalogs);
+    if (!plan.kind().returnsRows()) {
+      access.checkWrite(session.principal(), "run a " + engine.name() + " statement that is not a query");
+    }
+    return plan;
+  }
+
+  /** The engines besides DuckDB statements may go to. */
+  public RemoteEngines remotes() {
+    return remotes;
+  }
+
+  /**
    * Whether {@code plan} is a query that reads nothing but files ({@link FileReads}): another node that sees the
    * same files answers it with the same rows. A statement that writes, or reads a table, is this node's alone.
    */
   public boolean readsOnlyFiles(Session session, StatementPlan plan) {
-    if (!plan.kind().returnsRows() || !plan.effects().writes().none() || plan.effects().severalStatements()) {
+    if (!plan.onDuckDb() || !plan.kind().returnsRows() || !plan.effects().writes().none() || plan.effects().severalStatements()) {
       return false;
     }
     try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
@@ -134,7 +177,7 @@ public final class StatementExecutor {
   /** The exact schema the query's stream will have with these parameter values; checks they are all bound. */
   public Schema describe(Session session, StatementPlan plan, List<Object> parameters) {
     requireParameters(plan, parameters);
-    if (!plan.schemaDependsOnParameters()) {
+    if (!plan.schemaDependsOnParameters() || !plan.onDuckDb()) {
       return plan.resultSchema();
     }
     try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
@@ -186,6 +229,10 @@ public final class StatementExecutor {
   private ResultStream open(Session session, StatementPlan plan, List<Object> parameters, int batchRows,
       Cancellation cancellation, UnitOfWork.Mode mode, Precondition precondition, boolean useCache) {
     requireParameters(plan, parameters);
+    Optional<RemoteEngine> remote = remotes.of(plan);
+    if (remote.isPresent()) {
+      return remote.get().open(session, plan, cancellation);
+    }
     Optional<CacheLookup> lookup = cacheLookup(session, plan, parameters, batchRows, useCache);
     ResultCache.Lead lead = null;
     if (lookup.isPresent() && lookup.get().key() != null) {
@@ -357,7 +404,8 @@ public final class StatementExecutor {
    */
   private Optional<CacheLookup> cacheLookup(Session session, StatementPlan plan, List<Object> parameters,
       int batchRows, boolean useCache) {
-    if (cache == null || !useCache || session.cacheOff() || !cache.enabled() || session.inTransaction()
+    // Another engine's data moves without DuckDB's data versions knowing: its answers are never kept.
+    if (cache == null || !plan.onDuckDb() || !useCache || session.cacheOff() || !cache.enabled() || session.inTransaction()
         || plan.effects().severalStatements() || !plan.effects().writes().none()) {
       return Optional.empty();
     }
@@ -402,6 +450,12 @@ public final class StatementExecutor {
       Cancellation cancellation) {
     List<List<Object>> rows = parameterRows.isEmpty() ? List.of(List.of()) : parameterRows;
     rows.forEach(row -> requireParameters(plan, row));
+    Optional<RemoteEngine> remote = remotes.of(plan);
+    if (remote.isPresent()) {
+      remote.get().execute(session, plan, cancellation);
+      // Spark reports no count of changed rows; Flight SQL's -1 is "unknown".
+      return -1;
+    }
     StatementEffects effects = plan.effects();
     UnitOfWork.Mode mode = rows.size() > 1 ? UnitOfWork.Mode.ATOMIC : UnitOfWork.Mode.AUTO_COMMIT;
     // BEGIN, COMMIT and ROLLBACK (and texts DuckDB cannot plan, which may be one) act on the session's own

@@ -14,6 +14,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <p>When DuckDB cannot type a parameter until it sees its value ({@code SELECT ? || '!'}), the result's types
  * depend on the bound values: {@code resultSchema} is then the schema with every parameter NULL, and
  * {@link StatementExecutor#describe} gives the exact one for the values bound.
+ *
+ * <p>{@code engine} names the engine that runs it: {@link #DUCKDB}, or another engine's name ({@link RemoteEngine},
+ * such as Spark) when the session's current catalog is that engine's; such a plan has no parameters, no column
+ * types and no effects DuckDB would know of.
  */
 public record StatementPlan(
     String sql,
@@ -23,7 +27,11 @@ public record StatementPlan(
     Schema resultSchema,
     List<String> columnTypes,
     boolean schemaDependsOnParameters,
-    StatementEffects effects) {
+    StatementEffects effects,
+    String engine) {
+
+  /** The engine name of statements DuckDB runs, as the query log and metrics label them. */
+  public static final String DUCKDB = "duckdb";
 
   public StatementPlan {
     parameterTypes = List.copyOf(parameterTypes);
@@ -37,7 +45,7 @@ public record StatementPlan(
   public record Prepared(String sql, StatementKind kind, List<String> parameterTypes, StatementEffects effects) {
     /** A statement that returns no rows. */
     public StatementPlan returningNoRows() {
-      return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false, effects);
+      return new StatementPlan(sql, sql, kind, parameterTypes, null, List.of(), false, effects, DUCKDB);
     }
 
     /** A query run as written, whose result has {@code schema} and streams columns of {@code columnTypes}. */
@@ -47,13 +55,27 @@ public record StatementPlan(
 
     /** A query run as {@code executableSql} (a projection that converts types), with that result. */
     public StatementPlan returning(String executableSql, Schema schema, List<String> columnTypes) {
-      return new StatementPlan(sql, executableSql, kind, parameterTypes, schema, columnTypes, false, effects);
+      return new StatementPlan(sql, executableSql, kind, parameterTypes, schema, columnTypes, false, effects,
+          DUCKDB);
     }
 
     /** A query whose result types depend on its parameters' values: {@code schema} is the one for NULLs. */
     public StatementPlan returningByParameters(Schema schemaForNulls) {
-      return new StatementPlan(sql, sql, kind, parameterTypes, schemaForNulls, List.of(), true, effects);
+      return new StatementPlan(sql, sql, kind, parameterTypes, schemaForNulls, List.of(), true, effects, DUCKDB);
     }
+  }
+
+  /**
+   * A statement another engine planned: {@code schema} is its result's (null when it returns no rows), as that
+   * engine described it without running it.
+   */
+  public static StatementPlan remote(String engine, String sql, StatementKind kind, Schema schema) {
+    return new StatementPlan(sql, sql, kind, List.of(), schema, List.of(), false, StatementEffects.NONE, engine);
+  }
+
+  /** Whether DuckDB runs it (rather than another engine). */
+  public boolean onDuckDb() {
+    return DUCKDB.equals(engine);
   }
 
   public int parameterCount() {

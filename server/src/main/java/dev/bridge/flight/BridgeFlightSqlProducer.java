@@ -681,14 +681,14 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   /** The trace of a statement planned by an earlier call (a prepared statement). */
   private QueryTrace trace(Session session, StatementPlan plan) {
     QueryTrace trace = trace(session, plan.sql());
-    trace.kind(plan.kind());
+    trace.kind(plan);
     return trace;
   }
 
   /** Plans {@code sql}; a plan kept beside a cached result answers unless the call turned the cache off. */
   private StatementPlan plan(QueryTrace trace, Session session, String sql, CallContext context) {
     StatementPlan plan = executor.plan(session, sql, HeaderOption.CACHE.in(context).orElse(true));
-    trace.planned(plan.kind());
+    trace.planned(plan);
     return plan;
   }
 

@@ -27,6 +27,7 @@ final class FlightStatuses {
       case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
       case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
       case UNIMPLEMENTED -> Status.UNIMPLEMENTED;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
       case INTERNAL -> Status.INTERNAL;
     };
     return status.withDescription(bounded(e.getMessage())).withCause(e).asRuntimeException();

@@ -9,6 +9,7 @@ import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.TableName;
 import dev.bridge.engine.catalog.CatalogReader;
+import dev.bridge.engine.catalog.NamePattern;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -123,7 +123,7 @@ public final class StatementCommands implements AutoCloseable {
   private FlightInfo partitionedInfo(Session session, StatementPlan plan, PartitionPlan partitions, Schema schema,
       FlightDescriptor descriptor) {
     QueryTrace trace = telemetry.partitioned(Protocol.FLIGHT, session, plan.sql(), partitions.partitions().size());
-    trace.kind(plan.kind());
+    trace.kind(plan);
     List<FlightEndpoint> endpoints = new ArrayList<>();
     for (Partition partition : partitions.partitions()) {
       endpoints.add(endpoint(tickets.add(session.principal().user(),
@@ -220,7 +220,7 @@ public final class StatementCommands implements AutoCloseable {
 
   private QueryTrace statementTrace(Session session, StatementPlan plan) {
     QueryTrace trace = telemetry.statement(Protocol.FLIGHT, session, plan.sql());
-    trace.kind(plan.kind());
+    trace.kind(plan);
     return trace;
   }
 

@@ -43,15 +43,16 @@ public final class BridgeMetrics {
   private final AtomicInteger activeStreams = new AtomicInteger();
 
   final Counter queries = Counter.builder().name("bridge_queries_total")
-      .help("Statements run, by protocol, kind (query, update, command, ingest) and outcome (ok, error, cancelled)")
-      .labelNames("protocol", "kind", "outcome").register(registry);
+      .help("Statements run, by protocol, kind (query, update, command, ingest), outcome (ok, error, cancelled) and"
+          + " engine (duckdb, spark)")
+      .labelNames("protocol", "kind", "outcome", "engine").register(registry);
   final Histogram planningSeconds = latency("bridge_query_planning_seconds",
       "Time to prepare and describe a statement", "protocol");
   final Histogram firstBatchSeconds = latency("bridge_query_first_batch_seconds",
       "Time from the start of a result stream to its first batch", "protocol");
   final Histogram durationSeconds = latency("bridge_query_duration_seconds",
       "Time a statement ran: a query from the start of its stream to its end, an update or ingest in full",
-      "protocol", "kind");
+      "protocol", "kind", "engine");
   final Counter rowsSent = Counter.builder().name("bridge_result_rows_total")
       .help("Result rows sent to clients").labelNames("protocol").register(registry);
   final Counter bytesSent = Counter.builder().name("bridge_result_bytes_total")

@@ -35,6 +35,7 @@ public final class QueryLog {
         .addKeyValue("session", record.session())
         .addKeyValue("protocol", record.protocol().label())
         .addKeyValue("kind", record.kind())
+        .addKeyValue("engine", record.engine())
         .addKeyValue("statement", statementText(record.statement()));
     if (record.workers().isEmpty()) {
       // A placed query's rows and bytes are on its workers' lines.

@@ -2,6 +2,7 @@ package dev.bridge.metrics;
 
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementKind;
+import dev.bridge.engine.StatementPlan;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,8 @@ public final class QueryTrace {
   private final long startedAtMillis = System.currentTimeMillis();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile String kind = "unknown";
+  /** The engine that ran the statement: DuckDB unless it was planned for another ({@link #engine}). */
+  private volatile String engine = StatementPlan.DUCKDB;
   private volatile boolean streaming;
   private volatile boolean sentFirstBatch;
   // Added to by the streams of every partition, possibly at once.
@@ -58,15 +61,21 @@ public final class QueryTrace {
     this.bytesSent = telemetry.metrics().bytesSent.labelValues(protocol.label());
   }
 
-  /** The statement was prepared: records the planning time. */
-  public void planned(StatementKind statementKind) {
-    kind(statementKind);
+  /** The statement was planned as {@code plan}: its kind and engine, and the planning time. */
+  public void planned(StatementPlan plan) {
+    kind(plan);
     telemetry.metrics().planningSeconds.labelValues(protocol.label()).observe(elapsedSeconds());
   }
 
   /** The statement's kind, when it was planned by an earlier call. */
   public void kind(StatementKind statementKind) {
     kind(statementKind.name().toLowerCase(Locale.ROOT));
+  }
+
+  /** The kind and engine of a statement planned by an earlier call. */
+  public void kind(StatementPlan plan) {
+    kind(plan.kind());
+    this.engine = plan.engine();
   }
 
   void kind(String label) {
@@ -183,7 +192,7 @@ public final class QueryTrace {
     // The wait in the statement queue is part of the duration, and logged on its own too.
     telemetry.finished(new QueryRecord(user, session.id(), protocol, kind, statement, rows.get(), bytes.get(),
         System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error,
-        placedOn.isEmpty() ? partitions : placedOn.size(), cacheHit, clusterQuery, placedOn),
+        placedOn.isEmpty() ? partitions : placedOn.size(), cacheHit, clusterQuery, placedOn, engine),
         INGEST.equals(kind));
   }
 

@@ -61,8 +61,9 @@ public final class Telemetry {
 
   void finished(QueryRecord record, boolean ingest) {
     String protocol = record.protocol().label();
-    metrics.queries.labelValues(protocol, record.kind(), record.outcome().label()).inc();
-    metrics.durationSeconds.labelValues(protocol, record.kind()).observe(record.durationNanos() / 1e9);
+    metrics.queries.labelValues(protocol, record.kind(), record.outcome().label(), record.engine()).inc();
+    metrics.durationSeconds.labelValues(protocol, record.kind(), record.engine())
+        .observe(record.durationNanos() / 1e9);
     if (ingest) {
       metrics.ingestRows.labelValues(protocol).inc(record.rows());
       metrics.ingestBytes.labelValues(protocol).inc(record.bytes());

@@ -15,7 +15,7 @@ final class HttpStatuses {
       case ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED -> 409;
       case INTERNAL -> 500;
       case UNIMPLEMENTED -> 501;
-      case CANCELLED, RESOURCE_EXHAUSTED -> 503;
+      case CANCELLED, RESOURCE_EXHAUSTED, UNAVAILABLE -> 503;
       case DEADLINE_EXCEEDED -> 504;
     };
   }

@@ -62,7 +62,7 @@ public final class QueryRoute {
       trace.running(cancellation::cancel);
       try {
         StatementPlan plan = executor.plan(session, query.sql(), cacheAllowed(request));
-        trace.planned(plan.kind());
+        trace.planned(plan);
         if (!plan.kind().returnsRows()) {
           List<List<Object>> parameterRows = query.parameters().isEmpty() ? List.of() : List.of(query.parameters());
           long changed = executor.executeUpdate(session, plan, parameterRows, cancellation);

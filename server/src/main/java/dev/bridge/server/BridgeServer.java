@@ -11,6 +11,8 @@ import dev.bridge.datasets.DatasetRegistry;
 import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
+import dev.bridge.engine.RemoteEngines;
+import dev.bridge.engine.spark.SparkEngine;
 import dev.bridge.engine.QueryTimeouts;
 import dev.bridge.engine.ResultCache;
 import dev.bridge.engine.StatementQueue;
@@ -47,6 +49,7 @@ import dev.bridge.rest.TableRoutes;
 import dev.bridge.rest.TokenRoute;
 import dev.bridge.tls.ServerTls;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,14 +84,16 @@ public final class BridgeServer implements AutoCloseable {
   private final LogbackSettings logback = new LogbackSettings();
   private final Authenticator authenticator;
   private final ResultCache cache;
+  private final RemoteEngines remotes;
   private boolean closed;
 
   private BridgeServer(BridgeConfig config, BufferAllocator allocator, DuckDbEngine engine, DatasetRegistry datasets,
       SessionManager sessions, TransactionManager transactions, QueryTimeouts timeouts, StatementQueue queue,
       ExecutorService executor,
       BridgeFlightSqlProducer producer, FlightTransport flight, HttpTransport http, RestHandler rest,
-      Telemetry telemetry, Authenticator authenticator, ResultCache cache) {
+      Telemetry telemetry, Authenticator authenticator, ResultCache cache, RemoteEngines remotes) {
     this.config = config;
+    this.remotes = remotes;
     this.cache = cache;
     this.allocator = allocator;
     this.engine = engine;
@@ -130,10 +135,11 @@ public final class BridgeServer implements AutoCloseable {
     StatementQueue queue = new StatementQueue(config.limits(), () -> Context.current().isCancelled());
     AccessPolicy access = new StatementRoles();
     ResultCache cache = new ResultCache(allocator, engine.dataVersions(), config.cache());
-    StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue, access, cache);
+    RemoteEngines remotes = remoteEngines(config, allocator);
+    StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue, access, cache, remotes);
     TransactionManager transactions = new TransactionManager(config.sessions().transactionIdleTimeout());
     // The catalog reader serves both doors and ingest (table paths): built once here, like every part they share.
-    CatalogReader catalog = new CatalogReader();
+    CatalogReader catalog = new CatalogReader(remotes);
     ArrowIngest ingest = new ArrowIngest(allocator, access, catalog);
     Telemetry telemetry = new Telemetry(new BridgeMetrics(sessions::size, transactions::size, allocator, engine),
         config.queryLog());
@@ -155,9 +161,9 @@ public final class BridgeServer implements AutoCloseable {
           ? HttpTransport.start(config.http(), config.flight().host(), tls, rest)
           : null;
       return new BridgeServer(config, allocator, engine, datasets, sessions, transactions, timeouts, queue, executor,
-          producer, flight, http, rest, telemetry, authenticator, cache);
+          producer, flight, http, rest, telemetry, authenticator, cache, remotes);
     } catch (IOException | RuntimeException e) {
-      stop(null, flight, producer, transactions, timeouts, sessions, cache, datasets, engine, executor);
+      stop(null, flight, producer, transactions, timeouts, sessions, remotes, cache, datasets, engine, executor);
       allocator.close();
       throw e;
     }
@@ -287,7 +293,7 @@ public final class BridgeServer implements AutoCloseable {
       return;
     }
     closed = true;
-    stop(http, flight, producer, transactions, timeouts, sessions, cache, datasets, engine, executor);
+    stop(http, flight, producer, transactions, timeouts, sessions, remotes, cache, datasets, engine, executor);
     long leaked = allocator.getAllocatedMemory();
     long peak = allocator.getPeakMemoryAllocation();
     try {
@@ -300,12 +306,23 @@ public final class BridgeServer implements AutoCloseable {
   }
 
   /**
+   * The engines besides DuckDB that are configured (engines.spark). Spark's classes are named only in the branch
+   * that runs when it is configured, so a server without it never loads them.
+   */
+  private static RemoteEngines remoteEngines(BridgeConfig config, BufferAllocator allocator) {
+    if (!config.engines().spark().enabled()) {
+      return RemoteEngines.NONE;
+    }
+    return new RemoteEngines(List.of(SparkEngine.connect(config.engines().spark(), allocator)));
+  }
+
+  /**
    * Stops the parts in the one safe order, doors first so no new call arrives, the engine last: the one shutdown
    * both a failed start and {@link #close()} run. A part not started yet is null.
    */
   private static void stop(HttpTransport http, FlightTransport flight, BridgeFlightSqlProducer producer,
-      TransactionManager transactions, QueryTimeouts timeouts, SessionManager sessions, ResultCache cache,
-      DatasetRegistry datasets, DuckDbEngine engine, ExecutorService executor) {
+      TransactionManager transactions, QueryTimeouts timeouts, SessionManager sessions, RemoteEngines remotes,
+      ResultCache cache, DatasetRegistry datasets, DuckDbEngine engine, ExecutorService executor) {
     if (http != null) {
       http.stop();
     }
@@ -320,6 +337,8 @@ public final class BridgeServer implements AutoCloseable {
     transactions.close();
     timeouts.close();
     sessions.close();
+    // After the sessions, which release their sessions in the other engines as they close.
+    remotes.close();
     cache.close();
     datasets.close();
     engine.close();

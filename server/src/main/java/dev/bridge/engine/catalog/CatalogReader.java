@@ -3,6 +3,8 @@ package dev.bridge.engine.catalog;
 import dev.bridge.engine.CurrentSchema;
 import dev.bridge.engine.DuckDbErrors;
 import dev.bridge.engine.EngineException;
+import dev.bridge.engine.RemoteEngine;
+import dev.bridge.engine.RemoteEngines;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.SqlIdentifiers;
 import dev.bridge.engine.TableName;
@@ -12,12 +14,14 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Reads a session's catalog (databases, schemas, tables, views, columns, keys, types) from DuckDB's catalog
@@ -27,18 +31,78 @@ import java.util.stream.Collectors;
  * a client's table path into a {@link TableName}, for reads and writes alike ({@link #resolve}).
  */
 public final class CatalogReader {
+  /** Orders metadata rows as the Flight SQL commands ask: by their leading name columns. */
+  private static final Comparator<List<Object>> BY_NAMES = (a, b) -> {
+    for (int i = 0; i < Math.min(a.size(), b.size()) && i < 4; i++) {
+      int order = String.valueOf(a.get(i)).compareTo(String.valueOf(b.get(i)));
+      if (order != 0) {
+        return order;
+      }
+    }
+    return 0;
+  };
+
+  /** Engines besides DuckDB whose catalogs are listed beside DuckDB's ({@link RemoteEngine}). */
+  private final RemoteEngines remotes;
 
   public CatalogReader() {
+    this(RemoteEngines.NONE);
+  }
+
+  public CatalogReader(RemoteEngines remotes) {
+    this.remotes = remotes;
   }
 
   public List<List<Object>> catalogs(Session session) {
-    return rows(session, CatalogSql.CATALOGS);
+    List<List<Object>> rows = new ArrayList<>(rows(session, CatalogSql.CATALOGS));
+    remotes.all().forEach(engine -> rows.add(List.of(engine.catalog())));
+    rows.sort(BY_NAMES);
+    return rows;
   }
 
   /** Schemas of {@code catalog} (null: all), whose names match {@code schemaPattern} (null: all). */
   public List<List<Object>> schemas(Session session, String catalog, String schemaPattern) {
     requireValidPattern("schema", schemaPattern);
-    return rows(session, CatalogSql.SCHEMAS, catalog, catalog, schemaPattern, schemaPattern);
+    List<List<Object>> rows = new ArrayList<>(rows(session, CatalogSql.SCHEMAS, catalog, catalog, schemaPattern,
+        schemaPattern));
+    for (RemoteEngine engine : remoteEngines(catalog)) {
+      for (String schema : engine.schemas(session)) {
+        if (schemaPattern == null || NamePattern.of(schemaPattern).matches(schema)) {
+          rows.add(List.of(engine.catalog(), schema));
+        }
+      }
+    }
+    rows.sort(BY_NAMES);
+    return rows;
+  }
+
+  /** The remote engines a catalog filter selects (null: every one). */
+  private List<RemoteEngine> remoteEngines(String catalog) {
+    return catalog == null ? remotes.all() : remotes.owning(catalog).stream().toList();
+  }
+
+  /** Rows of {@link #tables} of the remote engines' catalogs. */
+  private List<List<Object>> remoteTables(Session session, String catalog, String schemaPattern,
+      String tablePattern) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (RemoteEngine engine : remoteEngines(catalog)) {
+      for (String schema : engine.schemas(session)) {
+        if (schemaPattern != null && !NamePattern.of(schemaPattern).matches(schema)) {
+          continue;
+        }
+        for (RemoteEngine.Table table : engine.tables(session, schema)) {
+          if (tablePattern == null || NamePattern.of(tablePattern).matches(table.name())) {
+            rows.add(List.of(engine.catalog(), table.schema(), table.name(), table.type()));
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The schema a {@code SELECT *} of a remote engine's table streams; empty for DuckDB's tables. */
+  public Optional<Schema> remoteTableSchema(Session session, TableName table) {
+    return remotes.owning(table.catalog()).map(engine -> engine.tableSchema(session, table.schema(), table.name()));
   }
 
   /** Tables and views matching the filters, whose type is one of {@code tableTypes} (empty: any). */
@@ -48,6 +112,11 @@ public final class CatalogReader {
     requireValidPattern("table name", tablePattern);
     List<List<Object>> tables = rows(session, CatalogSql.TABLES, catalog, catalog, schemaPattern, schemaPattern,
         tablePattern, tablePattern);
+    if (!remotes.all().isEmpty()) {
+      tables = new ArrayList<>(tables);
+      tables.addAll(remoteTables(session, catalog, schemaPattern, tablePattern));
+      tables.sort(BY_NAMES);
+    }
     if (tableTypes.isEmpty()) {
       return tables;
     }
@@ -200,6 +269,17 @@ public final class CatalogReader {
    * current one. Names are quoted identifiers, never SQL text.
    */
   public void use(Session session, String catalog, String schema) {
+    Optional<RemoteEngine> remote = catalog != null ? remotes.owning(catalog) : remotes.ofSession(session);
+    if (remote.isPresent()) {
+      useRemote(session, remote.get(), schema);
+      return;
+    }
+    if (catalog == null && session.remoteSchema().isPresent()) {
+      throw EngineException.invalidArgument("the session's catalog '" + session.currentSchema().catalog()
+          + "' is not served here any more; set the catalog too");
+    }
+    // Back to DuckDB's catalog: the DuckDB connection kept its own current schema meanwhile.
+    session.useRemote(null);
     CurrentSchema current = session.currentSchema();
     String target = schema == null && catalog != null
         ? SqlIdentifiers.quote(catalog)
@@ -212,6 +292,20 @@ public final class CatalogReader {
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
+  }
+
+  /**
+   * Makes a remote engine's catalog current: its schema {@code schema}, which must exist, or the engine's current
+   * one for the session.
+   */
+  private static void useRemote(Session session, RemoteEngine engine, String schema) {
+    String target = schema;
+    if (target == null) {
+      target = engine.currentSchema(session);
+    } else if (engine.schemas(session).stream().noneMatch(schema::equals)) {
+      throw EngineException.notFound("no schema '" + schema + "' in catalog '" + engine.catalog() + "'");
+    }
+    session.useRemote(new CurrentSchema(engine.catalog(), target));
   }
 
   /**

@@ -57,7 +57,9 @@ public final class PartitionPlanner {
    * or that {@link UnionSafety} does not show union-safe.
    */
   public Optional<PartitionPlan> plan(Session session, StatementPlan plan, int wanted, long minRowsPerPartition) {
-    if (wanted < 2 || session.inTransaction() || plan.parameterCount() > 0 || !plan.kind().returnsRows()
+    // Another engine's statement (Spark) is that engine's to split.
+    if (wanted < 2 || !plan.onDuckDb() || session.inTransaction() || plan.parameterCount() > 0
+        || !plan.kind().returnsRows()
         || plan.schemaDependsOnParameters() || !plan.sql().equals(plan.executableSql())
         || !plan.effects().writes().none()) {
       return Optional.empty();
@@ -90,7 +92,7 @@ public final class PartitionPlanner {
       sql = sliceSql(work.connection(), partition);
     }
     StatementPlan slicePlan = new StatementPlan(plan.sql(), sql, plan.kind(), List.of(), plan.resultSchema(),
-        plan.columnTypes(), false, StatementEffects.NONE);
+        plan.columnTypes(), false, StatementEffects.NONE, plan.engine());
     return executor.openChecked(session, slicePlan, batchRows, cancellation,
         connection -> requireUnchanged(connection, partition.slice()));
   }

@@ -134,7 +134,8 @@ public final class CatalogMetadata {
 
   /** The schema a {@code SELECT *} of the table streams, with the Flight SQL column metadata of its columns. */
   private Schema tableSchema(Session session, TableName table, List<ColumnInfo> columns, boolean view) {
-    Schema streamed = executor.plan(session, "SELECT * FROM " + table.sql()).resultSchema();
+    Schema streamed = catalog.remoteTableSchema(session, table)
+        .orElseGet(() -> executor.plan(session, "SELECT * FROM " + table.sql()).resultSchema());
     return ColumnMetadata.forTable(streamed, table, columns, view);
   }
 }

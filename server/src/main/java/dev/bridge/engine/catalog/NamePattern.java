@@ -1,20 +1,22 @@
-package dev.bridge.flight;
+package dev.bridge.engine.catalog;
 
 import dev.bridge.engine.EngineException;
 import java.util.regex.Pattern;
 
 /**
  * A SQL LIKE pattern, as Flight SQL's filter patterns are written: {@code %} any run of characters, {@code _} one
- * character, a backslash escapes the next character. Matching is case-sensitive; an empty pattern matches all.
+ * character, a backslash escapes the next character. Matching is case-sensitive; an empty pattern matches all. The
+ * one matcher for names DuckDB's own {@code LIKE} does not see: ListFlights criteria, another engine's schemas and
+ * tables ({@link CatalogReader}).
  */
-final class NamePattern {
+public final class NamePattern {
   private final Pattern regex;
 
   private NamePattern(Pattern regex) {
     this.regex = regex;
   }
 
-  static NamePattern of(String like) {
+  public static NamePattern of(String like) {
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < like.length(); i++) {
       char c = like.charAt(i);
@@ -35,7 +37,7 @@ final class NamePattern {
     return new NamePattern(Pattern.compile(like.isEmpty() ? ".*" : regex.toString(), Pattern.DOTALL));
   }
 
-  boolean matches(String name) {
+  public boolean matches(String name) {
     return regex.matcher(name).matches();
   }
 }

@@ -1,0 +1,49 @@
+package dev.bridge.engine;
+
+import java.util.List;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * An engine outside this process that owns a catalog of its own (Spark, through Spark Connect): a session whose
+ * current catalog is {@link #catalog()} sends its statements here instead of to DuckDB ({@link StatementExecutor}),
+ * and the catalog reads list its schemas and tables beside DuckDB's. Implementations live in their own packages
+ * ({@code dev.bridge.engine.spark}), loaded only when configured; they report failures as {@link EngineException}s.
+ */
+public interface RemoteEngine extends AutoCloseable {
+  /** The engine's name in the query log and metrics ({@code spark}). */
+  String name();
+
+  /** The catalog this engine owns, as clients name it. */
+  String catalog();
+
+  /**
+   * Plans {@code sql} for the session without running it: its kind, and for a query the schema of its result.
+   * {@code duckDbCatalogs} are the names of DuckDB's catalogs: a statement naming a table in one of them mixes the
+   * two engines and is refused.
+   */
+  StatementPlan plan(Session session, String sql, List<String> duckDbCatalogs);
+
+  /** Starts a planned query; the stream's batches are the engine's, in this process's Arrow memory. */
+  ResultStream open(Session session, StatementPlan plan, Cancellation cancellation);
+
+  /** Runs a planned statement that returns no rows; afterwards the session's current schema is the engine's. */
+  void execute(Session session, StatementPlan plan, Cancellation cancellation);
+
+  /** The engine's current schema for the session (its current database). */
+  String currentSchema(Session session);
+
+  /** The schemas of the catalog. */
+  List<String> schemas(Session session);
+
+  /** A table or view of the catalog, with the Flight SQL table type ({@code TABLE}, {@code VIEW}). */
+  record Table(String schema, String name, String type) {}
+
+  /** The tables and views of {@code schema}. */
+  List<Table> tables(Session session, String schema);
+
+  /** The schema a {@code SELECT *} of the table streams. */
+  Schema tableSchema(Session session, String schema, String table);
+
+  @Override
+  void close();
+}

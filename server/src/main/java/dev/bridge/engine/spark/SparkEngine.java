@@ -1,0 +1,340 @@
+package dev.bridge.engine.spark;
+
+import dev.bridge.config.SparkConfig;
+import dev.bridge.engine.Cancellation;
+import dev.bridge.engine.CurrentSchema;
+import dev.bridge.engine.EngineException;
+import dev.bridge.engine.RemoteEngine;
+import dev.bridge.engine.ResultStream;
+import dev.bridge.engine.Session;
+import dev.bridge.engine.StatementKind;
+import dev.bridge.engine.StatementPlan;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.Catalog;
+import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.CurrentDatabase;
+import org.apache.spark.connect.proto.DataType;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.InterruptRequest;
+import org.apache.spark.connect.proto.ListDatabases;
+import org.apache.spark.connect.proto.ListTables;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Read;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.ReleaseSessionRequest;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc.SparkConnectServiceBlockingStub;
+import org.apache.spark.connect.proto.SqlCommand;
+import org.apache.spark.connect.proto.UserContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkproject.io.grpc.Context;
+import org.sparkproject.io.grpc.ManagedChannel;
+import org.sparkproject.io.grpc.Metadata;
+import org.sparkproject.io.grpc.StatusRuntimeException;
+import org.sparkproject.io.grpc.netty.NettyChannelBuilder;
+import org.sparkproject.io.grpc.stub.MetadataUtils;
+
+/**
+ * Spark, through Spark Connect, as the engine of the catalog {@code engines.spark.catalog}. Every Bridge session
+ * gets a Spark session of its own (its current database, temporary views and settings stay apart), released when
+ * the Bridge session closes. Statements are classified by Spark's grammar ({@link SparkStatements}); a query is
+ * described by AnalyzePlan without running and run by ExecutePlan when its ticket is redeemed, its Arrow batches
+ * streamed ({@link SparkResultStream}); every other statement runs by ExecutePlan of a SQL command.
+ */
+public final class SparkEngine implements RemoteEngine {
+  public static final String NAME = "spark";
+  private static final Logger log = LoggerFactory.getLogger(SparkEngine.class);
+  /** Spark's own client accepts messages this large; one Arrow batch of a wide result can be tens of MiB. */
+  private static final int MAX_MESSAGE_BYTES = 128 << 20;
+  private static final String TIME_ZONE = "spark.sql.session.timeZone";
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("Authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final String catalog;
+  private final ManagedChannel channel;
+  private final SparkConnectServiceBlockingStub stub;
+  private final BufferAllocator allocator;
+  /** Bridge session id → the Spark session id (a UUID, as Spark Connect requires) it runs in. */
+  private final Map<String, String> sparkSessions = new ConcurrentHashMap<>();
+  /** Bridge session id → Spark's time zone for it, the zone Spark writes timestamps in; read again after commands. */
+  private final Map<String, String> timeZones = new ConcurrentHashMap<>();
+
+  private SparkEngine(String catalog, ManagedChannel channel, SparkConnectServiceBlockingStub stub,
+      BufferAllocator allocator) {
+    this.catalog = catalog;
+    this.channel = channel;
+    this.stub = stub;
+    this.allocator = allocator;
+  }
+
+  /** Connects lazily: the channel reaches Spark at the first call, so Bridge starts while Spark is down. */
+  public static SparkEngine connect(SparkConfig config, BufferAllocator allocator) {
+    SparkConfig.Endpoint endpoint = config.endpoint();
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .userAgent("bridge");
+    if (endpoint.tls()) {
+      builder.useTransportSecurity();
+    } else {
+      builder.usePlaintext();
+    }
+    String token = config.resolvedToken();
+    if (!token.isEmpty()) {
+      Metadata headers = new Metadata();
+      headers.put(AUTHORIZATION, "Bearer " + token);
+      builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    ManagedChannel channel = builder.build();
+    log.info("Spark Connect engine for catalog '{}' at {}:{} (tls {})", config.catalog(), endpoint.host(),
+        endpoint.port(), endpoint.tls());
+    return new SparkEngine(config.catalog(), channel, SparkConnectServiceGrpc.newBlockingStub(channel), allocator);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String catalog() {
+    return catalog;
+  }
+
+  @Override
+  public StatementPlan plan(Session session, String sql, List<String> duckDbCatalogs) {
+    SparkStatements.Parsed parsed = SparkStatements.parse(sql);
+    for (List<String> table : parsed.tables()) {
+      if (table.size() >= 3 && duckDbCatalogs.stream().anyMatch(table.get(0)::equalsIgnoreCase)) {
+        throw EngineException.invalidArgument("the statement mixes DuckDB and Spark objects: "
+            + String.join(".", table) + " is in DuckDB's catalog '" + table.get(0) + "', and this session's catalog '"
+            + catalog + "' runs its statements on Spark; a statement runs on one engine (set the session's catalog"
+            + " to a DuckDB one to query DuckDB's tables)");
+      }
+    }
+    if (!parsed.kind().returnsRows()) {
+      // Spark runs a command as it analyses it, so nothing but the grammar looks at it before it is run.
+      return StatementPlan.remote(NAME, sql, parsed.kind(), null);
+    }
+    return StatementPlan.remote(NAME, sql, StatementKind.QUERY, describe(session, sqlRelation(sql)));
+  }
+
+  @Override
+  public ResultStream open(Session session, StatementPlan plan, Cancellation cancellation) {
+    return execute(session, Plan.newBuilder().setRoot(sqlRelation(plan.sql())).build(), cancellation,
+        plan.resultSchema());
+  }
+
+  @Override
+  public void execute(Session session, StatementPlan plan, Cancellation cancellation) {
+    Plan command = Plan.newBuilder()
+        .setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder().setSql(plan.sql()))).build();
+    try (ResultStream stream = execute(session, command, cancellation, new Schema(List.of()))) {
+      while (stream.next()) {
+        // A command's answer (its result relation) is not a result; reading it waits for the command to end.
+      }
+    } finally {
+      // A command may have changed the session's current database (USE) or time zone (SET).
+      timeZones.remove(session.id());
+    }
+    session.useRemote(new CurrentSchema(catalog, currentSchema(session)));
+  }
+
+  /** Runs a plan; cancelling interrupts the Spark operation and ends the call. */
+  private SparkResultStream execute(Session session, Plan plan, Cancellation cancellation, Schema described) {
+    String operationId = UUID.randomUUID().toString();
+    String sparkSession = sparkSession(session);
+    ExecutePlanRequest request = ExecutePlanRequest.newBuilder()
+        .setSessionId(sparkSession)
+        .setUserContext(user(session))
+        .setOperationId(operationId)
+        .setClientType("bridge")
+        .setPlan(plan)
+        .build();
+    Context.CancellableContext call = Context.current().withCancellation();
+    cancellation.attach(() -> {
+      interrupt(session, sparkSession, operationId);
+      call.cancel(null);
+    });
+    Iterator<ExecutePlanResponse> responses;
+    try {
+      responses = call.call(() -> stub.executePlan(request));
+    } catch (Exception e) {
+      cancellation.detach();
+      call.cancel(null);
+      throw e instanceof StatusRuntimeException status ? SparkErrors.translate(status)
+          : new EngineException(dev.bridge.engine.ErrorKind.INTERNAL, "starting a Spark operation failed: " + e, e);
+    }
+    return new SparkResultStream(responses, call, cancellation, allocator, described);
+  }
+
+  /** Asks Spark to stop an operation (its jobs are cancelled); a failure is logged, the call is ended anyway. */
+  private void interrupt(Session session, String sparkSession, String operationId) {
+    try {
+      Context.ROOT.call(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).interrupt(InterruptRequest.newBuilder()
+          .setSessionId(sparkSession)
+          .setUserContext(user(session))
+          .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
+          .setOperationId(operationId)
+          .build()));
+    } catch (Exception e) {
+      log.debug("interrupting Spark operation {} failed: {}", operationId, e.toString());
+    }
+  }
+
+  @Override
+  public String currentSchema(Session session) {
+    List<List<Object>> rows = rows(session,
+        Relation.newBuilder().setCatalog(Catalog.newBuilder().setCurrentDatabase(CurrentDatabase.newBuilder()))
+            .build());
+    return rows.isEmpty() ? "default" : String.valueOf(rows.get(0).get(0));
+  }
+
+  @Override
+  public List<String> schemas(Session session) {
+    List<String> schemas = new ArrayList<>();
+    for (List<Object> row : rows(session,
+        Relation.newBuilder().setCatalog(Catalog.newBuilder().setListDatabases(ListDatabases.newBuilder())).build())) {
+      schemas.add(String.valueOf(row.get(0)));
+    }
+    return schemas;
+  }
+
+  /** Tables and views of a database; temporary views belong to no database and are not listed. */
+  @Override
+  public List<Table> tables(Session session, String schema) {
+    List<Table> tables = new ArrayList<>();
+    for (List<Object> row : rows(session, Relation.newBuilder()
+        .setCatalog(Catalog.newBuilder().setListTables(ListTables.newBuilder().setDbName(quoted(schema)))).build())) {
+      // Spark's Table: name, catalog, namespace, description, tableType, isTemporary.
+      if (Boolean.TRUE.equals(row.get(5))) {
+        continue;
+      }
+      String type = "VIEW".equalsIgnoreCase(String.valueOf(row.get(4))) ? "VIEW" : "TABLE";
+      tables.add(new Table(schema, String.valueOf(row.get(0)), type));
+    }
+    return tables;
+  }
+
+  @Override
+  public Schema tableSchema(Session session, String schema, String table) {
+    return describe(session, Relation.newBuilder().setRead(Read.newBuilder()
+        .setNamedTable(Read.NamedTable.newBuilder().setUnparsedIdentifier(quoted(schema) + "." + quoted(table))))
+        .build());
+  }
+
+  /** The Arrow schema of a relation's result, from AnalyzePlan: Spark analyses it without running it. */
+  private Schema describe(Session session, Relation relation) {
+    AnalyzePlanRequest request = AnalyzePlanRequest.newBuilder()
+        .setSessionId(sparkSession(session))
+        .setUserContext(user(session))
+        .setClientType("bridge")
+        .setSchema(AnalyzePlanRequest.Schema.newBuilder().setPlan(Plan.newBuilder().setRoot(relation)))
+        .build();
+    DataType type;
+    try {
+      type = stub.analyzePlan(request).getSchema().getSchema();
+    } catch (StatusRuntimeException e) {
+      throw SparkErrors.translate(e);
+    }
+    return SparkTypes.schema(type, timeZone(session));
+  }
+
+  /** Every row of a small result (catalog listings), as Java values; strings as Strings. */
+  private List<List<Object>> rows(Session session, Relation relation) {
+    List<List<Object>> rows = new ArrayList<>();
+    try (ResultStream stream = execute(session, Plan.newBuilder().setRoot(relation).build(), new Cancellation(),
+        new Schema(List.of()))) {
+      while (stream.next()) {
+        for (int i = 0; i < stream.root().getRowCount(); i++) {
+          List<Object> row = new ArrayList<>();
+          for (FieldVector vector : stream.root().getFieldVectors()) {
+            Object value = vector.getObject(i);
+            row.add(value instanceof org.apache.arrow.vector.util.Text text ? text.toString() : value);
+          }
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
+  private String timeZone(Session session) {
+    String known = timeZones.get(session.id());
+    if (known != null) {
+      return known;
+    }
+    ConfigRequest request = ConfigRequest.newBuilder()
+        .setSessionId(sparkSession(session))
+        .setUserContext(user(session))
+        .setClientType("bridge")
+        .setOperation(ConfigRequest.Operation.newBuilder().setGet(ConfigRequest.Get.newBuilder().addKeys(TIME_ZONE)))
+        .build();
+    String zone;
+    try {
+      zone = stub.config(request).getPairsList().stream().filter(pair -> pair.hasValue()).findFirst()
+          .map(pair -> pair.getValue()).orElse("UTC");
+    } catch (StatusRuntimeException e) {
+      throw SparkErrors.translate(e);
+    }
+    timeZones.put(session.id(), zone);
+    return zone;
+  }
+
+  /** The Spark session of a Bridge session: made at its first statement, released when it closes. */
+  private String sparkSession(Session session) {
+    return sparkSessions.computeIfAbsent(session.id(), id -> {
+      String sparkSession = UUID.randomUUID().toString();
+      session.onClose(() -> release(session, sparkSession));
+      return sparkSession;
+    });
+  }
+
+  private void release(Session session, String sparkSession) {
+    sparkSessions.remove(session.id());
+    timeZones.remove(session.id());
+    try {
+      stub.withDeadlineAfter(10, TimeUnit.SECONDS).releaseSession(ReleaseSessionRequest.newBuilder()
+          .setSessionId(sparkSession).setUserContext(user(session)).setClientType("bridge").build());
+    } catch (StatusRuntimeException e) {
+      log.debug("releasing Spark session {} failed: {}", sparkSession, e.getStatus());
+    }
+  }
+
+  private static UserContext user(Session session) {
+    String user = session.principal().user();
+    return UserContext.newBuilder().setUserId(user == null || user.isEmpty() ? "bridge" : user).build();
+  }
+
+  private static Relation sqlRelation(String sql) {
+    return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(sql)).build();
+  }
+
+  /** A name as one Spark identifier, backquoted ({@code `} doubled). */
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
