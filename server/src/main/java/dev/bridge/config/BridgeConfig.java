@@ -86,6 +86,11 @@ public record BridgeConfig(
         logging, queryLog, newCluster, cache, engines);
   }
 
+  public BridgeConfig withEngines(EnginesConfig newEngines) {
+    return new BridgeConfig(flight, database, sessions, http, auth, tls, limits, files,
+        logging, queryLog, cluster, cache, newEngines);
+  }
+
   /** Checks every value; the first bad one is reported with its key. */
   public void validate() {
     flight.validate();

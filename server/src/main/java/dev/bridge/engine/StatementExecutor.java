@@ -453,8 +453,9 @@ public final class StatementExecutor {
     Optional<RemoteEngine> remote = remotes.of(plan);
     if (remote.isPresent()) {
       remote.get().execute(session, plan, cancellation);
-      // Spark reports no count of changed rows; Flight SQL's -1 is "unknown".
-      return -1;
+      // Spark reports no count of changed rows. Not Flight SQL's -1 ("unknown"): the JDBC driver (Avatica) reads an
+      // update count of -1 as "the statement returned a result set" and runs the statement again to fetch it.
+      return 0;
     }
     StatementEffects effects = plan.effects();
     UnitOfWork.Mode mode = rows.size() > 1 ? UnitOfWork.Mode.ATOMIC : UnitOfWork.Mode.AUTO_COMMIT;

@@ -21,6 +21,7 @@ import dev.bridge.flight.metadata.SchemaBytes;
 import dev.bridge.metrics.Protocol;
 import dev.bridge.metrics.QueryTrace;
 import dev.bridge.metrics.Telemetry;
+import io.grpc.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,7 +237,17 @@ public final class StatementCommands implements AutoCloseable {
         streamer.cancel();
       }
     });
-    ResultStream stream = trace.around(() -> open.apply(cancellation));
+    // Until the stream is started (and listens to the client itself), a client that goes away while the engine
+    // computes the first batch (an aggregate in DuckDB, a Spark job) cancels the query through the call's context.
+    Context call = Context.current();
+    Context.CancellationListener clientGone = context -> cancellation.cancel();
+    call.addListener(clientGone, Runnable::run);
+    ResultStream stream;
+    try {
+      stream = trace.around(() -> open.apply(cancellation));
+    } finally {
+      call.removeListener(clientGone);
+    }
     if (stream.fromCache()) {
       trace.cacheHit();
     }

@@ -4,12 +4,15 @@ import dev.bridge.engine.EngineException;
 import dev.bridge.engine.StatementKind;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CodePointCharStream;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.IntStream;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.misc.Interval;
 import org.antlr.v4.runtime.tree.ParseTree;
 import org.apache.spark.sql.catalyst.parser.SqlBaseLexer;
 import org.apache.spark.sql.catalyst.parser.SqlBaseParser;
@@ -26,7 +29,7 @@ final class SparkStatements {
   record Parsed(StatementKind kind, List<List<String>> tables) {}
 
   static Parsed parse(String sql) {
-    SqlBaseLexer lexer = new SqlBaseLexer(CharStreams.fromString(sql));
+    SqlBaseLexer lexer = new SqlBaseLexer(new UpperCase(CharStreams.fromString(sql)));
     lexer.removeErrorListeners();
     lexer.addErrorListener(Refusal.INSTANCE);
     SqlBaseParser parser = new SqlBaseParser(new CommonTokenStream(lexer));
@@ -103,8 +106,61 @@ final class SparkStatements {
     }
   }
 
-  /** Lower case, as Spark compares identifiers by default. */
-  static String folded(String name) {
-    return name.toLowerCase(Locale.ROOT);
+  /**
+   * The statement as Spark's lexer reads it: its keywords are upper case in the grammar, so the lexer sees every
+   * character upper-cased while the tokens keep the text as written (Spark's UpperCaseCharStream does the same).
+   */
+  private static final class UpperCase implements CharStream {
+    private final CodePointCharStream wrapped;
+
+    UpperCase(CodePointCharStream wrapped) {
+      this.wrapped = wrapped;
+    }
+
+    @Override
+    public int LA(int i) {
+      int c = wrapped.LA(i);
+      return c == 0 || c == IntStream.EOF ? c : Character.toUpperCase(c);
+    }
+
+    @Override
+    public String getText(Interval interval) {
+      return wrapped.getText(interval);
+    }
+
+    @Override
+    public void consume() {
+      wrapped.consume();
+    }
+
+    @Override
+    public int mark() {
+      return wrapped.mark();
+    }
+
+    @Override
+    public void release(int marker) {
+      wrapped.release(marker);
+    }
+
+    @Override
+    public int index() {
+      return wrapped.index();
+    }
+
+    @Override
+    public void seek(int index) {
+      wrapped.seek(index);
+    }
+
+    @Override
+    public int size() {
+      return wrapped.size();
+    }
+
+    @Override
+    public String getSourceName() {
+      return wrapped.getSourceName();
+    }
   }
 }
