@@ -6,6 +6,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 
 import pyarrow.flight as flight
 import pytest
@@ -99,3 +100,70 @@ def client(bridge):
 @pytest.fixture()
 def database_dir(tmp_path):
     return tmp_path
+
+
+SPARK_CLASSPATH = ROOT / "spark-test-server" / "target" / "spark-classpath.txt"
+SPARK_STARTED = re.compile(r"Spark Connect server started at: [\d.]+:(\d+)")
+# The options Spark's own launcher gives a Java 17 JVM (JavaModuleOptions): Spark reaches into these packages.
+SPARK_JAVA_OPTIONS = ["-XX:+IgnoreUnrecognizedVMOptions"] + [
+    f"--add-opens=java.base/{package}=ALL-UNNAMED" for package in (
+        "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
+        "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs",
+        "sun.security.action", "sun.util.calendar")] + [
+    "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true"]
+
+
+class SparkConnectProcess:
+    """A real Spark Connect server in local[2] mode, as a process of its own on 127.0.0.1 and a port it picks, from
+    the classpath the spark-test-server module resolves from Maven Central; it requires a token made for this run."""
+
+    def __init__(self, directory: pathlib.Path):
+        if not SPARK_CLASSPATH.exists():
+            raise RuntimeError(f"{SPARK_CLASSPATH} is missing: run 'mvn -B verify' first (scripts/test does), or"
+                               " 'mvn -B -pl spark-test-server generate-resources'")
+        self.token = os.urandom(16).hex()
+        self.token_file = directory / "spark-token"
+        self.token_file.write_text(self.token + "\n")
+        self.log_path = directory / "spark-connect.log"
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(
+                ["java", "-Xmx1g", *SPARK_JAVA_OPTIONS, "-Dspark.master=local[2]", "-Dspark.app.name=bridge-pytest",
+                 "-Dspark.ui.enabled=false", "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
+                 "-Dspark.connect.grpc.binding.address=127.0.0.1", "-Dspark.connect.grpc.binding.port=0",
+                 f"-Dspark.connect.authenticate.token={self.token}", "-Dspark.sql.shuffle.partitions=4",
+                 f"-Dspark.sql.warehouse.dir={directory / 'warehouse'}", f"-Djava.io.tmpdir={directory}",
+                 "-cp", SPARK_CLASSPATH.read_text().strip(), "org.apache.spark.sql.connect.service.SparkConnectServer"],
+                stdout=log, stderr=subprocess.STDOUT, cwd=directory, start_new_session=True)
+        deadline = time.monotonic() + 180
+        self.port = None
+        while time.monotonic() < deadline and self.port is None:
+            if self.proc.poll() is not None:
+                raise RuntimeError("the Spark Connect server exited:\n" + self.log_path.read_text())
+            match = SPARK_STARTED.search(self.log_path.read_text())
+            if match:
+                self.port = int(match.group(1))
+            else:
+                time.sleep(0.2)
+        if self.port is None:
+            self.stop()
+            raise RuntimeError("the Spark Connect server did not start in 180 s:\n" + self.log_path.read_text())
+
+    @property
+    def remote(self):
+        return f"sc://127.0.0.1:{self.port}"
+
+    def stop(self):
+        """Kills its process group: the server and anything it started."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def spark_connect(tmp_path_factory):
+    """The test session's one Spark Connect server, shared by every module that needs it."""
+    server = SparkConnectProcess(tmp_path_factory.mktemp("spark"))
+    yield server
+    server.stop()

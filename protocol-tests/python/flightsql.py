@@ -250,10 +250,10 @@ def begin_savepoint(client, transaction_id: bytes, name: str):
     list(client.do_action(flight.Action("BeginSavepoint", pack("ActionBeginSavepointRequest", body))))
 
 
-def set_session_options(client, **options: str) -> bytes:
+def set_session_options(client, call_options=None, **options: str) -> bytes:
     """Flight's SetSessionOptions action with string values (pyarrow has no call for it); returns the raw result,
     a SetSessionOptionsResult whose map of errors is empty when every option was set."""
     body = b"".join(field_bytes(1, field_string(1, name) + field_bytes(2, field_string(1, value)))
                     for name, value in options.items())
-    results = list(client.do_action(flight.Action("SetSessionOptions", body)))
+    results = list(client.do_action(flight.Action("SetSessionOptions", body), call_options))
     return results[0].body.to_pybytes() if results else b""
