@@ -102,7 +102,7 @@ class MetricsTest {
     assertThat(delta(before, after, "bridge_query_first_batch_seconds_count", Map.of("protocol", "flight")))
         .isEqualTo(1);
     assertThat(delta(before, after, "bridge_query_duration_seconds_count",
-        Map.of("protocol", "http", "kind", "query"))).isEqualTo(1);
+        Map.of("protocol", "http", "kind", "query", "engine", "duckdb"))).isEqualTo(1);
 
     assertThat(value(after, "bridge_streams_active", Map.of())).isZero();
     assertThat(value(after, "bridge_transactions_active", Map.of())).isZero();
