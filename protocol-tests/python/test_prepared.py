@@ -319,3 +319,89 @@ def test_typed_nulls_that_cannot_run_are_refused_naming_the_bound_type_and_a_fai
         update_with(client, sql, pa.table({"id": pa.array([4, 5, 4], pa.int32()),
                                            "ts": pa.array([date(2024, 1, 1), None, None], pa.date32())}))
     assert sql_rows(client, "SELECT count(*) AS n FROM py_typed_refused") == [{"n": 0}]
+
+
+# ---- Planning inside the client's transaction -------------------------------------------------------------------------
+
+def create_in(client, sql, transaction_id):
+    request = fs.pack("ActionCreatePreparedStatementRequest",
+                      fs.field_bytes(1, sql.encode()) + fs.field_bytes(2, transaction_id))
+    results = list(client.do_action(flight.Action("CreatePreparedStatement", request)))
+    _, body = fs.unpack(results[0].body.to_pybytes())
+    return fs.fields(body)[1]
+
+
+def update_in(client, sql, transaction_id):
+    return fs.fields(put(client, fs.statement_update_in(sql, transaction_id), pa.table({})).to_pybytes()).get(1, 0)
+
+
+def prepare_and_run_open_parameters_in(client, table, txn):
+    # Each statement leaves a parameter open that only some candidate types fit (`? + INTERVAL 1 DAY` refuses a
+    # VARCHAR, `octet_length(?)` refuses all but BLOB): the server's planning tries candidates that DuckDB refuses.
+    handle = create_in(client, "SELECT ? + INTERVAL 1 DAY AS v", txn)
+    put(client, query_descriptor(handle), pa.table({"p": pa.array([datetime(2024, 3, 1)], pa.timestamp("us"))}))
+    info = client.get_flight_info(query_descriptor(handle))
+    assert client.do_get(info.endpoints[0].ticket).read_all().column("v").to_pylist() == [datetime(2024, 3, 2)]
+    close(client, handle)
+    handle = create_in(client, f"UPDATE {table} SET n = octet_length(?) WHERE id = ?", txn)
+    assert fs.fields(put(client, update_descriptor(handle), pa.table({
+        "b": pa.array([b"four"], pa.binary()), "id": pa.array([1], pa.int32())})).to_pybytes()).get(1, 0) == 1
+    close(client, handle)
+    handle = create_in(client, f"INSERT INTO {table} VALUES (?, ? + INTERVAL 1 DAY, NULL)", txn)
+    assert fs.fields(put(client, update_descriptor(handle), pa.table({
+        "id": pa.array([2], pa.int32()), "ts": pa.array([None], pa.timestamp("us"))})).to_pybytes()).get(1, 0) == 1
+    close(client, handle)
+
+
+def test_preparing_open_parameters_inside_a_transaction_keeps_its_writes(bridge):
+    # DuckDB aborts a transaction at any failed statement: planning must not fail statements inside the client's.
+    with bridge.client() as one, bridge.client() as other:
+        one.get_flight_info(flight.FlightDescriptor.for_command(
+            "CREATE TABLE py_txn_open(id INTEGER, ts TIMESTAMP, n BIGINT)"))
+        txn = fs.begin_transaction(one)
+        assert update_in(one, "INSERT INTO py_txn_open VALUES (1, NULL, NULL)", txn) == 1
+        prepare_and_run_open_parameters_in(one, "py_txn_open", txn)
+        assert update_in(one, "INSERT INTO py_txn_open VALUES (3, NULL, NULL)", txn) == 1
+        assert sql_rows(other, "SELECT count(*) AS c FROM py_txn_open") == [{"c": 0}]
+        fs.end_transaction(one, txn, "COMMIT")
+        assert sql_rows(other, "SELECT id, ts, n FROM py_txn_open ORDER BY id") == [
+            {"id": 1, "ts": None, "n": 4}, {"id": 2, "ts": None, "n": None}, {"id": 3, "ts": None, "n": None}]
+
+
+def test_an_open_parameter_on_a_table_the_transaction_created_is_refused_and_the_transaction_kept(bridge):
+    # Candidate types are tried on another connection, which does not see the transaction's new table; trying them
+    # on the transaction's own would abort it. The server refuses before trying, and a CAST then runs.
+    with bridge.client() as one, bridge.client() as other:
+        txn = fs.begin_transaction(one)
+        update_in(one, "CREATE TABLE py_txn_new(id INTEGER, ts TIMESTAMP, n BIGINT)", txn)
+        assert update_in(one, "INSERT INTO py_txn_new VALUES (1, NULL, NULL)", txn) == 1
+        for sql in ["UPDATE py_txn_new SET n = octet_length(?) WHERE id = ?",
+                    "INSERT INTO py_txn_new VALUES (?, ? + INTERVAL 1 DAY, NULL)",
+                    "SELECT id + 0 * octet_length(?) AS v FROM py_txn_new"]:
+            with pytest.raises(fs.status_error("FAILED_PRECONDITION"),
+                               match=r"type of parameter [12] .*created or changed in the open transaction.*CAST"):
+                create_in(one, sql, txn)
+        handle = create_in(one, "UPDATE py_txn_new SET n = octet_length(CAST(? AS BLOB)) WHERE id = ?", txn)
+        assert fs.fields(put(one, update_descriptor(handle), pa.table({
+            "b": pa.array([b"four"], pa.binary()), "id": pa.array([1], pa.int32())})).to_pybytes()).get(1, 0) == 1
+        close(one, handle)
+        # A query on the new table is described on the transaction's connection, without any refused trial.
+        info = one.get_flight_info(fs.statement_query_in("SELECT id, n FROM py_txn_new", txn))
+        assert one.do_get(info.endpoints[0].ticket).read_all().to_pylist() == [{"id": 1, "n": 4}]
+        assert update_in(one, "INSERT INTO py_txn_new VALUES (2, NULL, NULL)", txn) == 1
+        fs.end_transaction(one, txn, "COMMIT")
+        assert sql_rows(other, "SELECT id, n FROM py_txn_new ORDER BY id") == [
+            {"id": 1, "n": 4}, {"id": 2, "n": None}]
+
+
+def test_a_statement_that_cannot_be_wrapped_inside_a_transaction_keeps_its_writes(bridge):
+    # The server learns a result's schema from the query wrapped in a LIMIT 0 subquery; a PRAGMA refuses the wrapper,
+    # which inside the transaction would abort it.
+    with bridge.client() as one, bridge.client() as other:
+        one.get_flight_info(flight.FlightDescriptor.for_command("CREATE TABLE py_txn_pragma(id INTEGER)"))
+        txn = fs.begin_transaction(one)
+        assert update_in(one, "INSERT INTO py_txn_pragma VALUES (1)", txn) == 1
+        info = one.get_flight_info(fs.statement_query_in("PRAGMA table_info('py_txn_pragma')", txn))
+        assert one.do_get(info.endpoints[0].ticket).read_all().column("name").to_pylist() == ["id"]
+        fs.end_transaction(one, txn, "COMMIT")
+        assert sql_rows(other, "SELECT id FROM py_txn_pragma") == [{"id": 1}]

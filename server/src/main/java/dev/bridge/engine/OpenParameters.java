@@ -24,7 +24,9 @@ import org.duckdb.DuckDBPreparedStatement;
  *
  * <p>Each candidate is tried on the query wrapped in a LIMIT 0 projection, which binds without producing rows. A
  * statement that cannot be wrapped (INSERT, UPDATE, DELETE) is tried with DuckDB's {@code EXPLAIN EXECUTE} of its
- * own PREPARE ({@link SqlPreparedStatement}), which binds and plans it without running it.
+ * own PREPARE ({@link SqlPreparedStatement}), which binds and plans it without running it. DuckDB refuses most
+ * candidates somewhere, and a refused statement aborts an open transaction, so the candidates are tried as the unit
+ * of work's trials: on a spare connection while a transaction is open ({@link UnitOfWork#trials}).
  */
 final class OpenParameters {
   /** What DuckDB's JDBC driver reports for a parameter it could not type. */
@@ -60,7 +62,7 @@ final class OpenParameters {
    * other, each tried with the samples already accepted for those before it. Either way the samples returned are a
    * combination DuckDB bound.
    */
-  static Declared declare(DuckDBConnection connection, String sql, List<String> types) {
+  static Declared declare(UnitOfWork work, String sql, List<String> types) throws SQLException {
     List<String> declared = new ArrayList<>(types);
     List<Object> samples = new ArrayList<>(Collections.nCopies(types.size(), null));
     List<Integer> open = new ArrayList<>();
@@ -72,9 +74,30 @@ final class OpenParameters {
     if (open.isEmpty()) {
       return new Declared(declared, samples);
     }
-    try (Probe probe = probe(connection, sql)) {
-      Declared found = declare(probe, declared, samples, open);
-      return probe.wrapped() != null ? found : new Declared(found.types(), withNulls(probe, found.samples(), open));
+    // Most candidates are refused somewhere (a VARCHAR in `? + INTERVAL 1 DAY`): they are trials (UnitOfWork#trials).
+    return work.trials(connection -> {
+      if (!prepares(connection, sql)) {
+        // Only on a spare connection (the work's own prepared the statement): it names something only the
+        // transaction's connection sees, where a refused candidate would abort the transaction and its writes.
+        throw new EngineException(ErrorKind.FAILED_PRECONDITION, "DuckDB cannot infer the type of parameter "
+            + (open.get(0) + 1) + " of this statement, and the statement names a temporary table or an object"
+            + " created or changed in the open transaction: the server finds such a type by trying candidates,"
+            + " which would abort the transaction there; give the parameter a type with CAST(? AS type)");
+      }
+      try (Probe probe = probe(connection, sql)) {
+        Declared found = declare(probe, declared, samples, open);
+        return probe.wrapped() != null ? found
+            : new Declared(found.types(), withNulls(probe, found.samples(), open));
+      }
+    });
+  }
+
+  /** Whether DuckDB prepares {@code sql} on {@code connection}. */
+  static boolean prepares(DuckDBConnection connection, String sql) {
+    try (DuckDBPreparedStatement statement = connection.prepare(sql)) {
+      return true;
+    } catch (SQLException refused) {
+      return false;
     }
   }
 

@@ -84,7 +84,7 @@ public final class StatementPlanner {
         return new StatementPlan.Prepared(sql, kind, parameterTypes, effects(session, connection, sql, kind))
             .returningNoRows();
       }
-      OpenParameters.Declared parameters = OpenParameters.declare(connection, sql, parameterTypes);
+      OpenParameters.Declared parameters = OpenParameters.declare(work, sql, parameterTypes);
       parameterTypes = parameters.types();
       List<String> names = new ArrayList<>();
       List<String> types = new ArrayList<>();
@@ -120,7 +120,7 @@ public final class StatementPlanner {
       // (PRAGMA, CALL, ...) cannot be wrapped in one.
       Optional<Schema> known = casts ? Optional.empty() : cache.schemaOf(shape);
       Schema schema = known.isPresent() ? known.get()
-          : schemaOfWrapped(session, work, projection + " LIMIT 0", sampleParameters);
+          : schemaOfWrapped(session, work, sql, projection + " LIMIT 0", sampleParameters);
       StatementPlan.Prepared statement = new StatementPlan.Prepared(sql, kind, parameterTypes,
           effects(session, connection, sql, kind));
       if (schema != null) {
@@ -166,7 +166,7 @@ public final class StatementPlanner {
       List<Object> parameters) throws SQLException {
     // A statement that runs through EXECUTE is not a SELECT, which alone can be wrapped.
     Schema schema = rewrite.throughExecute() ? null
-        : schemaOfWrapped(session, work, ResultShaper.limitZero(rewrite.sql()), parameters);
+        : schemaOfWrapped(session, work, rewrite.sql(), ResultShaper.limitZero(rewrite.sql()), parameters);
     if (schema != null) {
       return schema;
     }
@@ -221,8 +221,12 @@ public final class StatementPlanner {
     return types;
   }
 
-  /** The schema of a query wrapped in a LIMIT 0 subquery, or null when DuckDB cannot wrap the statement. */
-  private Schema schemaOfWrapped(Session session, UnitOfWork work, String wrapped, List<Object> parameters) {
+  /** The schema of query {@code sql} wrapped in a LIMIT 0 subquery, or null when DuckDB cannot wrap the statement. */
+  private Schema schemaOfWrapped(Session session, UnitOfWork work, String sql, String wrapped,
+      List<Object> parameters) throws SQLException {
+    if (work.refusalAbortsTransaction() && !wraps(work, sql, wrapped)) {
+      return null;
+    }
     DuckDBPreparedStatement probe;
     try {
       probe = work.connection().prepare(wrapped);
@@ -235,6 +239,18 @@ public final class StatementPlanner {
       throw DuckDbErrors.translate(LostErrors.isLost(e)
           ? LostErrors.recover(e, session, work, wrapped, parameters, timeouts) : e);
     }
+  }
+
+  /**
+   * Whether DuckDB takes {@code sql} inside {@code wrapped}, asked as a trial (UnitOfWork#trials): inside a
+   * transaction a refused wrapper would abort it. Where the trial's connection does not see what the statement
+   * names (a table the transaction created), DuckDB's parser answers instead, which refuses nothing: a query
+   * (SELECT, SHOW, ...) can be wrapped, a PRAGMA cannot.
+   */
+  private static boolean wraps(UnitOfWork work, String sql, String wrapped) throws SQLException {
+    Boolean tried = work.trials(connection -> OpenParameters.prepares(connection, wrapped) ? Boolean.TRUE
+        : OpenParameters.prepares(connection, sql) ? Boolean.FALSE : null);
+    return tried != null ? tried : DuckDbStatements.onlyQueries(work.connection(), sql);
   }
 
   /** Runs the statement in a transaction that is rolled back: its effects never stay (see UnitOfWork#rolledBack). */

@@ -265,6 +265,32 @@ public final class UnitOfWork implements AutoCloseable {
   }
 
   /**
+   * Whether a statement DuckDB refuses on this work's connection would abort a transaction: DuckDB runs nothing but
+   * ROLLBACK in a transaction after any failed statement (even a failed prepare), and keeps none of its writes.
+   */
+  public boolean refusalAbortsTransaction() {
+    return inSessionTransaction || ownTransaction;
+  }
+
+  /**
+   * Runs planning trials: statements DuckDB may refuse (a candidate type for a parameter it leaves open, a wrapper
+   * a statement may not fit) that bind without running and answer a question. A refusal must end nothing: when it
+   * would abort a transaction here ({@link #refusalAbortsTransaction()}), which would lose the session's writes,
+   * the trials run on a spare connection (the session's current schema) under auto-commit, each statement a
+   * transaction of its own; otherwise here, under auto-commit too. A spare sees only committed objects: a statement
+   * naming a temporary table or one the open transaction created or changed does not prepare there, and
+   * {@code trials} must answer that it cannot tell rather than try anything on this connection.
+   */
+  public <T> T trials(ConnectionWork<T> trials) throws SQLException {
+    if (!refusalAbortsTransaction()) {
+      return trials.apply(connection);
+    }
+    try (DuckDBConnection spare = session.spareConnection()) {
+      return trials.apply(spare);
+    }
+  }
+
+  /**
    * Runs {@code probe} again after a statement of this work failed, in a transaction rolled back afterwards that
    * sees what the failed statement saw: inside the session's transaction (which the failure aborted, and which must
    * stay for the client to end) on a spare connection that does not see its writes; inside the work's own
