@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,40 @@ class TransactionsTest {
       connection.rollback();
       connection.setAutoCommit(true);
       assertThat(count(connection, "jdbc_driver_rollback")).isZero();
+    }
+  }
+
+  /**
+   * Preparing a statement whose parameter DuckDB leaves open makes the server try candidate types, most of which
+   * DuckDB refuses; inside a SQL transaction they run elsewhere, so the transaction keeps its writes and commits.
+   */
+  @Test
+  void preparingAnOpenParameterInsideASqlTransactionKeepsItsWrites() throws SQLException {
+    try (Connection writer = connect(); Connection reader = connect();
+         Statement statement = writer.createStatement()) {
+      statement.execute("CREATE TABLE jdbc_txn_open(id BIGINT, n BIGINT)");
+      statement.execute("BEGIN TRANSACTION");
+      statement.executeUpdate("INSERT INTO jdbc_txn_open VALUES (1, NULL)");
+      try (PreparedStatement select = writer.prepareStatement("SELECT CAST(? + INTERVAL 1 DAY AS VARCHAR) AS v")) {
+        select.setTimestamp(1, Timestamp.valueOf("2024-03-01 00:00:00"));
+        try (ResultSet result = select.executeQuery()) {
+          assertThat(result.next()).isTrue();
+          assertThat(result.getString(1)).isEqualTo("2024-03-02 00:00:00");
+        }
+      }
+      try (PreparedStatement update = writer.prepareStatement("UPDATE jdbc_txn_open SET n = ? + 1 WHERE id = 1")) {
+        update.setDouble(1, 41);
+        assertThat(update.executeUpdate()).isEqualTo(1);
+      }
+      statement.executeUpdate("INSERT INTO jdbc_txn_open VALUES (2, NULL)");
+      assertThat(count(reader, "jdbc_txn_open")).isZero();
+      statement.execute("COMMIT");
+      assertThat(count(reader, "jdbc_txn_open")).isEqualTo(2);
+      try (Statement read = reader.createStatement();
+           ResultSet result = read.executeQuery("SELECT n FROM jdbc_txn_open WHERE id = 1")) {
+        assertThat(result.next()).isTrue();
+        assertThat(result.getLong(1)).isEqualTo(42);
+      }
     }
   }
 
