@@ -117,20 +117,24 @@ class SparkConnectProcess:
     """A real Spark Connect server in local[2] mode, as a process of its own on 127.0.0.1 and a port it picks, from
     the classpath the spark-test-server module resolves from Maven Central; it requires a token made for this run."""
 
-    def __init__(self, directory: pathlib.Path):
+    def __init__(self, directory: pathlib.Path, token=True, heap="1g"):
+        """token: require a bearer token made for this run (False: none, for clients that send no token over
+        plaintext, such as Spark's own client in scripts/bench-spark)."""
         if not SPARK_CLASSPATH.exists():
             raise RuntimeError(f"{SPARK_CLASSPATH} is missing: run 'mvn -B verify' first (scripts/test does), or"
                                " 'mvn -B -pl spark-test-server generate-resources'")
-        self.token = os.urandom(16).hex()
-        self.token_file = directory / "spark-token"
-        self.token_file.write_text(self.token + "\n")
+        self.token = os.urandom(16).hex() if token else None
+        self.token_file = directory / "spark-token" if token else None
+        if token:
+            self.token_file.write_text(self.token + "\n")
         self.log_path = directory / "spark-connect.log"
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(
-                ["java", "-Xmx1g", *SPARK_JAVA_OPTIONS, "-Dspark.master=local[2]", "-Dspark.app.name=bridge-pytest",
+                ["java", f"-Xmx{heap}", *SPARK_JAVA_OPTIONS, "-Dspark.master=local[2]", "-Dspark.app.name=bridge-pytest",
                  "-Dspark.ui.enabled=false", "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
                  "-Dspark.connect.grpc.binding.address=127.0.0.1", "-Dspark.connect.grpc.binding.port=0",
-                 f"-Dspark.connect.authenticate.token={self.token}", "-Dspark.sql.shuffle.partitions=4",
+                 *([f"-Dspark.connect.authenticate.token={self.token}"] if token else []),
+                 "-Dspark.sql.shuffle.partitions=4",
                  f"-Dspark.sql.warehouse.dir={directory / 'warehouse'}", f"-Djava.io.tmpdir={directory}",
                  "-cp", SPARK_CLASSPATH.read_text().strip(), "org.apache.spark.sql.connect.service.SparkConnectServer"],
                 stdout=log, stderr=subprocess.STDOUT, cwd=directory, start_new_session=True)

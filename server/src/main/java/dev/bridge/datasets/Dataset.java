@@ -27,6 +27,8 @@ final class Dataset {
   private final DatasetConfig config;
   private final List<DatasetGlob> globs;
   private volatile FileSet current;
+  /** Whether the view built from {@link #current} reads its files (rather than failing as unavailable). */
+  private volatile boolean readable;
   private volatile Listing lastListing;
 
   /** The directories a listing read, and when (wall clock) it started. */
@@ -57,8 +59,25 @@ final class Dataset {
     return current;
   }
 
-  void built(FileSet files) {
+  void built(FileSet files, boolean readable) {
     current = files;
+    this.readable = readable;
+  }
+
+  /** Whether its view reads files now: they were listed, there is at least one, and DuckDB could read them. */
+  boolean readable() {
+    return readable;
+  }
+
+  /** The deepest directory every pattern starts in: where hive partition directories begin. */
+  Path partitionRoot() {
+    Path common = globs.get(0).root();
+    for (DatasetGlob glob : globs) {
+      while (!glob.root().startsWith(common)) {
+        common = common.getParent();
+      }
+    }
+    return common;
   }
 
   /** The patterns as absolute paths, for messages. */

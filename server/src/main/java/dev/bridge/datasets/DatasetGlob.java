@@ -71,6 +71,11 @@ final class DatasetGlob {
     return new DatasetGlob(root + "/" + String.join("/", rest), root, matcher, maxDepth);
   }
 
+  /** The directory before the pattern's first wildcard: where its files (and hive partitions) start. */
+  Path root() {
+    return root;
+  }
+
   /** The absolute pattern, as messages show it. */
   String absolutePattern() {
     return absolutePattern;

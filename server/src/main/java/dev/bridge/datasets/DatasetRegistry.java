@@ -6,6 +6,7 @@ import dev.bridge.engine.CatalogRefresher;
 import dev.bridge.engine.DataVersions;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.DuckDbErrors;
+import dev.bridge.engine.FileTables;
 import dev.bridge.engine.SqlIdentifiers;
 import dev.bridge.engine.TableName;
 import dev.bridge.engine.Writes;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Views the registry creates carry a comment; at start and on {@link #apply} the ones no dataset defines any more
  * are dropped. Views are replaced on the registry's own connection, one at a time.
  */
-public final class DatasetRegistry implements CatalogRefresher, FileDatasets, AutoCloseable {
+public final class DatasetRegistry implements CatalogRefresher, FileDatasets, FileTables, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatasetRegistry.class);
   /** Marks the views the registry owns. */
   static final String VIEW_COMMENT = "bridge dataset";
@@ -58,6 +59,8 @@ public final class DatasetRegistry implements CatalogRefresher, FileDatasets, Au
   private final Path base;
   private final List<Path> dataDirectories;
   private volatile Map<String, Dataset> datasets = Map.of();
+  /** Moves whenever a view is built or dropped: other engines re-register the datasets when it did. */
+  private volatile long version;
 
   private DatasetRegistry(DuckDBConnection connection, DataVersions dataVersions, String schema,
       List<Path> dataDirectories) {
@@ -105,6 +108,7 @@ public final class DatasetRegistry implements CatalogRefresher, FileDatasets, Au
         if (!view.get(0).equals(schema) || !next.containsKey(key(view.get(1)))) {
           execute("DROP VIEW IF EXISTS " + qualified(view.get(0), view.get(1)));
           dataVersions.changed(Writes.of(new TableName(catalog, view.get(0), view.get(1))));
+          version++;
           log.info("dataset view {}.{} dropped: no dataset defines it", view.get(0), view.get(1));
         }
       }
@@ -211,6 +215,27 @@ public final class DatasetRegistry implements CatalogRefresher, FileDatasets, Au
         : Optional.empty();
   }
 
+  /**
+   * The available datasets as their views read them now, for other engines (Spark) to register as tables over
+   * the same files; the files are checked first, as before a DuckDB statement.
+   */
+  @Override
+  public Listing current() {
+    refresh();
+    synchronized (this) {
+      List<FileTable> tables = new ArrayList<>();
+      for (Dataset dataset : datasets.values()) {
+        FileSet files = dataset.current();
+        if (files != null && dataset.readable()) {
+          tables.add(new FileTable(schema, dataset.name(), dataset.config(),
+              files.files().stream().map(file -> file.path().toString()).toList(),
+              dataset.partitionRoot().toString(), files.hashCode()));
+        }
+      }
+      return new Listing(version, tables);
+    }
+  }
+
   /** The schema the views are in. */
   public String schema() {
     return schema;
@@ -242,7 +267,8 @@ public final class DatasetRegistry implements CatalogRefresher, FileDatasets, Au
         log.error("dataset {}: cannot create its unavailable view: {}", dataset.name(), e.getMessage());
       }
     }
-    dataset.built(files);
+    dataset.built(files, problem.isEmpty());
+    version++;
     dataVersions.changed(Writes.of(new TableName(catalog, schema, dataset.name())));
   }
 

@@ -41,8 +41,18 @@ public interface RemoteEngine extends AutoCloseable {
   /** The tables and views of {@code schema}. */
   List<Table> tables(Session session, String schema);
 
-  /** The schema a {@code SELECT *} of the table streams. */
-  Schema tableSchema(Session session, String schema, String table);
+  /**
+   * A result's description: the Arrow schema it streams, and each column's type named as Bridge names DuckDB's
+   * (the names the Flight SQL column metadata carries).
+   */
+  record Described(Schema schema, List<String> columnTypes) {
+    public Described {
+      columnTypes = List.copyOf(columnTypes);
+    }
+  }
+
+  /** What a {@code SELECT *} of the table streams. */
+  Described tableSchema(Session session, String schema, String table);
 
   @Override
   void close();

@@ -12,6 +12,7 @@ import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DaemonThreads;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.RemoteEngines;
+import dev.bridge.engine.FileTables;
 import dev.bridge.engine.spark.SparkEngine;
 import dev.bridge.engine.QueryTimeouts;
 import dev.bridge.engine.ResultCache;
@@ -135,7 +136,7 @@ public final class BridgeServer implements AutoCloseable {
     StatementQueue queue = new StatementQueue(config.limits(), () -> Context.current().isCancelled());
     AccessPolicy access = new StatementRoles();
     ResultCache cache = new ResultCache(allocator, engine.dataVersions(), config.cache());
-    RemoteEngines remotes = remoteEngines(config, allocator);
+    RemoteEngines remotes = remoteEngines(config, allocator, datasets);
     StatementExecutor statements = new StatementExecutor(allocator, timeouts, queue, access, cache, remotes);
     TransactionManager transactions = new TransactionManager(config.sessions().transactionIdleTimeout());
     // The catalog reader serves both doors and ingest (table paths): built once here, like every part they share.
@@ -309,11 +310,11 @@ public final class BridgeServer implements AutoCloseable {
    * The engines besides DuckDB that are configured (engines.spark). Spark's classes are named only in the branch
    * that runs when it is configured, so a server without it never loads them.
    */
-  private static RemoteEngines remoteEngines(BridgeConfig config, BufferAllocator allocator) {
+  private static RemoteEngines remoteEngines(BridgeConfig config, BufferAllocator allocator, FileTables datasets) {
     if (!config.engines().spark().enabled()) {
       return RemoteEngines.NONE;
     }
-    return new RemoteEngines(List.of(SparkEngine.connect(config.engines().spark(), allocator)));
+    return new RemoteEngines(List.of(SparkEngine.connect(config.engines().spark(), allocator, datasets)));
   }
 
   /**

@@ -100,9 +100,24 @@ public final class CatalogReader {
     return rows;
   }
 
-  /** The schema a {@code SELECT *} of a remote engine's table streams; empty for DuckDB's tables. */
-  public Optional<Schema> remoteTableSchema(Session session, TableName table) {
-    return remotes.owning(table.catalog()).map(engine -> engine.tableSchema(session, table.schema(), table.name()));
+  /** A remote engine's table: the schema a {@code SELECT *} of it streams, and its columns. */
+  public record RemoteTable(Schema schema, List<ColumnInfo> columns) {}
+
+  /**
+   * A remote engine's table as its engine describes it (precision and scale follow from the type names); empty
+   * for DuckDB's tables.
+   */
+  public Optional<RemoteTable> remoteTable(Session session, TableName table) {
+    return remotes.owning(table.catalog()).map(engine -> {
+      RemoteEngine.Described described = engine.tableSchema(session, table.schema(), table.name());
+      List<ColumnInfo> columns = new ArrayList<>();
+      for (int i = 0; i < described.columnTypes().size(); i++) {
+        var field = described.schema().getFields().get(i);
+        columns.add(new ColumnInfo(field.getName(), described.columnTypes().get(i), field.isNullable(), null, null,
+            false));
+      }
+      return new RemoteTable(described.schema(), columns);
+    });
   }
 
   /** Tables and views matching the filters, whose type is one of {@code tableTypes} (empty: any). */

@@ -4,6 +4,7 @@ import dev.bridge.config.SparkConfig;
 import dev.bridge.engine.Cancellation;
 import dev.bridge.engine.CurrentSchema;
 import dev.bridge.engine.EngineException;
+import dev.bridge.engine.FileTables;
 import dev.bridge.engine.RemoteEngine;
 import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
@@ -61,6 +62,8 @@ public final class SparkEngine implements RemoteEngine {
   /** Spark's own client accepts messages this large; one Arrow batch of a wide result can be tens of MiB. */
   private static final int MAX_MESSAGE_BYTES = 128 << 20;
   private static final String TIME_ZONE = "spark.sql.session.timeZone";
+  /** The Spark user of Bridge's own work (dataset registration) and of sessions without a user. */
+  private static final UserContext BRIDGE_USER = UserContext.newBuilder().setUserId("bridge").build();
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("Authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -68,21 +71,29 @@ public final class SparkEngine implements RemoteEngine {
   private final ManagedChannel channel;
   private final SparkConnectServiceBlockingStub stub;
   private final BufferAllocator allocator;
+  private final SparkDatasets datasets;
+  /** The Spark session Bridge registers the datasets in (their tables are Spark's catalog's, seen by every session). */
+  private final String ownSession = UUID.randomUUID().toString();
   /** Bridge session id → the Spark session id (a UUID, as Spark Connect requires) it runs in. */
   private final Map<String, String> sparkSessions = new ConcurrentHashMap<>();
   /** Bridge session id → Spark's time zone for it, the zone Spark writes timestamps in; read again after commands. */
   private final Map<String, String> timeZones = new ConcurrentHashMap<>();
 
   private SparkEngine(String catalog, ManagedChannel channel, SparkConnectServiceBlockingStub stub,
-      BufferAllocator allocator) {
+      BufferAllocator allocator, FileTables fileTables) {
     this.catalog = catalog;
     this.channel = channel;
     this.stub = stub;
     this.allocator = allocator;
+    this.datasets = new SparkDatasets(fileTables);
   }
 
-  /** Connects lazily: the channel reaches Spark at the first call, so Bridge starts while Spark is down. */
-  public static SparkEngine connect(SparkConfig config, BufferAllocator allocator) {
+  /**
+   * Connects lazily: the channel reaches Spark at the first call, so Bridge starts while Spark is down. The file
+   * datasets of {@code fileTables} are registered in Spark as tables over the same files before the first statement
+   * or catalog read, and again whenever they change ({@link SparkDatasets}).
+   */
+  public static SparkEngine connect(SparkConfig config, BufferAllocator allocator, FileTables fileTables) {
     SparkConfig.Endpoint endpoint = config.endpoint();
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -101,7 +112,8 @@ public final class SparkEngine implements RemoteEngine {
     ManagedChannel channel = builder.build();
     log.info("Spark Connect engine for catalog '{}' at {}:{} (tls {})", config.catalog(), endpoint.host(),
         endpoint.port(), endpoint.tls());
-    return new SparkEngine(config.catalog(), channel, SparkConnectServiceGrpc.newBlockingStub(channel), allocator);
+    return new SparkEngine(config.catalog(), channel, SparkConnectServiceGrpc.newBlockingStub(channel), allocator,
+        fileTables);
   }
 
   @Override
@@ -117,6 +129,7 @@ public final class SparkEngine implements RemoteEngine {
   @Override
   public StatementPlan plan(Session session, String sql, List<String> duckDbCatalogs) {
     SparkStatements.Parsed parsed = SparkStatements.parse(sql);
+    syncDatasets(session);
     for (List<String> table : parsed.tables()) {
       if (table.size() >= 3 && duckDbCatalogs.stream().anyMatch(table.get(0)::equalsIgnoreCase)) {
         throw EngineException.invalidArgument("the statement mixes DuckDB and Spark objects: "
@@ -140,12 +153,8 @@ public final class SparkEngine implements RemoteEngine {
 
   @Override
   public void execute(Session session, StatementPlan plan, Cancellation cancellation) {
-    Plan command = Plan.newBuilder()
-        .setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder().setSql(plan.sql()))).build();
-    try (ResultStream stream = execute(session, command, cancellation, new Schema(List.of()))) {
-      while (stream.next()) {
-        // A command's answer (its result relation) is not a result; reading it waits for the command to end.
-      }
+    try {
+      command(sparkSession(session), user(session), plan.sql(), cancellation);
     } finally {
       // A command may have changed the session's current database (USE) or time zone (SET).
       timeZones.remove(session.id());
@@ -153,20 +162,47 @@ public final class SparkEngine implements RemoteEngine {
     session.useRemote(new CurrentSchema(catalog, currentSchema(session)));
   }
 
+  /**
+   * Registers the datasets that changed (in Bridge's own Spark session), then refreshes in the session's Spark
+   * session the dataset tables it may hold an old file listing of.
+   */
+  private void syncDatasets(Session session) {
+    String sparkSession = sparkSession(session);
+    List<String> stale = datasets.sync(sparkSession, sql -> command(ownSession, BRIDGE_USER, sql, new Cancellation()));
+    for (String table : stale) {
+      command(sparkSession, user(session), "REFRESH TABLE " + table, new Cancellation());
+    }
+  }
+
+  /** Runs a SQL command in a Spark session and waits for its end; cancelling interrupts it. */
+  private void command(String sparkSession, UserContext user, String sql, Cancellation cancellation) {
+    Plan command = Plan.newBuilder()
+        .setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder().setSql(sql))).build();
+    try (ResultStream stream = execute(sparkSession, user, command, cancellation, new Schema(List.of()))) {
+      while (stream.next()) {
+        // A command's answer is its result relation, not a result; reading it waits for the command to end.
+      }
+    }
+  }
+
   /** Runs a plan; cancelling interrupts the Spark operation and ends the call. */
   private SparkResultStream execute(Session session, Plan plan, Cancellation cancellation, Schema described) {
+    return execute(sparkSession(session), user(session), plan, cancellation, described);
+  }
+
+  private SparkResultStream execute(String sparkSession, UserContext user, Plan plan, Cancellation cancellation,
+      Schema described) {
     String operationId = UUID.randomUUID().toString();
-    String sparkSession = sparkSession(session);
     ExecutePlanRequest request = ExecutePlanRequest.newBuilder()
         .setSessionId(sparkSession)
-        .setUserContext(user(session))
+        .setUserContext(user)
         .setOperationId(operationId)
         .setClientType("bridge")
         .setPlan(plan)
         .build();
     Context.CancellableContext call = Context.current().withCancellation();
     cancellation.attach(() -> {
-      interrupt(session, sparkSession, operationId);
+      interrupt(user, sparkSession, operationId);
       call.cancel(null);
     });
     Iterator<ExecutePlanResponse> responses;
@@ -182,11 +218,11 @@ public final class SparkEngine implements RemoteEngine {
   }
 
   /** Asks Spark to stop an operation (its jobs are cancelled); a failure is logged, the call is ended anyway. */
-  private void interrupt(Session session, String sparkSession, String operationId) {
+  private void interrupt(UserContext user, String sparkSession, String operationId) {
     try {
       Context.ROOT.call(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).interrupt(InterruptRequest.newBuilder()
           .setSessionId(sparkSession)
-          .setUserContext(user(session))
+          .setUserContext(user)
           .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
           .setOperationId(operationId)
           .build()));
@@ -205,6 +241,7 @@ public final class SparkEngine implements RemoteEngine {
 
   @Override
   public List<String> schemas(Session session) {
+    syncDatasets(session);
     List<String> schemas = new ArrayList<>();
     for (List<Object> row : rows(session,
         Relation.newBuilder().setCatalog(Catalog.newBuilder().setListDatabases(ListDatabases.newBuilder())).build())) {
@@ -216,6 +253,7 @@ public final class SparkEngine implements RemoteEngine {
   /** Tables and views of a database; temporary views belong to no database and are not listed. */
   @Override
   public List<Table> tables(Session session, String schema) {
+    syncDatasets(session);
     List<Table> tables = new ArrayList<>();
     for (List<Object> row : rows(session, Relation.newBuilder()
         .setCatalog(Catalog.newBuilder().setListTables(ListTables.newBuilder().setDbName(quoted(schema)))).build())) {
@@ -230,14 +268,15 @@ public final class SparkEngine implements RemoteEngine {
   }
 
   @Override
-  public Schema tableSchema(Session session, String schema, String table) {
+  public Described tableSchema(Session session, String schema, String table) {
+    syncDatasets(session);
     return describe(session, Relation.newBuilder().setRead(Read.newBuilder()
         .setNamedTable(Read.NamedTable.newBuilder().setUnparsedIdentifier(quoted(schema) + "." + quoted(table))))
         .build());
   }
 
-  /** The Arrow schema of a relation's result, from AnalyzePlan: Spark analyses it without running it. */
-  private Schema describe(Session session, Relation relation) {
+  /** A relation's result, from AnalyzePlan: Spark analyses it without running it. */
+  private Described describe(Session session, Relation relation) {
     AnalyzePlanRequest request = AnalyzePlanRequest.newBuilder()
         .setSessionId(sparkSession(session))
         .setUserContext(user(session))
@@ -250,7 +289,7 @@ public final class SparkEngine implements RemoteEngine {
     } catch (StatusRuntimeException e) {
       throw SparkErrors.translate(e);
     }
-    return SparkTypes.schema(type, timeZone(session));
+    return new Described(SparkTypes.schema(type, timeZone(session)), SparkTypes.columnTypes(type));
   }
 
   /** Every row of a small result (catalog listings), as Java values; strings as Strings. */
@@ -305,6 +344,7 @@ public final class SparkEngine implements RemoteEngine {
 
   private void release(Session session, String sparkSession) {
     sparkSessions.remove(session.id());
+    datasets.forget(sparkSession);
     timeZones.remove(session.id());
     try {
       stub.withDeadlineAfter(10, TimeUnit.SECONDS).releaseSession(ReleaseSessionRequest.newBuilder()
@@ -316,16 +356,15 @@ public final class SparkEngine implements RemoteEngine {
 
   private static UserContext user(Session session) {
     String user = session.principal().user();
-    return UserContext.newBuilder().setUserId(user == null || user.isEmpty() ? "bridge" : user).build();
+    return user == null || user.isEmpty() ? BRIDGE_USER : UserContext.newBuilder().setUserId(user).build();
   }
 
   private static Relation sqlRelation(String sql) {
     return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(sql)).build();
   }
 
-  /** A name as one Spark identifier, backquoted ({@code `} doubled). */
   private static String quoted(String name) {
-    return "`" + name.replace("`", "``") + "`";
+    return SparkDatasets.quoted(name);
   }
 
   @Override

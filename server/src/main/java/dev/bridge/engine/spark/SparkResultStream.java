@@ -12,7 +12,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ReadChannel;
-import org.apache.arrow.vector.ipc.message.ArrowMessage;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -120,13 +122,18 @@ final class SparkResultStream implements ResultStream {
     ReadChannel channel = new ReadChannel(Channels.newChannel(batch.getData().newInput()));
     try {
       Schema schema = MessageSerializer.deserializeSchema(channel);
-      ArrowMessage message;
-      while ((message = MessageSerializer.deserializeMessageBatch(channel, allocator)) != null) {
-        if (!(message instanceof ArrowRecordBatch recordBatch)) {
-          ((org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch) message).close();
+      MessageMetadataResult message;
+      while ((message = MessageSerializer.readMessage(channel)) != null) {
+        if (message.getMessage().headerType() != MessageHeader.RecordBatch) {
           throw new EngineException(ErrorKind.INTERNAL, "Spark sent a dictionary batch, which Bridge does not read");
         }
-        pending.add(recordBatch);
+        // A batch whose buffers are all empty (no rows: Spark sends one for an empty partition) has no body, which
+        // MessageSerializer.deserializeMessageBatch cannot read (it slices a null body); it gets an empty one.
+        long length = message.getMessageBodyLength();
+        ArrowBuf body = length == 0 ? allocator.getEmpty()
+            : MessageSerializer.readMessageBody(channel, length, allocator);
+        // The batch keeps slices of the body and releases the body's own reference.
+        pending.add(MessageSerializer.deserializeRecordBatch(message.getMessage(), body));
       }
       return schema;
     } catch (IOException e) {

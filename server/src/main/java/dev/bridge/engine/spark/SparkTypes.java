@@ -35,6 +35,52 @@ final class SparkTypes {
     return new Schema(fields);
   }
 
+  /**
+   * Each result column's type in the vocabulary Bridge describes every column in (DuckDB's type names, as the
+   * Flight SQL column metadata and type info use them), for the same Arrow type: Spark's LONG is BIGINT, STRING is
+   * VARCHAR, TIMESTAMP (with the session's zone) is TIMESTAMP WITH TIME ZONE, TIMESTAMP_NTZ is TIMESTAMP. So a
+   * client reads the same type names whichever engine answered.
+   */
+  static List<String> columnTypes(DataType struct) {
+    List<String> types = new ArrayList<>();
+    for (DataType.StructField field : struct.getStruct().getFieldsList()) {
+      types.add(typeName(field.getDataType()));
+    }
+    return types;
+  }
+
+  private static String typeName(DataType type) {
+    return switch (type.getKindCase()) {
+      case NULL -> "\"NULL\"";
+      case BOOLEAN -> "BOOLEAN";
+      case BYTE -> "TINYINT";
+      case SHORT -> "SMALLINT";
+      case INTEGER -> "INTEGER";
+      case LONG -> "BIGINT";
+      case FLOAT -> "FLOAT";
+      case DOUBLE -> "DOUBLE";
+      case DECIMAL -> "DECIMAL(" + (type.getDecimal().hasPrecision() ? type.getDecimal().getPrecision() : 10) + ","
+          + (type.getDecimal().hasScale() ? type.getDecimal().getScale() : 0) + ")";
+      case STRING, CHAR, VAR_CHAR -> "VARCHAR";
+      case BINARY -> "BLOB";
+      case DATE -> "DATE";
+      case TIMESTAMP -> "TIMESTAMP WITH TIME ZONE";
+      case TIMESTAMP_NTZ -> "TIMESTAMP";
+      case YEAR_MONTH_INTERVAL, DAY_TIME_INTERVAL, CALENDAR_INTERVAL -> "INTERVAL";
+      case ARRAY -> typeName(type.getArray().getElementType()) + "[]";
+      case MAP -> "MAP(" + typeName(type.getMap().getKeyType()) + ", " + typeName(type.getMap().getValueType())
+          + ")";
+      case STRUCT -> {
+        List<String> fields = new ArrayList<>();
+        for (DataType.StructField field : type.getStruct().getFieldsList()) {
+          fields.add("\"" + field.getName().replace("\"", "\"\"") + "\" " + typeName(field.getDataType()));
+        }
+        yield "STRUCT(" + String.join(", ", fields) + ")";
+      }
+      default -> type.getKindCase().name();
+    };
+  }
+
   private static Field field(String name, DataType type, boolean nullable, String timeZone) {
     return switch (type.getKindCase()) {
       case ARRAY -> new Field(name, new FieldType(nullable, ArrowType.List.INSTANCE, null),

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -134,8 +135,11 @@ public final class CatalogMetadata {
 
   /** The schema a {@code SELECT *} of the table streams, with the Flight SQL column metadata of its columns. */
   private Schema tableSchema(Session session, TableName table, List<ColumnInfo> columns, boolean view) {
-    Schema streamed = catalog.remoteTableSchema(session, table)
-        .orElseGet(() -> executor.plan(session, "SELECT * FROM " + table.sql()).resultSchema());
+    Optional<CatalogReader.RemoteTable> remote = catalog.remoteTable(session, table);
+    if (remote.isPresent()) {
+      return ColumnMetadata.forTable(remote.get().schema(), table, remote.get().columns(), view);
+    }
+    Schema streamed = executor.plan(session, "SELECT * FROM " + table.sql()).resultSchema();
     return ColumnMetadata.forTable(streamed, table, columns, view);
   }
 }
