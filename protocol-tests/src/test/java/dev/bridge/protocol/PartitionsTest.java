@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.arrow.adbc.core.AdbcConnection;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcStatement;
@@ -265,17 +263,8 @@ class PartitionsTest {
 
   /** bridge_queries_total of Flight queries with this outcome. */
   private static double queriesTotal(String outcome) {
-    String body = rest.send(rest.request("/metrics")).body();
-    Matcher line = Pattern.compile("^bridge_queries_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE).matcher(body);
-    double total = 0;
-    while (line.find()) {
-      String labels = line.group(1);
-      if (labels.contains("protocol=\"flight\"") && labels.contains("kind=\"query\"")
-          && labels.contains("outcome=\"" + outcome + "\"")) {
-        total += Double.parseDouble(line.group(2));
-      }
-    }
-    return total;
+    return rest.counter("bridge_queries_total", "protocol=\"flight\"", "kind=\"query\"",
+        "outcome=\"" + outcome + "\"");
   }
 
   private static List<String> jdbcRows(String url, String sql) throws SQLException {

@@ -13,7 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Java's own HttpClient against a test server's HTTP door, with the few helpers the REST tests share. */
 final class RestClient {
@@ -52,6 +55,25 @@ final class RestClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The sum of the samples of a counter in {@code /metrics} whose labels contain every one of {@code labels}
+   * (written {@code name="value"}).
+   */
+  double counter(String name, String... labels) {
+    String body = send(request("/metrics")).body();
+    Matcher line = Pattern.compile(
+        "^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)
+        .matcher(body);
+    double total = 0;
+    while (line.find()) {
+      String found = line.group(1);
+      if (Arrays.stream(labels).allMatch(found::contains)) {
+        total += Double.parseDouble(line.group(2));
+      }
+    }
+    return total;
   }
 
   /** {@code GET /v1/query?sql=...} plus extra query parameters written {@code name=value}. */
