@@ -43,12 +43,30 @@ public final class QueryTimeouts implements AutoCloseable {
 
   /** Starts timing {@code statement}, which is about to run; close the watch when the statement has ended. */
   Watch start(Session session, Statement statement) {
+    return start(session, interrupter(statement));
+  }
+
+  /**
+   * Starts timing a statement another engine runs, stopped at expiry by {@code interrupt} (Spark's interrupt of its
+   * operation); close the watch when the statement has ended.
+   */
+  Watch start(Session session, Runnable interrupt) {
     Duration timeout = timeoutOf(session);
-    Watch watch = new Watch(timeout, statement);
+    Watch watch = new Watch(timeout, interrupt);
     if (!timeout.isZero()) {
       watch.schedule(timer);
     }
     return watch;
+  }
+
+  private static Runnable interrupter(Statement statement) {
+    return () -> {
+      try {
+        statement.cancel();
+      } catch (SQLException e) {
+        log.debug("interrupting a timed-out DuckDB statement failed: {}", e.getMessage());
+      }
+    };
   }
 
   @Override
@@ -59,14 +77,14 @@ public final class QueryTimeouts implements AutoCloseable {
   /** The timing of one statement. Expiry and {@link #close()} exclude each other: no statement is interrupted late. */
   static final class Watch implements AutoCloseable {
     private final Duration timeout;
-    private Statement statement;
+    private Runnable interrupt;
     private ScheduledFuture<?> expiry;
     private boolean expired;
     private boolean closed;
 
-    private Watch(Duration timeout, Statement statement) {
+    private Watch(Duration timeout, Runnable interrupt) {
       this.timeout = timeout;
-      this.statement = statement;
+      this.interrupt = interrupt;
     }
 
     private synchronized void schedule(ScheduledExecutorService timer) {
@@ -78,11 +96,7 @@ public final class QueryTimeouts implements AutoCloseable {
         return;
       }
       expired = true;
-      try {
-        statement.cancel();
-      } catch (SQLException e) {
-        log.debug("interrupting a timed-out DuckDB statement failed: {}", e.getMessage());
-      }
+      interrupt.run();
     }
 
     synchronized boolean expired() {
@@ -94,7 +108,7 @@ public final class QueryTimeouts implements AutoCloseable {
      * one than it started with (a row that runs through {@link SqlPreparedStatement}'s EXECUTE).
      */
     synchronized void watch(Statement running) {
-      this.statement = running;
+      this.interrupt = interrupter(running);
     }
 
     /** The failure to report for a statement this watch interrupted. */

@@ -1,5 +1,6 @@
 package dev.bridge.engine;
 
+import dev.bridge.config.EnginesConfig;
 import java.util.List;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -17,17 +18,27 @@ public interface RemoteEngine extends AutoCloseable {
   String catalog();
 
   /**
-   * Plans {@code sql} for the session without running it: its kind, and for a query the schema of its result.
-   * {@code duckDbCatalogs} are the names of DuckDB's catalogs: a statement naming a table in one of them mixes the
-   * two engines and is refused.
+   * Plans {@code sql} for the session without running it: its kind, its parameters, and for a query the schema of
+   * its result. {@code duckDbCatalogs} are the names of DuckDB's catalogs: a statement naming a table in one of them
+   * mixes the two engines and is refused. A {@link UseStatement} naming this engine's catalog makes it the session's
+   * current catalog when it runs (from a DuckDB session too).
    */
   StatementPlan plan(Session session, String sql, List<String> duckDbCatalogs);
 
-  /** Starts a planned query; the stream's batches are the engine's, in this process's Arrow memory. */
-  ResultStream open(Session session, StatementPlan plan, Cancellation cancellation);
+  /** The exact schema of a planned query's result with these parameter values (one per parameter). */
+  Schema describe(Session session, StatementPlan plan, List<Object> parameters);
 
-  /** Runs a planned statement that returns no rows; afterwards the session's current schema is the engine's. */
-  void execute(Session session, StatementPlan plan, Cancellation cancellation);
+  /**
+   * Starts a planned query with its parameter values; the stream's batches are the engine's, in this process's
+   * Arrow memory. Cancelling {@code cancellation} stops the engine's operation, before its first batch too.
+   */
+  ResultStream open(Session session, StatementPlan plan, List<Object> parameters, Cancellation cancellation);
+
+  /**
+   * Runs a planned statement that returns no rows with its parameter values. After a {@link UseStatement} of this
+   * catalog the session's current catalog is this engine's; while it is, its current schema is the engine's.
+   */
+  void execute(Session session, StatementPlan plan, List<Object> parameters, Cancellation cancellation);
 
   /** The engine's current schema for the session (its current database). */
   String currentSchema(Session session);
@@ -53,6 +64,12 @@ public interface RemoteEngine extends AutoCloseable {
 
   /** What a {@code SELECT *} of the table streams. */
   Described tableSchema(Session session, String schema, String table);
+
+  /**
+   * Takes an edited {@code engines} section (configuration reload) for the sessions that reach the engine from now
+   * on; throws a {@link dev.bridge.config.ConfigException} naming the key when the edit needs a restart.
+   */
+  void reconfigure(EnginesConfig engines);
 
   @Override
   void close();

@@ -1,5 +1,7 @@
 package dev.bridge.engine;
 
+import dev.bridge.config.ConfigException;
+import dev.bridge.config.EnginesConfig;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +34,18 @@ public final class RemoteEngines implements AutoCloseable {
   public Optional<RemoteEngine> of(StatementPlan plan) {
     return plan.onDuckDb() ? Optional.empty()
         : engines.stream().filter(engine -> engine.name().equals(plan.engine())).findFirst();
+  }
+
+  /**
+   * Applies an edited {@code engines} section (configuration reload). Turning an engine on or off changes which
+   * catalogs exist and needs a restart: refused naming the key.
+   */
+  public void reconfigure(EnginesConfig previous, EnginesConfig next) {
+    if (previous.spark().enabled() != next.spark().enabled()) {
+      throw new ConfigException("engines.spark.remote: turning Spark " + (next.spark().enabled() ? "on" : "off")
+          + " needs a restart");
+    }
+    engines.forEach(engine -> engine.reconfigure(next));
   }
 
   @Override

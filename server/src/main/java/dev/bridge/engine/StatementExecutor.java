@@ -80,9 +80,49 @@ public final class StatementExecutor {
    */
   public StatementPlan plan(Session session, String sql, boolean useCache) {
     Optional<RemoteEngine> remote = remotes.ofSession(session);
-    if (remote.isPresent()) {
+    Optional<UseStatement> use = remotes.all().isEmpty() ? Optional.empty() : UseStatement.of(sql);
+    if (use.isPresent()) {
+      // USE decides the engine itself: USE spark[.db] from any session goes to Spark, USE of a DuckDB catalog from a
+      // Spark session goes back to DuckDB (both run when executed, as any USE does).
+      Optional<RemoteEngine> named = remotes.owning(use.get().first());
+      if (named.isPresent()) {
+        return planRemote(session, named.get(), sql);
+      }
+      if (remote.isPresent() && duckDbCatalogs(session).stream().noneMatch(use.get().first()::equalsIgnoreCase)) {
+        return planRemote(session, remote.get(), sql);
+      }
+    } else if (remote.isPresent()) {
       return planRemote(session, remote.get(), sql);
     }
+    try {
+      return planOnDuckDb(session, sql, useCache);
+    } catch (EngineException e) {
+      throw remotes.all().isEmpty() ? e : mixedIfRemoteCatalog(e);
+    }
+  }
+
+  /**
+   * DuckDB's refusal of a statement that names another engine's catalog ({@code spark.default.t}) says only that
+   * DuckDB has no such catalog: it is reported as the mixing of engines it is, saying how to reach that catalog.
+   */
+  private EngineException mixedIfRemoteCatalog(EngineException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+    for (RemoteEngine engine : remotes.all()) {
+      // DuckDB names what it did not find quoted: catalog "spark", schema "spark" (spark.t), "spark.default..." .
+      String name = engine.catalog().toLowerCase(java.util.Locale.ROOT);
+      if (message.contains("does not exist") && (message.contains("catalog \"" + name + "\"")
+          || message.contains("schema \"" + name + "\"") || message.contains("\"" + name + "."))) {
+        return new EngineException(ErrorKind.INVALID_ARGUMENT, "the statement names '" + engine.catalog()
+            + "', the catalog " + engine.name() + " serves, in a session whose catalog is DuckDB's; a statement runs"
+            + " on one engine and cannot mix DuckDB and " + engine.name() + " objects (run USE " + engine.catalog()
+            + ", or set the session's catalog to '" + engine.catalog() + "', to send statements to "
+            + engine.name() + ")", e);
+      }
+    }
+    return e;
+  }
+
+  private StatementPlan planOnDuckDb(Session session, String sql, boolean useCache) {
     PlanContext context = planContext(session, sql, useCache);
     if (context != null) {
       session.engine().refreshFully(cache.fileDatasetsOf(context.key()));
@@ -136,22 +176,27 @@ public final class StatementExecutor {
    * is not a query needs a role that may write (readers run queries only), checked before anything runs.
    */
   private StatementPlan planRemote(Session session, RemoteEngine engine, String sql) {
-    List<String> duckDbCatalogs;
-    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT);
-         java.sql.Statement statement = work.connection().createStatement();
-         java.sql.ResultSet rows = statement.executeQuery("SELECT database_name FROM duckdb_databases()")) {
-      duckDbCatalogs = new java.util.ArrayList<>();
-      while (rows.next()) {
-        duckDbCatalogs.add(rows.getString(1));
-      }
-    } catch (SQLException e) {
-      throw DuckDbErrors.translate(e);
-    }
-    StatementPlan plan = engine.plan(session, sql, duckDbCatalogs);
-    if (!plan.kind().returnsRows()) {
+    StatementPlan plan = engine.plan(session, sql, duckDbCatalogs(session));
+    // Changing the current catalog or schema changes nothing: readers may USE.
+    if (!plan.kind().returnsRows() && UseStatement.of(sql).isEmpty()) {
       access.checkWrite(session.principal(), "run a " + engine.name() + " statement that is not a query");
     }
     return plan;
+  }
+
+  /** The names of DuckDB's catalogs as the session sees them (attached databases included). */
+  private static List<String> duckDbCatalogs(Session session) {
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT);
+         java.sql.Statement statement = work.connection().createStatement();
+         java.sql.ResultSet rows = statement.executeQuery("SELECT database_name FROM duckdb_databases()")) {
+      List<String> catalogs = new java.util.ArrayList<>();
+      while (rows.next()) {
+        catalogs.add(rows.getString(1));
+      }
+      return catalogs;
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
   }
 
   /** The engines besides DuckDB statements may go to. */
@@ -177,8 +222,12 @@ public final class StatementExecutor {
   /** The exact schema the query's stream will have with these parameter values; checks they are all bound. */
   public Schema describe(Session session, StatementPlan plan, List<Object> parameters) {
     requireParameters(plan, parameters);
-    if (!plan.schemaDependsOnParameters() || !plan.onDuckDb()) {
+    if (!plan.schemaDependsOnParameters()) {
       return plan.resultSchema();
+    }
+    Optional<RemoteEngine> remote = remotes.of(plan);
+    if (remote.isPresent()) {
+      return remote.get().describe(session, plan, parameters);
     }
     try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
       return planner.describe(session, work, plan, parameters);
@@ -231,7 +280,7 @@ public final class StatementExecutor {
     requireParameters(plan, parameters);
     Optional<RemoteEngine> remote = remotes.of(plan);
     if (remote.isPresent()) {
-      return remote.get().open(session, plan, cancellation);
+      return openRemote(session, remote.get(), plan, parameters, cancellation);
     }
     Optional<CacheLookup> lookup = cacheLookup(session, plan, parameters, batchRows, useCache);
     ResultCache.Lead lead = null;
@@ -254,6 +303,42 @@ public final class StatementExecutor {
         lead.end();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Starts another engine's query as DuckDB's start: after its place in the statement queue, timed by the session's
+   * query timeout (expiry interrupts the engine's operation, before its first batch too); both last until the stream
+   * is closed.
+   */
+  private ResultStream openRemote(Session session, RemoteEngine engine, StatementPlan plan, List<Object> parameters,
+      Cancellation cancellation) {
+    StatementQueue.Permit permit = queue.admit(session, () -> false);
+    QueryTimeouts.Watch watch = timeouts.start(session, cancellation::cancel);
+    try {
+      return new RemoteResultStream(engine.open(session, plan, parameters, cancellation), watch, permit);
+    } catch (RuntimeException e) {
+      watch.close();
+      permit.close();
+      throw e instanceof EngineException failure && watch.expired() ? watch.exceeded(failure) : e;
+    }
+  }
+
+  /**
+   * Runs another engine's statement that returns no rows, once per parameter row (not atomically: the engine has no
+   * transaction spanning them), in its place in the statement queue and under the session's query timeout.
+   */
+  private void executeRemote(Session session, RemoteEngine engine, StatementPlan plan,
+      List<List<Object>> parameterRows, Cancellation cancellation) {
+    try (StatementQueue.Permit permit = queue.admit(session, () -> false);
+         QueryTimeouts.Watch watch = timeouts.start(session, cancellation::cancel)) {
+      try {
+        for (List<Object> row : parameterRows) {
+          engine.execute(session, plan, row, cancellation);
+        }
+      } catch (EngineException e) {
+        throw watch.expired() ? watch.exceeded(e) : e;
+      }
     }
   }
 
@@ -452,7 +537,7 @@ public final class StatementExecutor {
     rows.forEach(row -> requireParameters(plan, row));
     Optional<RemoteEngine> remote = remotes.of(plan);
     if (remote.isPresent()) {
-      remote.get().execute(session, plan, cancellation);
+      executeRemote(session, remote.get(), plan, rows, cancellation);
       // Spark reports no count of changed rows. Not Flight SQL's -1 ("unknown"): the JDBC driver (Avatica) reads an
       // update count of -1 as "the statement returned a result set" and runs the statement again to fetch it.
       return 0;
@@ -510,6 +595,10 @@ public final class StatementExecutor {
         succeeded = true;
         work.ran(effects);
         work.commit();
+        if (session.remoteSchema().isPresent() && UseStatement.of(plan.sql()).isPresent()) {
+          // A USE of a DuckDB catalog planned in another engine's session: the session is DuckDB's again.
+          session.useRemote(null);
+        }
         return changed;
       } finally {
         if (!succeeded) {

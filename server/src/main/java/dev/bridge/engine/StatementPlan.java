@@ -16,8 +16,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@link StatementExecutor#describe} gives the exact one for the values bound.
  *
  * <p>{@code engine} names the engine that runs it: {@link #DUCKDB}, or another engine's name ({@link RemoteEngine},
- * such as Spark) when the session's current catalog is that engine's; such a plan has no parameters and no effects
- * DuckDB would know of, and its column types are the engine's named as DuckDB names the same Arrow types.
+ * such as Spark) when the session's current catalog is that engine's; such a plan has no effects DuckDB would
+ * know of, and its column types are the engine's named as DuckDB names the same Arrow types.
  */
 public record StatementPlan(
     String sql,
@@ -66,12 +66,15 @@ public record StatementPlan(
   }
 
   /**
-   * A statement another engine planned: {@code result} is its result's description (null when it returns no
-   * rows), as that engine described it without running it.
+   * A statement another engine planned: {@code executableSql} is what that engine is sent (empty when nothing is:
+   * a {@code USE} of its catalog alone); {@code parameterTypes} are the DuckDB names of the types its parameters are
+   * declared with; {@code result} is its result's description (null when it returns no rows), as that engine
+   * described it without running it, with every parameter NULL when {@code schemaDependsOnParameters}.
    */
-  public static StatementPlan remote(String engine, String sql, StatementKind kind, RemoteEngine.Described result) {
-    return new StatementPlan(sql, sql, kind, List.of(), result == null ? null : result.schema(),
-        result == null ? List.of() : result.columnTypes(), false, StatementEffects.NONE, engine);
+  public static StatementPlan remote(String engine, String sql, String executableSql, StatementKind kind,
+      List<String> parameterTypes, RemoteEngine.Described result, boolean schemaDependsOnParameters) {
+    return new StatementPlan(sql, executableSql, kind, parameterTypes, result == null ? null : result.schema(),
+        result == null ? List.of() : result.columnTypes(), schemaDependsOnParameters, StatementEffects.NONE, engine);
   }
 
   /** Whether DuckDB runs it (rather than another engine). */

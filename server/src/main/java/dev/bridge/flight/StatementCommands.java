@@ -174,33 +174,30 @@ public final class StatementCommands implements AutoCloseable {
     if (payload instanceof TicketStore.UpdateCountTicket update) {
       UpdateCounts.stream(update.count(), allocator, listener);
     } else if (payload instanceof TicketStore.QueryTicket query) {
-      ResultStreamer streamer = streamer(query.plan(), statementTrace(session, query.plan()),
+      startStream(query.plan(), statementTrace(session, query.plan()),
           cancellation -> executor.openQuery(session, query.plan(), query.parameters(), batchRows, cancellation,
               useCache),
-          listener);
-      streamer.start(tickets.running(id, streamer));
+          listener, id);
     } else if (payload instanceof TicketStore.PartitionTicket part) {
-      ResultStreamer streamer = streamer(part.plan(), part.trace(),
+      startStream(part.plan(), part.trace(),
           cancellation -> partitioner.open(session, part.plan(), part.partition(), batchRows, cancellation),
-          listener);
-      streamer.start(tickets.running(id, streamer));
+          listener, id);
     }
   }
 
   /** Streams a prepared query with its bound parameters (older clients redeem the command itself). */
   void streamPrepared(Session session, PreparedQuery prepared, ServerStreamListener listener, boolean useCache) {
     List<Object> parameters = singleRow(prepared.boundRows());
-    streamer(prepared.plan(), statementTrace(session, prepared.plan()),
+    startStream(prepared.plan(), statementTrace(session, prepared.plan()),
         cancellation -> executor.openQuery(session, prepared.plan(), parameters, batchRows, cancellation, useCache),
-        listener)
-        .start(() -> { });
+        listener, null);
   }
 
   /** Runs a planned query without parameters and streams its result; returns at once. */
   void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener, boolean useCache) {
-    streamer(plan, statementTrace(session, plan),
-        cancellation -> executor.openQuery(session, plan, List.of(), batchRows, cancellation, useCache), listener)
-        .start(() -> { });
+    startStream(plan, statementTrace(session, plan),
+        cancellation -> executor.openQuery(session, plan, List.of(), batchRows, cancellation, useCache), listener,
+        null);
   }
 
   /**
@@ -213,10 +210,9 @@ public final class StatementCommands implements AutoCloseable {
       ServerStreamListener listener) {
     QueryTrace trace = statementTrace(session, plan);
     trace.clusterQuery(clusterQuery);
-    streamer(plan, trace, cancellation -> partition.isPresent()
+    startStream(plan, trace, cancellation -> partition.isPresent()
         ? partitioner.open(session, plan, partitioner.placedHere(partition.get()), batchRows, cancellation)
-        : executor.openQuery(session, plan, List.of(), batchRows, cancellation, false), listener)
-        .start(() -> { });
+        : executor.openQuery(session, plan, List.of(), batchRows, cancellation, false), listener, null);
   }
 
   private QueryTrace statementTrace(Session session, StatementPlan plan) {
@@ -225,18 +221,25 @@ public final class StatementCommands implements AutoCloseable {
     return trace;
   }
 
-  private ResultStreamer streamer(StatementPlan plan, QueryTrace trace, Function<Cancellation, ResultStream> open,
-      ServerStreamListener listener) {
-    // Listed as running (and cancellable) from before DuckDB starts: an aggregate computes before its first batch.
+  /**
+   * Opens a query and starts streaming it; returns at once. {@code ticketId} (null for none) is the ticket it was
+   * redeemed from: CancelFlightInfo of that ticket stops it from now on, while the engine computes the first batch
+   * too (a DuckDB aggregate, a Spark job).
+   */
+  private void startStream(StatementPlan plan, QueryTrace trace, Function<Cancellation, ResultStream> open,
+      ServerStreamListener listener, String ticketId) {
     Cancellation cancellation = new Cancellation();
     AtomicReference<ResultStreamer> started = new AtomicReference<>();
-    trace.running(() -> {
+    Runnable stop = () -> {
       cancellation.cancel();
       ResultStreamer streamer = started.get();
       if (streamer != null) {
         streamer.cancel();
       }
-    });
+    };
+    // Listed as running (and cancellable) from before DuckDB starts: an aggregate computes before its first batch.
+    trace.running(stop);
+    Runnable forget = ticketId == null ? () -> { } : tickets.running(ticketId, stop);
     // Until the stream is started (and listens to the client itself), a client that goes away while the engine
     // computes the first batch (an aggregate in DuckDB, a Spark job) cancels the query through the call's context.
     Context call = Context.current();
@@ -245,6 +248,9 @@ public final class StatementCommands implements AutoCloseable {
     ResultStream stream;
     try {
       stream = trace.around(() -> open.apply(cancellation));
+    } catch (RuntimeException e) {
+      forget.run();
+      throw e;
     } finally {
       call.removeListener(clientGone);
     }
@@ -253,7 +259,7 @@ public final class StatementCommands implements AutoCloseable {
     }
     ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);
     started.set(streamer);
-    return streamer;
+    streamer.start(forget);
   }
 
   /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */

@@ -34,7 +34,8 @@ public final class TicketStore implements AutoCloseable {
 
   record UpdateCountTicket(long count) implements Payload {}
 
-  private record Entry(String owner, Payload payload, long expiresAtNanos, Set<ResultStreamer> running,
+  /** {@code running}: what stops each query started from the ticket and not ended yet. */
+  private record Entry(String owner, Payload payload, long expiresAtNanos, Set<Runnable> running,
       AtomicBoolean cancelled) {}
 
   private volatile Duration ttl;
@@ -72,16 +73,16 @@ public final class TicketStore implements AutoCloseable {
   }
 
   /**
-   * Tracks a stream started from ticket {@code id}, so that CancelFlightInfo can stop it; the returned callback
-   * forgets it again once the stream has ended.
+   * Tracks a query started from ticket {@code id}, from before its engine computes the first batch, so that
+   * CancelFlightInfo can stop it by {@code stop}; the returned callback forgets it again once it has ended.
    */
-  Runnable running(String id, ResultStreamer streamer) {
+  Runnable running(String id, Runnable stop) {
     Entry entry = tickets.get(id);
     if (entry == null) {
       return () -> { };
     }
-    entry.running().add(streamer);
-    return () -> entry.running().remove(streamer);
+    entry.running().add(stop);
+    return () -> entry.running().remove(stop);
   }
 
   /** Cancels the ticket's running streams and refuses it from now on; false when the ticket is unknown. */
@@ -91,7 +92,7 @@ public final class TicketStore implements AutoCloseable {
       return false;
     }
     entry.cancelled().set(true);
-    entry.running().forEach(ResultStreamer::cancel);
+    entry.running().forEach(Runnable::run);
     return true;
   }
 
@@ -103,7 +104,7 @@ public final class TicketStore implements AutoCloseable {
   @Override
   public void close() {
     reaper.shutdownNow();
-    tickets.values().forEach(entry -> entry.running().forEach(ResultStreamer::cancel));
+    tickets.values().forEach(entry -> entry.running().forEach(Runnable::run));
     tickets.clear();
   }
 }

@@ -8,10 +8,12 @@ import dev.bridge.config.ResultCompression;
 
 /**
  * One query as a client asked for it over HTTP: the SQL, its positional parameters, the rows per chunk, the body
- * format, for Arrow the IPC buffer compression, and the session's query timeout when the request sets one (else null).
+ * format, for Arrow the IPC buffer compression, the session's query timeout when the request sets one (else null), and
+ * the catalog to make the session's current one before the statement runs (else null: {@code catalog=spark} sends
+ * it to Spark).
  */
 record QueryRequest(String sql, List<Object> parameters, int chunkRows, ResultFormat format,
-    ResultCompression arrowCompression, Duration timeout) {
+    ResultCompression arrowCompression, Duration timeout, String catalog) {
 
   QueryRequest {
     // Not List.copyOf: a parameter may be SQL NULL.

@@ -14,11 +14,12 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * Reads a {@link QueryRequest} from {@code GET /v1/query?sql=...&param=...} or from the JSON body of
- * {@code POST /v1/query}; {@code format}, {@code compression} and {@code timeout} may also come from the query string.
+ * {@code POST /v1/query}; {@code format}, {@code compression}, {@code timeout} and {@code catalog} may also come from
+ * the query string.
  */
 public final class QueryRequests {
   private static final List<String> BODY_KEYS = List.of("sql", "params", "chunk_rows", "format", "compression",
-      "timeout");
+      "timeout", "catalog");
 
   private volatile HttpConfig config;
 
@@ -35,7 +36,7 @@ public final class QueryRequests {
     Fields query = Request.extractQueryParameters(request);
     List<Object> parameters = new ArrayList<>(query.getValuesOrEmpty("param"));
     return build(query, query.getValue("sql"), parameters, query.getValue("chunk_rows"), query.getValue("format"),
-        query.getValue("compression"), query.getValue("timeout"), request);
+        query.getValue("compression"), query.getValue("timeout"), query.getValue("catalog"), request);
   }
 
   QueryRequest fromJsonBody(Request request) {
@@ -52,20 +53,25 @@ public final class QueryRequests {
     }
     Fields query = Request.extractQueryParameters(request);
     return build(query, sql == null ? null : sql.asText(), JsonParameters.read(body.get("params")),
-        text(body, "chunk_rows"), text(body, "format"), text(body, "compression"), text(body, "timeout"), request);
+        text(body, "chunk_rows"), text(body, "format"), text(body, "compression"), text(body, "timeout"),
+        text(body, "catalog"), request);
   }
 
   private QueryRequest build(Fields query, String sql, List<Object> parameters, String chunkRows, String format,
-      String compression, String timeout, Request request) {
+      String compression, String timeout, String catalog, Request request) {
     if (sql == null || sql.isBlank()) {
       throw HttpError.badRequest("missing 'sql': the statement to run");
     }
     String chosenFormat = format != null ? format : query.getValue("format");
     String chosenCompression = compression != null ? compression : query.getValue("compression");
     String chosenTimeout = timeout != null ? timeout : query.getValue("timeout");
+    String chosenCatalog = catalog != null ? catalog : query.getValue("catalog");
+    if (chosenCatalog != null && chosenCatalog.isBlank()) {
+      throw HttpError.badRequest("'catalog' must name a catalog (memory, spark, ...), got an empty name");
+    }
     return new QueryRequest(sql, parameters, chunkRows(chunkRows),
         ResultFormat.choose(chosenFormat, request.getHeaders().get(HttpHeader.ACCEPT)),
-        QueryRequest.arrowCompression(chosenCompression), timeout(chosenTimeout));
+        QueryRequest.arrowCompression(chosenCompression), timeout(chosenTimeout), chosenCatalog);
   }
 
   private static Duration timeout(String text) {

@@ -6,6 +6,7 @@ import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.metrics.Protocol;
 import dev.bridge.metrics.QueryTrace;
 import dev.bridge.metrics.Telemetry;
@@ -26,12 +27,15 @@ public final class QueryRoute {
   private final RequestSessions sessions;
   private final StatementExecutor executor;
   private final Telemetry telemetry;
+  private final CatalogReader catalogs;
 
-  public QueryRoute(QueryRequests requests, RequestSessions sessions, StatementExecutor executor, Telemetry telemetry) {
+  public QueryRoute(QueryRequests requests, RequestSessions sessions, StatementExecutor executor, Telemetry telemetry,
+      CatalogReader catalogs) {
     this.requests = requests;
     this.sessions = sessions;
     this.executor = executor;
     this.telemetry = telemetry;
+    this.catalogs = catalogs;
   }
 
   void get(Request request, Response response) throws IOException {
@@ -55,6 +59,10 @@ public final class QueryRoute {
       Session session = scoped.session();
       if (query.timeout() != null) {
         session.setQueryTimeout(query.timeout());
+      }
+      if (query.catalog() != null) {
+        // As the Flight session option does: the session's current catalog decides the engine (Spark's or DuckDB).
+        catalogs.use(session, query.catalog(), null);
       }
       QueryTrace trace = telemetry.statement(Protocol.HTTP, session, query.sql());
       // Listed as running, and cancellable, from now on: an aggregate computes in DuckDB before its first batch.

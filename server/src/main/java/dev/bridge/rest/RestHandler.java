@@ -151,6 +151,9 @@ public final class RestHandler extends Handler.Abstract {
     if (path.equals("/v1/query")) {
       return byMethod(method, Map.of("GET", query::get, "POST", query::post));
     }
+    if (path.equals("/v1/catalogs")) {
+      return byMethod(method, Map.of("GET", tables::catalogs));
+    }
     if (path.equals("/v1/tables")) {
       return byMethod(method, Map.of("GET", tables::list));
     }

@@ -5,13 +5,18 @@ import dev.bridge.engine.catalog.CatalogReader;
 import dev.bridge.engine.catalog.ColumnInfo;
 import dev.bridge.engine.catalog.TableDescription;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Fields;
 
-/** {@code GET /v1/tables} and {@code GET /v1/tables/{name}}: tables and views with their columns, as JSON. */
+/**
+ * {@code GET /v1/catalogs}, {@code GET /v1/tables} and {@code GET /v1/tables/{name}}: catalogs with their schemas,
+ * tables and views with their columns, as JSON; a remote engine's catalog (Spark's) is read from that engine.
+ */
 public final class TableRoutes {
   private final RequestSessions sessions;
   private final CatalogReader catalog;
@@ -21,28 +26,47 @@ public final class TableRoutes {
     this.catalog = catalog;
   }
 
+  /** {@code GET /v1/catalogs}: every catalog the session sees (DuckDB's and other engines', such as Spark's). */
+  void catalogs(Request request, Response response) throws IOException {
+    List<Map<String, Object>> catalogs = new ArrayList<>();
+    try (RequestSessions.Scoped scoped = sessions.open(request)) {
+      for (List<Object> row : catalog.catalogs(scoped.session())) {
+        String name = (String) row.get(0);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("schemas", catalog.schemas(scoped.session(), name, null).stream().map(schema -> schema.get(1))
+            .toList());
+        catalogs.add(json);
+      }
+    }
+    JsonResponses.write(response, 200, Map.of("catalogs", catalogs));
+  }
+
   void list(Request request, Response response) throws IOException {
-    String schema = Request.extractQueryParameters(request).getValue("schema");
+    Fields query = Request.extractQueryParameters(request);
     List<TableDescription> tables;
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
-      tables = catalog.describe(scoped.session(), schema, null);
+      tables = catalog.describe(scoped.session(), query.getValue("catalog"), query.getValue("schema"), null);
     }
     JsonResponses.write(response, 200, Map.of("tables", tables.stream().map(TableRoutes::json).toList()));
   }
 
   void describe(String name, Request request, Response response) throws IOException {
-    String schema = Request.extractQueryParameters(request).getValue("schema");
+    Fields query = Request.extractQueryParameters(request);
+    String catalogName = query.getValue("catalog");
+    String schema = query.getValue("schema");
     List<TableDescription> tables;
     try (RequestSessions.Scoped scoped = sessions.open(request)) {
-      tables = catalog.describe(scoped.session(), schema, name);
+      tables = catalog.describe(scoped.session(), catalogName, schema, name);
     }
     if (tables.isEmpty()) {
       throw EngineException.notFound("no table or view named '" + name + "'"
-          + (schema == null ? "" : " in schema '" + schema + "'"));
+          + (schema == null ? "" : " in schema '" + schema + "'")
+          + (catalogName == null ? "" : " of catalog '" + catalogName + "'"));
     }
     if (tables.size() > 1) {
       throw EngineException.invalidArgument("'" + name + "' names " + tables.size()
-          + " tables or views in different schemas; choose one with ?schema=");
+          + " tables or views in different schemas or catalogs; choose one with ?schema= (and ?catalog=)");
     }
     JsonResponses.write(response, 200, json(tables.get(0)));
   }

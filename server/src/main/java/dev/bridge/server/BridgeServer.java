@@ -202,7 +202,7 @@ public final class BridgeServer implements AutoCloseable {
     QueryRequests queryRequests = new QueryRequests(config.http());
     return new RestHandler(authenticator, new Cors(config.http().cors()), queryRequests,
         new HealthRoute(engine, sessions, allocator, statements),
-        new QueryRoute(queryRequests, requestSessions, statements, telemetry),
+        new QueryRoute(queryRequests, requestSessions, statements, telemetry, catalog),
         new TableRoutes(requestSessions, catalog),
         new IngestRoute(requestSessions, ingest, allocator, telemetry),
         new MetricsRoute(telemetry.metrics()),
@@ -285,7 +285,9 @@ public final class BridgeServer implements AutoCloseable {
         .onChange("files.datasets", (previous, next) -> datasets.apply(next.files().datasets()))
         .onChange("logging.levels", (previous, next) -> logback.apply(next.logging().levels()))
         .onChange("query_log", (previous, next) -> telemetry.queryLog().configure(next.queryLog()))
-        .onChange("cache", (previous, next) -> cache.configure(next.cache()));
+        .onChange("cache", (previous, next) -> cache.configure(next.cache()))
+        // A new Spark address or token reaches the sessions that enter Spark from now on; see docs/spark.md.
+        .onChange("engines.spark", (previous, next) -> remotes.reconfigure(previous.engines(), next.engines()));
   }
 
   @Override

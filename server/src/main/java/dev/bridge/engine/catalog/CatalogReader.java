@@ -220,16 +220,22 @@ public final class CatalogReader {
   }
 
   /**
-   * The tables and views named {@code name} (null: all), in {@code schema} when it is not null, each with its
-   * columns: names match exactly, not as patterns.
+   * The tables and views named {@code name} (null: all), in {@code catalog} and {@code schema} when they are not
+   * null, each with its columns: names match exactly, not as patterns. A remote engine's table has the columns its
+   * {@code SELECT *} streams, typed as its engine names them.
    */
-  public List<TableDescription> describe(Session session, String schema, String name) {
+  public List<TableDescription> describe(Session session, String catalog, String schema, String name) {
     String schemaExactly = exactly(schema);
     String nameExactly = exactly(name);
-    Map<TableName, List<ColumnInfo>> columns = columns(session, null, schemaExactly, nameExactly);
-    return tables(session, null, schemaExactly, nameExactly, List.of()).stream()
-        .map(row -> new TableDescription(tableOf(row), (String) row.get(3),
-            List.copyOf(columns.getOrDefault(tableOf(row), List.of()))))
+    Map<TableName, List<ColumnInfo>> columns = columns(session, catalog, schemaExactly, nameExactly);
+    return tables(session, catalog, schemaExactly, nameExactly, List.of()).stream()
+        .map(row -> {
+          TableName table = tableOf(row);
+          List<ColumnInfo> tableColumns = remoteTable(session, table)
+              .map(RemoteTable::columns)
+              .orElseGet(() -> List.copyOf(columns.getOrDefault(table, List.of())));
+          return new TableDescription(table, (String) row.get(3), tableColumns);
+        })
         .toList();
   }
 

@@ -1,5 +1,7 @@
 package dev.bridge.engine.spark;
 
+import dev.bridge.config.ConfigException;
+import dev.bridge.config.EnginesConfig;
 import dev.bridge.config.SparkConfig;
 import dev.bridge.engine.Cancellation;
 import dev.bridge.engine.CurrentSchema;
@@ -10,10 +12,12 @@ import dev.bridge.engine.ResultStream;
 import dev.bridge.engine.Session;
 import dev.bridge.engine.StatementKind;
 import dev.bridge.engine.StatementPlan;
+import dev.bridge.engine.UseStatement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -68,22 +72,41 @@ public final class SparkEngine implements RemoteEngine {
       Metadata.Key.of("Authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final String catalog;
-  private final ManagedChannel channel;
-  private final SparkConnectServiceBlockingStub stub;
   private final BufferAllocator allocator;
   private final SparkDatasets datasets;
   /** The Spark session Bridge registers the datasets in (their tables are Spark's catalog's, seen by every session). */
   private final String ownSession = UUID.randomUUID().toString();
   /** Bridge session id → the Spark session id (a UUID, as Spark Connect requires) it runs in. */
   private final Map<String, String> sparkSessions = new ConcurrentHashMap<>();
+  /** Where new Spark sessions are made: replaced by {@link #reconfigure}, while older sessions keep theirs. */
+  private volatile Connection current;
+  /** Spark session id → the connection it was made through (Bridge's own session uses the current one). */
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   /** Bridge session id → Spark's time zone for it, the zone Spark writes timestamps in; read again after commands. */
   private final Map<String, String> timeZones = new ConcurrentHashMap<>();
 
-  private SparkEngine(String catalog, ManagedChannel channel, SparkConnectServiceBlockingStub stub,
-      BufferAllocator allocator, FileTables fileTables) {
+  /**
+   * One channel to a Spark Connect server with its token; shut down once it is no longer current and the last Spark
+   * session made through it is released.
+   */
+  private static final class Connection {
+    final ManagedChannel channel;
+    final SparkConnectServiceBlockingStub stub;
+    final String address;
+    /** Spark sessions made through it and not released yet. */
+    int sessions;
+    boolean retired;
+
+    Connection(ManagedChannel channel, String address) {
+      this.channel = channel;
+      this.stub = SparkConnectServiceGrpc.newBlockingStub(channel);
+      this.address = address;
+    }
+  }
+
+  private SparkEngine(String catalog, Connection connection, BufferAllocator allocator, FileTables fileTables) {
     this.catalog = catalog;
-    this.channel = channel;
-    this.stub = stub;
+    this.current = connection;
     this.allocator = allocator;
     this.datasets = new SparkDatasets(fileTables);
   }
@@ -94,6 +117,40 @@ public final class SparkEngine implements RemoteEngine {
    * or catalog read, and again whenever they change ({@link SparkDatasets}).
    */
   public static SparkEngine connect(SparkConfig config, BufferAllocator allocator, FileTables fileTables) {
+    Connection connection = connection(config);
+    log.info("Spark Connect engine for catalog '{}' at {}", config.catalog(), connection.address);
+    return new SparkEngine(config.catalog(), connection, allocator, fileTables);
+  }
+
+  /**
+   * Takes an edited {@code engines.spark} (configuration reload): Bridge sessions that make their Spark session from
+   * now on reach Spark at the new {@code remote} with the new token; sessions already in Spark keep theirs until they
+   * close. The catalog's name is what sessions and clients hold: changing it needs a restart, and is refused.
+   */
+  @Override
+  public synchronized void reconfigure(EnginesConfig engines) {
+    SparkConfig config = engines.spark();
+    if (!config.enabled()) {
+      throw new ConfigException("engines.spark.remote: turning Spark off needs a restart");
+    }
+    if (!config.catalog().equals(catalog)) {
+      throw new ConfigException("engines.spark.catalog: renaming Spark's catalog (" + catalog
+          + " to " + config.catalog() + ") needs a restart");
+    }
+    Connection previous = current;
+    Connection next = connection(config);
+    current = next;
+    synchronized (previous) {
+      previous.retired = true;
+      if (previous.sessions == 0) {
+        previous.channel.shutdown();
+      }
+    }
+    log.info("Spark Connect engine for catalog '{}' now at {} for new sessions ({} still at {})", catalog,
+        next.address, previous.sessions, previous.address);
+  }
+
+  private static Connection connection(SparkConfig config) {
     SparkConfig.Endpoint endpoint = config.endpoint();
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -109,11 +166,12 @@ public final class SparkEngine implements RemoteEngine {
       headers.put(AUTHORIZATION, "Bearer " + token);
       builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
-    ManagedChannel channel = builder.build();
-    log.info("Spark Connect engine for catalog '{}' at {}:{} (tls {})", config.catalog(), endpoint.host(),
-        endpoint.port(), endpoint.tls());
-    return new SparkEngine(config.catalog(), channel, SparkConnectServiceGrpc.newBlockingStub(channel), allocator,
-        fileTables);
+    return new Connection(builder.build(), endpoint.host() + ":" + endpoint.port() + " (tls " + endpoint.tls() + ")");
+  }
+
+  /** The stub of the connection a Spark session was made through (the current one for Bridge's own). */
+  private SparkConnectServiceBlockingStub stub(String sparkSession) {
+    return connections.getOrDefault(sparkSession, current).stub;
   }
 
   @Override
@@ -128,38 +186,61 @@ public final class SparkEngine implements RemoteEngine {
 
   @Override
   public StatementPlan plan(Session session, String sql, List<String> duckDbCatalogs) {
+    Optional<UseStatement> use = UseStatement.of(sql);
+    if (use.isPresent() && use.get().first().equalsIgnoreCase(catalog)) {
+      // USE spark or USE spark.db: Spark knows its catalog by another name, so only the database goes to Spark.
+      String sent = use.get().rest().isEmpty() ? "" : "USE " + quoted(use.get().rest().get(0));
+      return StatementPlan.remote(NAME, sql, sent, StatementKind.COMMAND, List.of(), null, false);
+    }
     SparkStatements.Parsed parsed = SparkStatements.parse(sql);
     syncDatasets(session);
     for (List<String> table : parsed.tables()) {
       if (table.size() >= 3 && duckDbCatalogs.stream().anyMatch(table.get(0)::equalsIgnoreCase)) {
         throw EngineException.invalidArgument("the statement mixes DuckDB and Spark objects: "
             + String.join(".", table) + " is in DuckDB's catalog '" + table.get(0) + "', and this session's catalog '"
-            + catalog + "' runs its statements on Spark; a statement runs on one engine (set the session's catalog"
-            + " to a DuckDB one to query DuckDB's tables)");
+            + catalog + "' runs its statements on Spark; a statement runs on one engine (USE " + table.get(0)
+            + ", or set the session's catalog to a DuckDB one, to query DuckDB's tables)");
       }
     }
+    List<SparkStatements.Marker> parameters = SparkParameters.distinct(parsed.markers());
+    List<String> parameterTypes = SparkParameters.declaredTypes(parameters);
     if (!parsed.kind().returnsRows()) {
       // Spark runs a command as it analyses it, so nothing but the grammar looks at it before it is run.
-      return StatementPlan.remote(NAME, sql, parsed.kind(), null);
+      return StatementPlan.remote(NAME, sql, sql, parsed.kind(), parameterTypes, null, false);
     }
-    return StatementPlan.remote(NAME, sql, StatementKind.QUERY, describe(session, sqlRelation(sql)));
+    // Before its values are bound, a query is described with every parameter NULL (Spark analyses nothing with
+    // a parameter unbound); the exact schema for the values comes from describe.
+    Described described = describe(session, sqlRelation(sql, parameters, SparkParameters.nulls(parameters.size())));
+    return StatementPlan.remote(NAME, sql, sql, StatementKind.QUERY, parameterTypes, described,
+        !parameters.isEmpty());
   }
 
   @Override
-  public ResultStream open(Session session, StatementPlan plan, Cancellation cancellation) {
-    return execute(session, Plan.newBuilder().setRoot(sqlRelation(plan.sql())).build(), cancellation,
+  public Schema describe(Session session, StatementPlan plan, List<Object> parameters) {
+    return describe(session, sqlRelation(plan, parameters)).schema();
+  }
+
+  @Override
+  public ResultStream open(Session session, StatementPlan plan, List<Object> parameters, Cancellation cancellation) {
+    return execute(session, Plan.newBuilder().setRoot(sqlRelation(plan, parameters)).build(), cancellation,
         plan.resultSchema());
   }
 
   @Override
-  public void execute(Session session, StatementPlan plan, Cancellation cancellation) {
-    try {
-      command(sparkSession(session), user(session), plan.sql(), cancellation);
-    } finally {
-      // A command may have changed the session's current database (USE) or time zone (SET).
-      timeZones.remove(session.id());
+  public void execute(Session session, StatementPlan plan, List<Object> parameters, Cancellation cancellation) {
+    if (!plan.executableSql().isEmpty()) {
+      try {
+        command(sparkSession(session), user(session), sqlRelation(plan, parameters), cancellation);
+      } finally {
+        // A command may have changed the session's current database (USE) or time zone (SET).
+        timeZones.remove(session.id());
+      }
     }
-    session.useRemote(new CurrentSchema(catalog, currentSchema(session)));
+    // A USE of this catalog makes the session Spark's; any other command may have changed its current database
+    // (a command prepared before the session left Spark leaves it where it is now).
+    if (session.remoteSchema().isPresent() || UseStatement.of(plan.sql()).isPresent()) {
+      session.useRemote(new CurrentSchema(catalog, currentSchema(session)));
+    }
   }
 
   /**
@@ -168,16 +249,18 @@ public final class SparkEngine implements RemoteEngine {
    */
   private void syncDatasets(Session session) {
     String sparkSession = sparkSession(session);
-    List<String> stale = datasets.sync(sparkSession, sql -> command(ownSession, BRIDGE_USER, sql, new Cancellation()));
+    List<String> stale = datasets.sync(sparkSession,
+        sql -> command(ownSession, BRIDGE_USER, sqlRelation(sql, List.of(), List.of()), new Cancellation()));
     for (String table : stale) {
-      command(sparkSession, user(session), "REFRESH TABLE " + table, new Cancellation());
+      command(sparkSession, user(session), sqlRelation("REFRESH TABLE " + table, List.of(), List.of()),
+          new Cancellation());
     }
   }
 
-  /** Runs a SQL command in a Spark session and waits for its end; cancelling interrupts it. */
-  private void command(String sparkSession, UserContext user, String sql, Cancellation cancellation) {
+  /** Runs a SQL command (its text and parameters) in a Spark session and waits for its end; cancelling interrupts it. */
+  private void command(String sparkSession, UserContext user, Relation sql, Cancellation cancellation) {
     Plan command = Plan.newBuilder()
-        .setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder().setSql(sql))).build();
+        .setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder().setInput(sql))).build();
     try (ResultStream stream = execute(sparkSession, user, command, cancellation, new Schema(List.of()))) {
       while (stream.next()) {
         // A command's answer is its result relation, not a result; reading it waits for the command to end.
@@ -207,7 +290,7 @@ public final class SparkEngine implements RemoteEngine {
     });
     Iterator<ExecutePlanResponse> responses;
     try {
-      responses = call.call(() -> stub.executePlan(request));
+      responses = call.call(() -> stub(sparkSession).executePlan(request));
     } catch (Exception e) {
       cancellation.detach();
       call.cancel(null);
@@ -220,7 +303,8 @@ public final class SparkEngine implements RemoteEngine {
   /** Asks Spark to stop an operation (its jobs are cancelled); a failure is logged, the call is ended anyway. */
   private void interrupt(UserContext user, String sparkSession, String operationId) {
     try {
-      Context.ROOT.call(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).interrupt(InterruptRequest.newBuilder()
+      Context.ROOT.call(() -> stub(sparkSession).withDeadlineAfter(10, TimeUnit.SECONDS).interrupt(
+          InterruptRequest.newBuilder()
           .setSessionId(sparkSession)
           .setUserContext(user)
           .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
@@ -277,15 +361,16 @@ public final class SparkEngine implements RemoteEngine {
 
   /** A relation's result, from AnalyzePlan: Spark analyses it without running it. */
   private Described describe(Session session, Relation relation) {
+    String sparkSession = sparkSession(session);
     AnalyzePlanRequest request = AnalyzePlanRequest.newBuilder()
-        .setSessionId(sparkSession(session))
+        .setSessionId(sparkSession)
         .setUserContext(user(session))
         .setClientType("bridge")
         .setSchema(AnalyzePlanRequest.Schema.newBuilder().setPlan(Plan.newBuilder().setRoot(relation)))
         .build();
     DataType type;
     try {
-      type = stub.analyzePlan(request).getSchema().getSchema();
+      type = stub(sparkSession).analyzePlan(request).getSchema().getSchema();
     } catch (StatusRuntimeException e) {
       throw SparkErrors.translate(e);
     }
@@ -316,15 +401,16 @@ public final class SparkEngine implements RemoteEngine {
     if (known != null) {
       return known;
     }
+    String sparkSession = sparkSession(session);
     ConfigRequest request = ConfigRequest.newBuilder()
-        .setSessionId(sparkSession(session))
+        .setSessionId(sparkSession)
         .setUserContext(user(session))
         .setClientType("bridge")
         .setOperation(ConfigRequest.Operation.newBuilder().setGet(ConfigRequest.Get.newBuilder().addKeys(TIME_ZONE)))
         .build();
     String zone;
     try {
-      zone = stub.config(request).getPairsList().stream().filter(pair -> pair.hasValue()).findFirst()
+      zone = stub(sparkSession).config(request).getPairsList().stream().filter(pair -> pair.hasValue()).findFirst()
           .map(pair -> pair.getValue()).orElse("UTC");
     } catch (StatusRuntimeException e) {
       throw SparkErrors.translate(e);
@@ -333,10 +419,21 @@ public final class SparkEngine implements RemoteEngine {
     return zone;
   }
 
-  /** The Spark session of a Bridge session: made at its first statement, released when it closes. */
+  /**
+   * The Spark session of a Bridge session: made at its first statement through the current connection, released
+   * when it closes.
+   */
   private String sparkSession(Session session) {
     return sparkSessions.computeIfAbsent(session.id(), id -> {
       String sparkSession = UUID.randomUUID().toString();
+      Connection connection;
+      synchronized (this) {
+        connection = current;
+        synchronized (connection) {
+          connection.sessions++;
+        }
+      }
+      connections.put(sparkSession, connection);
       session.onClose(() -> release(session, sparkSession));
       return sparkSession;
     });
@@ -347,10 +444,20 @@ public final class SparkEngine implements RemoteEngine {
     datasets.forget(sparkSession);
     timeZones.remove(session.id());
     try {
-      stub.withDeadlineAfter(10, TimeUnit.SECONDS).releaseSession(ReleaseSessionRequest.newBuilder()
+      stub(sparkSession).withDeadlineAfter(10, TimeUnit.SECONDS).releaseSession(ReleaseSessionRequest.newBuilder()
           .setSessionId(sparkSession).setUserContext(user(session)).setClientType("bridge").build());
     } catch (StatusRuntimeException e) {
       log.debug("releasing Spark session {} failed: {}", sparkSession, e.getStatus());
+    }
+    Connection connection = connections.remove(sparkSession);
+    if (connection != null) {
+      synchronized (connection) {
+        connection.sessions--;
+        if (connection.retired && connection.sessions == 0) {
+          log.info("Spark Connect channel to {} closed: its last session ended after a reload", connection.address);
+          connection.channel.shutdown();
+        }
+      }
     }
   }
 
@@ -359,8 +466,16 @@ public final class SparkEngine implements RemoteEngine {
     return user == null || user.isEmpty() ? BRIDGE_USER : UserContext.newBuilder().setUserId(user).build();
   }
 
-  private static Relation sqlRelation(String sql) {
-    return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(sql)).build();
+  /** A planned statement's SQL with its parameter values bound (their names read again from its parse). */
+  private static Relation sqlRelation(StatementPlan plan, List<Object> parameters) {
+    List<SparkStatements.Marker> markers = parameters.isEmpty() ? List.of()
+        : SparkParameters.distinct(SparkStatements.parse(plan.executableSql()).markers());
+    return sqlRelation(plan.executableSql(), markers, parameters);
+  }
+
+  private static Relation sqlRelation(String sql, List<SparkStatements.Marker> markers, List<Object> parameters) {
+    return Relation.newBuilder()
+        .setSql(SparkParameters.bind(SQL.newBuilder().setQuery(sql), markers, parameters)).build();
   }
 
   private static String quoted(String name) {
@@ -369,9 +484,14 @@ public final class SparkEngine implements RemoteEngine {
 
   @Override
   public void close() {
-    channel.shutdownNow();
+    java.util.Set<ManagedChannel> channels = new java.util.LinkedHashSet<>();
+    channels.add(current.channel);
+    connections.values().forEach(connection -> channels.add(connection.channel));
+    channels.forEach(ManagedChannel::shutdownNow);
     try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
+      for (ManagedChannel channel : channels) {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -10,6 +10,7 @@ import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CodePointCharStream;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.IntStream;
+import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.misc.Interval;
@@ -25,8 +26,17 @@ import org.apache.spark.sql.catalyst.parser.SqlBaseParser;
 final class SparkStatements {
   private SparkStatements() {}
 
-  /** A parsed statement: its kind, and the names (parts unquoted) of the tables and views it reads. */
-  record Parsed(StatementKind kind, List<List<String>> tables) {}
+  /**
+   * A parsed statement: its kind, the names (parts unquoted) of the tables and views it reads, and its parameter
+   * markers in the order they are written.
+   */
+  record Parsed(StatementKind kind, List<List<String>> tables, List<Marker> markers) {}
+
+  /**
+   * A parameter marker: {@code ?} (name null) or {@code :name}; {@code castTo} is the Spark type it is cast to when
+   * the marker is the whole operand of a {@code CAST(... AS type)} or {@code ...::type} (else null).
+   */
+  record Marker(String name, String castTo) {}
 
   static Parsed parse(String sql) {
     SqlBaseLexer lexer = new SqlBaseLexer(new UpperCase(CharStreams.fromString(sql)));
@@ -38,7 +48,41 @@ final class SparkStatements {
     SqlBaseParser.SingleStatementContext statement = parser.singleStatement();
     List<List<String>> tables = new ArrayList<>();
     collectTables(statement, tables);
-    return new Parsed(kind(statement), tables);
+    List<Marker> markers = new ArrayList<>();
+    collectMarkers(statement, markers);
+    return new Parsed(kind(statement), tables, markers);
+  }
+
+  private static void collectMarkers(ParseTree tree, List<Marker> markers) {
+    if (tree instanceof SqlBaseParser.PosParameterLiteralContext
+        || tree instanceof SqlBaseParser.PositionalParameterMarkerRuleContext) {
+      markers.add(new Marker(null, castTo((ParserRuleContext) tree)));
+      return;
+    }
+    if (tree instanceof SqlBaseParser.NamedParameterMarkerContext named) {
+      markers.add(new Marker(named.simpleIdentifier().getText(), castTo(named)));
+      return;
+    }
+    for (int i = 0; i < tree.getChildCount(); i++) {
+      collectMarkers(tree.getChild(i), markers);
+    }
+  }
+
+  /** The type a marker is cast to, when the nearest enclosing cast's operand is the marker alone. */
+  private static String castTo(ParserRuleContext marker) {
+    String text = marker.getText();
+    for (ParserRuleContext at = marker.getParent(); at != null; at = at.getParent()) {
+      if (at instanceof SqlBaseParser.CastContext cast) {
+        return cast.expression().getText().equals(text) ? cast.dataType().getText() : null;
+      }
+      if (at instanceof SqlBaseParser.CastByColonContext cast) {
+        return cast.primaryExpression().getText().equals(text) ? cast.dataType().getText() : null;
+      }
+      if (!at.getText().equals(text)) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /**

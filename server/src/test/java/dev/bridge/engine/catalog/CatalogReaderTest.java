@@ -84,7 +84,7 @@ class CatalogReaderTest {
   void describeMatchesNamesExactlyNotAsPatterns() {
     run("CREATE TABLE a.here_x(i INTEGER, s VARCHAR NOT NULL)");
     run("CREATE TABLE a.hereXx(i INTEGER)");
-    List<TableDescription> tables = catalog.describe(session, "a", "here_x");
+    List<TableDescription> tables = catalog.describe(session, null, "a", "here_x");
     assertThat(tables).hasSize(1);
     assertThat(tables.get(0).type()).isEqualTo("TABLE");
     assertThat(tables.get(0).columns()).extracting(ColumnInfo::name).containsExactly("i", "s");

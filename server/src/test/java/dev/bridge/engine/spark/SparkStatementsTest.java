@@ -36,6 +36,29 @@ class SparkStatementsTest {
   }
 
   @Test
+  void parameterMarkersAreReadInOrderWithTheTypeTheyAreCastTo() {
+    assertThat(SparkStatements.parse("SELECT ? + 1, CAST(? AS INT), ?::date, CAST(? + 1 AS BIGINT), '?' AS q"
+        + " FROM t WHERE x = ? LIMIT ?").markers()).containsExactly(
+            new SparkStatements.Marker(null, null), new SparkStatements.Marker(null, "INT"),
+            new SparkStatements.Marker(null, "date"), new SparkStatements.Marker(null, null),
+            new SparkStatements.Marker(null, null), new SparkStatements.Marker(null, null));
+    assertThat(SparkStatements.parse("SELECT :a, CAST(:b AS DECIMAL(10, 2)), :a + 1").markers()).containsExactly(
+        new SparkStatements.Marker("a", null), new SparkStatements.Marker("b", "DECIMAL(10,2)"),
+        new SparkStatements.Marker("a", null));
+  }
+
+  @Test
+  void namedMarkersAreParametersOncePerNameAndDeclaredByTheirCast() {
+    List<SparkStatements.Marker> parameters = SparkParameters.distinct(
+        SparkStatements.parse("SELECT :low + 1, :who, CAST(:low AS SMALLINT)").markers());
+    assertThat(parameters).extracting(SparkStatements.Marker::name).containsExactly("low", "who");
+    assertThat(SparkParameters.declaredTypes(parameters)).containsExactly("SMALLINT", "VARCHAR");
+    assertThat(SparkParameters.declaredTypes(SparkStatements.parse(
+        "SELECT CAST(? AS DECIMAL(12,3)), ?::timestamp, ?::timestamp_ntz, ?::string, ?::binary, ?").markers()))
+        .containsExactly("DECIMAL(12,3)", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "VARCHAR", "BLOB", "VARCHAR");
+  }
+
+  @Test
   void aStatementSparksGrammarRejectsIsRefusedNamingWhere() {
     assertThatThrownBy(() -> SparkStatements.parse("SELEC 1"))
         .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
