@@ -109,6 +109,124 @@ class CacheInterleavingTest {
     assertThat(after.invalidations() - before.invalidations()).isPositive();
   }
 
+  /**
+   * Readers of three doors (Flight, the JDBC driver, REST) asking the same slow queries at once while a writer's
+   * writes (Flight update and prepared update, Flight ingest, REST statement) are acknowledged between them. A
+   * reader may be answered by another's computation of the same query (single flight), even one whose table moved
+   * meanwhile, but only if that answer saw every write acknowledged before the reader asked: every answer's
+   * {@code seen} is at least the last sequence number acknowledged when it was sent. The seed picks the queries,
+   * doors and write paths; the timing is the machine's.
+   */
+  @Test
+  void concurrentReadersNeverMissAWriteAcknowledgedBeforeTheyAsked() throws Exception {
+    long seed = Fuzz.seed("CacheInterleavingTest concurrent");
+    int writes = Fuzz.cases(300) / 5;
+    ResultCache.Stats before = server.server().resultCache().stats();
+    java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ConcurrentMap<String, Integer> reads = new java.util.concurrent.ConcurrentSkipListMap<>();
+    List<String> slowQueries = List.of(
+        "SELECT (SELECT max(seq) FROM log) AS seen, count(*) AS n FROM slow WHERE i % 7 = 3",
+        "SELECT (SELECT max(seq) FROM log) AS seen, sum(i % 13) AS s FROM slow",
+        "SELECT max(seq) AS seen, (SELECT count(*) FROM slow WHERE i % 5 = 1) AS n FROM log");
+    try (BufferAllocator allocator = new RootAllocator();
+         FlightClient writerConnection = server.flightClient(allocator)) {
+      FlightSqlClient writer = new FlightSqlClient(writerConnection);
+      writer.executeUpdate("CREATE TABLE log(seq BIGINT)");
+      writer.executeUpdate("INSERT INTO log VALUES (0)");
+      writer.executeUpdate("CREATE TABLE slow AS SELECT range AS i FROM range(2000000)");
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      // The writes start once every reader is connected and reading (a JDBC connection takes a while to open).
+      java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(4);
+      try {
+        List<java.util.concurrent.Future<?>> readers = new ArrayList<>();
+        for (int reader = 0; reader < 4; reader++) {
+          Random random = new Random(seed + reader);
+          readers.add(pool.submit(() -> {
+            try (FlightClient connection = server.flightClient(allocator);
+                 java.sql.Connection jdbc = java.sql.DriverManager.getConnection(server.jdbcUrl())) {
+              FlightSqlClient flight = new FlightSqlClient(connection);
+              reading.countDown();
+              while (writing.get()) {
+                String sql = slowQueries.get(random.nextInt(slowQueries.size()));
+                int door = random.nextInt(3);
+                long mustSee = acknowledged.get();
+                long seen = switch (door) {
+                  case 0 -> Long.parseLong(flightRows(flight, sql, null).get(0).get(0));
+                  case 1 -> {
+                    try (java.sql.Statement statement = jdbc.createStatement();
+                         java.sql.ResultSet rows = statement.executeQuery(sql)) {
+                      rows.next();
+                      yield rows.getLong(1);
+                    }
+                  }
+                  default -> Long.parseLong(restBody(sql, true).lines().skip(1).findFirst().orElseThrow()
+                      .split(",")[0]);
+                };
+                reads.merge(List.of("flight", "jdbc", "rest").get(door), 1, Integer::sum);
+                assertThat(seen).as("seed %d: %s asked after write %d was acknowledged", seed, sql, mustSee)
+                    .isGreaterThanOrEqualTo(mustSee);
+              }
+            }
+            return null;
+          }));
+        }
+        Random random = new Random(seed);
+        try {
+          assertThat(reading.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("readers connected").isTrue();
+          for (long seq = 1; seq <= writes; seq++) {
+            writeSequence(random, writer, allocator, seq);
+            acknowledged.set(seq);
+            Thread.sleep(random.nextInt(40));
+          }
+        } finally {
+          writing.set(false);
+        }
+        for (var reader : readers) {
+          reader.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    ResultCache.Stats after = server.server().resultCache().stats();
+    System.out.printf("CacheInterleavingTest concurrent: %d writes, seed %d, reads %s, hits %d, misses %d%n", writes,
+        seed, reads, after.hits() - before.hits(), after.misses() - before.misses());
+    assertThat(reads.values().stream().mapToInt(Integer::intValue).sum()).isPositive();
+  }
+
+  /** Appends {@code seq} to the log through a write path the seed picks. */
+  private void writeSequence(Random random, FlightSqlClient writer, BufferAllocator allocator, long seq)
+      throws Exception {
+    switch (random.nextInt(4)) {
+      case 0 -> writer.executeUpdate("INSERT INTO log VALUES (" + seq + ")");
+      case 1 -> {
+        try (PreparedStatement update = writer.prepare("INSERT INTO log VALUES (" + seq + ")")) {
+          update.executeUpdate();
+        }
+      }
+      case 2 -> {
+        Schema schema = new Schema(List.of(Field.nullable("seq", new ArrowType.Int(64, true))));
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+          org.apache.arrow.vector.BigIntVector values = (org.apache.arrow.vector.BigIntVector) root.getVector(0);
+          values.allocateNew(1);
+          values.set(0, seq);
+          root.setRowCount(1);
+          writer.executeIngest(root, new ExecuteIngestOptions("log", TableDefinitionOptions.newBuilder()
+              .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_FAIL)
+              .setIfExists(TableExistsOption.TABLE_EXISTS_OPTION_APPEND).build(), false, null, "main", Map.of()));
+        }
+      }
+      default -> {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.httpUri("/v1/query"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"sql\": \"INSERT INTO log VALUES (" + seq + ")\"}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      }
+    }
+  }
+
   private void read(Random random, FlightSqlClient session, String context) throws Exception {
     int door = random.nextInt(3);
     if (door == 0) {

@@ -81,6 +81,13 @@ public final class DataVersions {
   private final Map<TableName, Integer> inFlight = new HashMap<>();
   /** How many commits in flight may write tables they cannot name (guarded by this). */
   private int unknownInFlight;
+  /**
+   * Per table, the sequences of its last {@value #HISTORY} changes (oldest first) and the newest one forgotten
+   * (guarded by this): enough to tell whether a table changed between two marks a few seconds apart
+   * ({@link #unchangedBetween}). Older questions are answered "changed".
+   */
+  private final Map<TableName, History> histories = new HashMap<>();
+  static final int HISTORY = 32;
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private long epoch;
   /** Counts every change; table versions are taken from it, so a version never repeats, even after a drop. */
@@ -155,6 +162,60 @@ public final class DataVersions {
   }
 
   /**
+   * Whether no committed change touched {@code tables} (nor moved the epoch) after {@code from} and up to
+   * {@code to}: a result that reflects every change up to {@code from} then reflects every change up to {@code to}
+   * as well, for those tables. True when {@code to} is not after {@code from}. A table whose changes since
+   * {@code from} are no longer all remembered counts as changed. Commits in flight at {@code to} are not counted:
+   * they were not acknowledged to anyone before {@code to} (a commit's mark is settled only after its versions
+   * moved, and the writer is answered after that).
+   */
+  public synchronized boolean unchangedBetween(Mark from, Mark to, Collection<TableName> tables) {
+    if (to.sequence() <= from.sequence()) {
+      return true;
+    }
+    if (to.epoch() != from.epoch()) {
+      return false;
+    }
+    for (TableName table : tables) {
+      History history = histories.get(table);
+      if (history != null && history.changedIn(from.sequence(), to.sequence())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The recent change sequences of one table. */
+  private static final class History {
+    private final long[] sequences = new long[HISTORY];
+    private int size;
+    /** The newest sequence no longer in {@code sequences} (0: none forgotten). */
+    private long forgotten;
+
+    void add(long sequence) {
+      if (size == HISTORY) {
+        forgotten = sequences[0];
+        System.arraycopy(sequences, 1, sequences, 0, HISTORY - 1);
+        size--;
+      }
+      sequences[size++] = sequence;
+    }
+
+    /** Whether a change in (after, upTo] is remembered, or may have been forgotten. */
+    boolean changedIn(long after, long upTo) {
+      if (forgotten > after) {
+        return true;
+      }
+      for (int i = size - 1; i >= 0 && sequences[i] > after; i--) {
+        if (sequences[i] <= upTo) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
    * Calls {@code listener} after every change, on the thread that committed it (keep it short, never block);
    * closing the returned handle stops the calls.
    */
@@ -176,6 +237,7 @@ public final class DataVersions {
       }
       for (TableName table : writes.tables()) {
         versions.put(table, sequence);
+        histories.computeIfAbsent(table, name -> new History()).add(sequence);
       }
       change = new Change(writes, epoch, sequence);
     }

@@ -226,70 +226,177 @@ public final class ResultCache implements AutoCloseable {
    * Single flight for a cacheable query: a replay when the result is cached, else, when no computation of this key
    * is running, the lead of one (the caller computes, records with {@link #recording} and the lead ends with the
    * recording). When one is running, waits for it, at most {@code maxWait} and no longer than {@code cancellation}
-   * allows (a cancel throws CANCELLED), and replays what it kept. A leader that kept nothing (it failed, was
-   * cancelled or closed early, or its data moved meanwhile) poisons no one: each waiting caller then computes for
-   * itself, at once and in parallel, getting its own answer or its own error; so does a caller whose wait ran out.
+   * allows (a cancel throws CANCELLED), and replays the leader's result if it is fresh for this caller
+   * ({@link #freshFor}): even when a write after the leader started keeps the result out of the cache, a caller that
+   * arrived before that write gets it. A caller that arrived after such a write waits for the next computation of
+   * the key instead (it leads it, or follows the one another such caller leads), which started after it arrived. A
+   * leader that kept nothing (it failed, was cancelled or closed early, its result was over the cap) poisons no one:
+   * each waiting caller then computes for itself, at once and in parallel, getting its own answer or its own error;
+   * so does a caller whose wait ran out.
    */
   Miss replayOrLead(Key key, BufferAllocator streamAllocator, Cancellation cancellation, PlannedStatement planned,
       Duration maxWait) {
+    // The caller's read starts now: every write acknowledged before this was published before this mark.
+    DataVersions.Mark arrived = versions.mark();
     Optional<ResultStream> hit = replay(key, streamAllocator, cancellation, planned);
     if (hit.isPresent()) {
       return new Miss(hit, null);
     }
-    Lead running;
-    synchronized (this) {
-      running = flights.get(key);
-      if (running == null) {
-        if (!enabled()) {
-          return new Miss(Optional.empty(), null);
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    for (int wait = 0; wait < FOLLOWS; wait++) {
+      Lead running;
+      synchronized (this) {
+        if (wait > 0) {
+          // A result kept by another computation since this caller's first look is current now, so fresh for it.
+          Optional<Entry> kept = acquire(key);
+          if (kept.isPresent()) {
+            return shared(kept.get(), streamAllocator, cancellation);
+          }
         }
-        Lead lead = new Lead(key);
-        flights.put(key, lead);
-        return new Miss(Optional.empty(), lead);
+        running = flights.get(key);
+        if (running == null) {
+          if (!enabled()) {
+            return new Miss(Optional.empty(), null);
+          }
+          Lead lead = new Lead(key);
+          flights.put(key, lead);
+          return new Miss(Optional.empty(), lead);
+        }
+        running.followers++;
+      }
+      Follow follow = running.follow(cancellation, deadline, arrived);
+      if (follow.entry() != null) {
+        return shared(follow.entry(), streamAllocator, cancellation);
+      }
+      if (!follow.tryNext()) {
+        break;
       }
     }
-    if (!running.awaitEnd(cancellation, maxWait)) {
-      return new Miss(Optional.empty(), null);
-    }
-    Optional<Entry> kept = acquire(key);
-    if (kept.isEmpty()) {
-      return new Miss(Optional.empty(), null);
-    }
-    // Its miss was counted already: this one is shared.
+    return new Miss(Optional.empty(), null);
+  }
+
+  /**
+   * How many computations of a key a miss waits for at most: the first may have started before a write this caller
+   * must see, the next one started after the caller arrived and is fresh for it (unless its files changed again).
+   */
+  private static final int FOLLOWS = 2;
+
+  /** A replay of {@code entry}, retained for it, served to a miss: counted as a hit, not a miss. */
+  private Miss shared(Entry entry, BufferAllocator streamAllocator, Cancellation cancellation) {
     misses.decrement();
     hits.increment();
-    return new Miss(Optional.of(new ReplayedResultStream(kept.get(), streamAllocator, cancellation)), null);
+    return new Miss(Optional.of(new ReplayedResultStream(entry, streamAllocator, cancellation)), null);
+  }
+
+  /**
+   * Whether a result computed by a leader whose reads began after {@code result.mark()} answers a caller whose read
+   * began at {@code arrived}: no table it read (nor the epoch) changed in between, so it reflects every write
+   * acknowledged before the caller asked. File datasets change outside DuckDB's transactions and their changes are
+   * seen late (by the full check at the leader's end), so for those nothing may have moved since the leader's mark up
+   * to now, as for a cached entry.
+   */
+  private boolean freshFor(Result result, DataVersions.Mark arrived) {
+    if (!result.fileDatasets().isEmpty()) {
+      return versions.snapshotUnchangedSince(result.mark(), result.tables()).isPresent();
+    }
+    return versions.unchangedBetween(result.mark(), arrived, result.tables());
   }
 
   /** How many callers wait for another's computation now. */
   int waiting() {
     synchronized (this) {
-      return flights.values().stream().mapToInt(lead -> lead.waiting.get()).sum();
+      return flights.values().stream().mapToInt(lead -> lead.followers).sum();
     }
   }
 
-  /** The computation of a key other misses wait for; ended once, when its result is kept or will not be. */
+  /**
+   * A leader's complete result, handed to the callers that waited for it: computed by reads that began after
+   * {@code mark}, from {@code tables} ({@code fileDatasets} among them). Its entry holds one hold for the lead.
+   */
+  record Result(Entry entry, DataVersions.Mark mark, java.util.Set<TableName> tables,
+      java.util.Set<TableName> fileDatasets) {}
+
+  /** What a wait for a leader gave: its result, retained for the caller, or none and whether to wait for the next. */
+  private record Follow(Entry entry, boolean tryNext) {}
+
+  /** The computation of a key other misses wait for; ended once, when its result is known or will not be. */
   final class Lead {
     private final Key key;
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-    private final AtomicInteger waiting = new AtomicInteger();
+    /** The callers waiting for this lead, counted until each has taken what it needs from it (guarded by the cache). */
+    private int followers;
+    /** The result, set at the end, held while followers remain (guarded by the cache). */
+    private Result result;
+    private boolean over;
 
     private Lead(Key key) {
       this.key = key;
     }
 
-    /** The result is kept, or will not be: the callers waiting look again. Idempotent. */
+    /** No result will be shared: the callers waiting compute for themselves. Idempotent. */
     void end() {
+      end(null);
+    }
+
+    /**
+     * The computation ended with {@code outcome} (null: none to share); the callers waiting look at it. Takes over
+     * the outcome's hold on its entry. Idempotent: a later end only gives its hold back.
+     */
+    void end(Result outcome) {
       synchronized (ResultCache.this) {
+        if (over) {
+          if (outcome != null) {
+            outcome.entry().release();
+          }
+          return;
+        }
+        over = true;
         flights.remove(key, this);
+        if (outcome != null && followers > 0) {
+          result = outcome;
+        } else if (outcome != null) {
+          outcome.entry().release();
+        }
       }
       ended.countDown();
     }
 
-    /** Waits for the end; false when {@code maxWait} passed first. A cancel throws CANCELLED. */
-    private boolean awaitEnd(Cancellation cancellation, Duration maxWait) {
-      long deadline = System.nanoTime() + maxWait.toNanos();
-      waiting.incrementAndGet();
+    /**
+     * Waits for the end (this caller was counted among the followers) and takes the result if it is fresh for a
+     * caller that {@code arrived} then. A cancel throws CANCELLED.
+     */
+    private Follow follow(Cancellation cancellation, long deadline, DataVersions.Mark arrived) {
+      boolean endedInTime;
+      try {
+        endedInTime = awaitEnd(cancellation, deadline);
+      } catch (RuntimeException e) {
+        leave(false, arrived);
+        throw e;
+      }
+      return leave(endedInTime, arrived);
+    }
+
+    /** This follower is done waiting; the last one to leave gives back the lead's hold on the result. */
+    private Follow leave(boolean endedInTime, DataVersions.Mark arrived) {
+      synchronized (ResultCache.this) {
+        followers--;
+        Result outcome = result;
+        Entry taken = null;
+        if (endedInTime && outcome != null && enabled() && freshFor(outcome, arrived)) {
+          outcome.entry().retain();
+          taken = outcome.entry();
+        }
+        if (followers == 0 && outcome != null) {
+          result = null;
+          outcome.entry().release();
+        }
+        // A result that is not fresh for this caller: the next computation, started after it arrived, is.
+        return new Follow(taken, endedInTime && taken == null && outcome != null);
+      }
+    }
+
+    /** Waits for the end; false when the deadline passed first. A cancel throws CANCELLED. */
+    private boolean awaitEnd(Cancellation cancellation, long deadline) {
       try {
         while (true) {
           if (cancellation.requested()) {
@@ -307,8 +414,6 @@ public final class ResultCache implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw Cancellation.cancelled(e);
-      } finally {
-        waiting.decrementAndGet();
       }
     }
   }
@@ -438,33 +543,46 @@ public final class ResultCache implements AutoCloseable {
       }
     }
 
-    /** The stream reached its end: keeps the result if its data did not move meanwhile. */
+    /**
+     * The stream reached its end: keeps the result if its data did not move meanwhile, and hands it to the callers
+     * waiting for it either way (each takes it only if it is fresh for them, {@link #freshFor}).
+     */
     void finish(Schema schema) {
+      Result result = null;
       try {
-        keep(schema);
+        result = keep(schema);
+      } catch (RuntimeException e) {
+        // The files' check failed: what was copied is freed, and nothing is kept or shared.
+        abandon();
+        throw e;
       } finally {
-        endLead();
+        endLead(result);
       }
     }
 
-    private void keep(Schema schema) {
+    private Result keep(Schema schema) {
       if (abandoned) {
-        return;
+        return null;
       }
       // Files change outside DuckDB's transactions: checked in full now, a change moves their views' versions.
       filesCheck.accept(dependencies.fileDatasets());
       Optional<DataVersions.Snapshot> snapshot = versions.snapshotUnchangedSince(mark, dependencies.tables());
-      if (snapshot.isEmpty() || !store(new Entry(key, schema, List.copyOf(batches), rows, size, snapshot.get(),
-          dependencies.fileDatasets()))) {
-        abandon();
-        return;
-      }
+      Entry entry = new Entry(key, schema, List.copyOf(batches), rows, size, snapshot.orElse(null),
+          dependencies.fileDatasets());
       batches.clear();
-      if (planned != null) {
+      // The entry's first hold is the lead's (when there is one); the cache takes its own when it stores it.
+      Result result = lead == null ? null
+          : new Result(entry, mark, dependencies.tables(), dependencies.fileDatasets());
+      boolean stored = snapshot.isPresent() && store(entry);
+      if (result == null) {
+        entry.release();
+      }
+      if (stored && planned != null) {
         // The plan may be older than the result: kept only if nothing the result read moved since it was made.
         versions.snapshotUnchangedSince(planned.mark(), dependencies.tables())
             .ifPresent(current -> storePlan(planned, current, dependencies.fileDatasets()));
       }
+      return result;
     }
 
     /** The stream failed or was closed early: nothing is kept. */
@@ -476,8 +594,12 @@ public final class ResultCache implements AutoCloseable {
     }
 
     private void endLead() {
+      endLead(null);
+    }
+
+    private void endLead(Result result) {
       if (lead != null) {
-        lead.end();
+        lead.end(result);
       }
     }
 
@@ -512,6 +634,7 @@ public final class ResultCache implements AutoCloseable {
       previous.release();
     }
     evictDownTo(settings.maxBytes() - entry.bytes);
+    entry.retain();
     entries.put(entry.key, entry);
     bytes += entry.bytes;
     return true;
@@ -599,7 +722,10 @@ public final class ResultCache implements AutoCloseable {
     private final DataVersions.Snapshot snapshot;
     /** The file datasets among the snapshot's tables: their files are checked in full before a replay. */
     private final java.util.Set<TableName> fileDatasets;
-    /** The cache's hold (1 while it keeps the entry) plus one per replay reading it. */
+    /**
+     * The cache's hold (while it keeps the entry), the lead's (while callers that waited for its computation may
+     * take it) and one per replay reading it; the batches are freed when none is left.
+     */
     private final AtomicInteger holds = new AtomicInteger(1);
 
     Entry(Key key, Schema schema, List<ArrowRecordBatch> batches, long rows, long bytes,
@@ -625,7 +751,7 @@ public final class ResultCache implements AutoCloseable {
       return rows;
     }
 
-    /** Called under the cache's lock, while the cache still holds the entry: the count is above zero. */
+    /** Called under the cache's lock, while the cache or a lead still holds the entry: the count is above zero. */
     void retain() {
       holds.incrementAndGet();
     }

@@ -87,4 +87,39 @@ class DataVersionsTest {
     assertThat(heard.get(1).sequence()).isGreaterThan(heard.get(0).sequence());
     assertThat(versions.version(t)).as("versions never repeat").isEqualTo(heard.get(1).sequence());
   }
+  @Test
+  void betweenTwoMarksOnlyChangesOfTheTablesAskedAboutAndInThatIntervalCount() {
+    DataVersions.Mark from = versions.mark();
+    versions.changed(Writes.of(u));
+    DataVersions.Mark afterU = versions.mark();
+    assertThat(versions.unchangedBetween(from, afterU, Set.of(t))).as("another table").isTrue();
+    assertThat(versions.unchangedBetween(from, afterU, Set.of(t, u))).isFalse();
+    versions.changed(Writes.of(t));
+    assertThat(versions.unchangedBetween(from, afterU, Set.of(t))).as("t changed after the second mark").isTrue();
+    assertThat(versions.unchangedBetween(from, versions.mark(), Set.of(t))).isFalse();
+    assertThat(versions.unchangedBetween(afterU, from, Set.of(t, u))).as("an empty interval").isTrue();
+  }
+
+  @Test
+  void anUnknownWriteBetweenTwoMarksChangesEveryTable() {
+    DataVersions.Mark from = versions.mark();
+    versions.changed(Writes.UNKNOWN);
+    assertThat(versions.unchangedBetween(from, versions.mark(), Set.of(t))).isFalse();
+  }
+
+  @Test
+  void aTableWhoseChangesSinceTheMarkAreNoLongerAllRememberedCountsAsChanged() {
+    DataVersions.Mark from = versions.mark();
+    versions.changed(Writes.of(u));
+    DataVersions.Mark to = versions.mark();
+    for (int i = 0; i < DataVersions.HISTORY; i++) {
+      versions.changed(Writes.of(t));
+    }
+    assertThat(versions.unchangedBetween(from, to, Set.of(t))).as("all remembered").isTrue();
+    versions.changed(Writes.of(t));
+    assertThat(versions.unchangedBetween(from, to, Set.of(t))).as("t's first change since is forgotten").isFalse();
+    DataVersions.Mark recent = versions.mark();
+    versions.changed(Writes.of(u));
+    assertThat(versions.unchangedBetween(recent, versions.mark(), Set.of(t))).as("nothing forgotten since").isTrue();
+  }
 }

@@ -311,6 +311,96 @@ class ResultCacheTest {
   }
 
   @Test
+  void aFollowerThatAskedBeforeAWriteTakesTheLeadersAnswerAndOneThatAskedAfterItSeesTheWrite() throws Exception {
+    String sql = "SELECT count(*) AS n, sum(i) AS total FROM t";
+    List<Session> followers = followers(2);
+    query(reader, "SELECT 42");
+    long hitsBefore = cache.stats().hits();
+    ResultStream leader = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var before = pool.submit(() -> query(followers.get(0), sql));
+      awaitWaiting(1);
+      // Acknowledged to the writer now: a query asked from here on must see the row.
+      update(writer, "INSERT INTO t VALUES (1000, 'new')");
+      var after = pool.submit(() -> query(followers.get(1), sql));
+      awaitWaiting(2);
+      List<List<String>> led;
+      try (leader) {
+        led = read(leader);
+      }
+      assertThat(led).as("the leader's reads began before the write").containsExactly(List.of("1000", "499500"));
+      Answer early = before.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(early.fromCache()).as("asked before the write: the leader's answer is fresh for it").isTrue();
+      assertThat(early.rows()).isEqualTo(led);
+      Answer late = after.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(late.fromCache()).as("asked after the write: computed again").isFalse();
+      assertThat(late.rows()).containsExactly(List.of("1001", "500500"));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(cache.stats().hits() - hitsBefore).isEqualTo(1);
+    Answer next = query(reader, sql);
+    assertThat(next.fromCache()).as("the leader's result was not kept (its table moved); the late one's was").isTrue();
+    assertThat(next.rows()).containsExactly(List.of("1001", "500500"));
+    assertThat(cache.waiting()).isZero();
+  }
+
+  @Test
+  void followersTurnedAwayByAWriteWaitForOneNewComputationRatherThanEachRunningTheirOwn() throws Exception {
+    String sql = "SELECT max(i) AS top FROM t";
+    List<Session> followers = followers(3);
+    query(reader, "SELECT 42");
+    ResultStream leader = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      update(writer, "INSERT INTO t VALUES (5000, 'newest')");
+      List<java.util.concurrent.Future<Answer>> answers = new ArrayList<>();
+      for (Session follower : followers) {
+        answers.add(pool.submit(() -> query(follower, sql)));
+      }
+      awaitWaiting(followers.size());
+      try (leader) {
+        assertThat(read(leader)).containsExactly(List.of("999"));
+      }
+      int computed = 0;
+      for (var answer : answers) {
+        Answer fresh = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(fresh.rows()).containsExactly(List.of("5000"));
+        computed += fresh.fromCache() ? 0 : 1;
+      }
+      assertThat(computed).as("one of them computes again, the others take its answer").isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(cache.waiting()).isZero();
+  }
+
+  @Test
+  void aWriteToATableTheQueryDoesNotReadLeavesTheLeadersAnswerFreshForEveryFollower() throws Exception {
+    String sql = "SELECT count(*) AS n FROM t";
+    update(writer, "CREATE TABLE other(i INTEGER)");
+    Session follower = followers(1).get(0);
+    query(reader, "SELECT 42");
+    ResultStream leader = statements.openQuery(reader, statements.plan(reader, sql), List.of(), 100);
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      update(writer, "INSERT INTO other VALUES (1)");
+      var answer = pool.submit(() -> query(follower, sql));
+      awaitWaiting(1);
+      try (leader) {
+        read(leader);
+      }
+      Answer shared = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(shared.fromCache()).isTrue();
+      assertThat(shared.rows()).containsExactly(List.of("1000"));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(query(reader, sql).fromCache()).as("and it was kept").isTrue();
+  }
+
+  @Test
   void aWaitingFollowerIsCancelledAtOnceAndBoundedByItsQueryTimeout() throws Exception {
     String sql = "SELECT sum(i) FROM t";
     List<Session> followers = followers(2);
