@@ -35,6 +35,22 @@ def query_log(server, marker):
 
 # ---- Query log ---------------------------------------------------------------------------------------------------
 
+def test_every_statement_is_in_the_query_log_when_the_server_stops_right_after_it():
+    # The query log is written by a thread of its own (an AsyncAppender): what is still queued at SIGTERM is written
+    # out before the process exits.
+    server = BridgeProcess(":memory:")
+    marker = "qlstop_" + uuid.uuid4().hex[:8]
+    try:
+        client = server.client()
+        for i in range(300):
+            info = client.get_flight_info(flight.FlightDescriptor.for_command(f"SELECT {i} AS {marker}"))
+            assert client.do_get(info.endpoints[0].ticket).read_all().num_rows == 1
+    finally:
+        server.stop_cleanly()
+    assert sorted(event["statement"] for event in query_log(server, marker)) == sorted(
+        f"SELECT {i} AS {marker}" for i in range(300))
+
+
 def test_a_pyarrow_query_writes_one_json_line(bridge, client):
     marker = "ql_" + uuid.uuid4().hex[:8]
     sql = f"SELECT range AS {marker} FROM range(25)"

@@ -88,6 +88,8 @@ public final class ServeCommand implements Callable<Integer> {
         startedWatcher.close();
       }
       server.close();
+      // The query log is written asynchronously: its last lines are written out before the process exits.
+      LogbackSettings.stop();
       stopped.countDown();
     }, "bridge-shutdown"));
     boolean tls = config.tls().enabled();

@@ -24,7 +24,9 @@ import dev.bridge.metrics.Telemetry;
 import io.grpc.Context;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,6 +57,17 @@ public final class StatementCommands implements AutoCloseable {
   private final int batchRows;
   private final Telemetry telemetry;
   private volatile Partitioning partitioning;
+  /**
+   * Schemas with their Flight SQL column metadata, as recently made: each of a cached statement's three calls
+   * needs it, and building it (and so the metadata maps) on each was a visible part of the time a hit takes.
+   */
+  private final Map<Annotated, Schema> annotated = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Annotated, Schema> eldest) {
+      return size() > ANNOTATED_KEPT;
+    }
+  };
+  private static final int ANNOTATED_KEPT = 256;
 
   /** How queries are split unless a call asks otherwise: {@code flight.partitions}, {@code partition_min_rows}. */
   public record Partitioning(PartitionSetting setting, long minRowsPerPartition) {
@@ -343,8 +356,36 @@ public final class StatementCommands implements AutoCloseable {
     tickets.close();
   }
 
-  private static Schema withColumnMetadata(StatementPlan plan, Schema schema) {
-    return ColumnMetadata.forQuery(schema, plan.columnTypes());
+  private Schema withColumnMetadata(StatementPlan plan, Schema schema) {
+    Annotated key = new Annotated(schema, plan.columnTypes());
+    synchronized (annotated) {
+      Schema known = annotated.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    Schema made = ColumnMetadata.forQuery(schema, plan.columnTypes());
+    synchronized (annotated) {
+      annotated.put(key, made);
+    }
+    return made;
+  }
+
+  /**
+   * A schema and the DuckDB types of its columns, the schema compared by identity: a cached statement's calls
+   * (CreatePreparedStatement, GetFlightInfo, DoGet) see the same instances every time (the kept plan's schema, the
+   * cached entry's), and comparing schemas field by field would cost what the memo saves.
+   */
+  private record Annotated(Schema schema, List<String> columnTypes) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Annotated that && that.schema == schema && that.columnTypes.equals(columnTypes);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(schema) * 31 + columnTypes.hashCode();
+    }
   }
 
   private static List<Object> singleRow(List<List<Object>> parameterRows) {
