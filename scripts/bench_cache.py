@@ -1,8 +1,10 @@
 """pyarrow over Flight SQL: TPC-H Q6 repeated (issue 22), p50/p99 of rounds that alternate the trivial Flight SQL
 server on FLOOR_PORT (the floor), Bridge with the result cache, and Bridge with x-bridge-cache: off. Prints RESULT
-lines and appends them as JSON (section cache) to RESULTS when given.
+lines and appends them as JSON (section cache) to RESULTS when given. With `goals RESULTS`, prints the issue's goal
+lines from the cache section of a results file instead.
 
-  python3 scripts/bench_cache.py PORT FLOOR_PORT CALLS ROUNDS [RESULTS] [--warmup-seconds S]"""
+  python3 scripts/bench_cache.py PORT FLOOR_PORT CALLS ROUNDS [RESULTS] [--warmup-seconds S]
+  python3 scripts/bench_cache.py goals RESULTS"""
 import argparse
 import json
 import pathlib
@@ -48,7 +50,42 @@ def record(results, case, millis):
             out.write(line + "\n")
 
 
+def goals(results):
+    """The issue's goals, one GOAL line each, from the last figures of each case in RESULTS."""
+    cases = {}
+    with open(results) as lines:
+        for line in lines:
+            row = json.loads(line)
+            if row.get("section") == "cache":
+                cases[row["case"]] = row
+
+    def figure(case, key):
+        row = cases.get(case)
+        return None if row is None else row.get(key)
+
+    def goal(text, value, met, shown):
+        verdict = "not measured" if value is None else ("met" if met(value) else "MISSED")
+        print(f"GOAL {text}: {'-' if value is None else shown % value} ({verdict})")
+
+    for client in ("jdbc", "pyarrow"):
+        cached, floor = figure(f"q6 {client}, cached", "p50_ms"), figure(f"q6 {client}, trivial server", "p50_ms")
+        goal(f"cached Q6 within 0.3 ms of the trivial server's p50 ({client}: {cached} vs {floor} ms)",
+             None if cached is None or floor is None else cached - floor, lambda d: d <= 0.3, "%+.3f ms")
+    # Both cases run for the same seconds: their query counts give the ratio unrounded.
+    cached, off = figure("dashboard 32 clients, cached", "queries"), figure("dashboard 32 clients, x-bridge-cache: off",
+                                                                             "queries")
+    goal(f"32 dashboard clients >= 10x the uncached queries/s ("
+         f"{figure('dashboard 32 clients, cached', 'queries_per_s')} vs "
+         f"{figure('dashboard 32 clients, x-bridge-cache: off', 'queries_per_s')} q/s)",
+         None if not cached or not off else cached / off, lambda r: r >= 10, "%.1fx")
+    stale = [row.get("stale_answers") for row in cases.values() if "stale_answers" in row]
+    goal("every dashboard answer fresh (stale answers)", sum(stale) if stale else None, lambda n: n == 0, "%d")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "goals":
+        goals(sys.argv[2])
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("port", type=int)
     parser.add_argument("floor_port", type=int)

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   CacheBench q6 PORT FLOOR_PORT CALLS ROUNDS      TPC-H Q6 repeated, rounds alternating the trivial Flight SQL
  *                                                   server on FLOOR_PORT (the floor), Bridge cached and Bridge
  *                                                   with x-bridge-cache=off; p50/p99 of each
+ *   CacheBench calls PORT FLOOR_PORT CALLS ROUNDS   the driver's four calls of one Q6 statement, each timed alone
+ *                                                   with Flight SQL's Java client, trivial server and Bridge
+ *                                                   (cached) in alternated rounds; p50/p99 of each call
  *   CacheBench dashboard PORT CLIENTS SECONDS ROUNDS   CLIENTS clients each running one of 20 distinct queries after
  *                                                   another while a writer appends to the write log every second;
  *                                                   rounds alternate cached and off; queries/s, p50, p99, and every
@@ -42,6 +45,8 @@ public final class CacheBench {
     switch (args[0]) {
       case "prepare" -> prepare(Path.of(args[1]), Path.of(args[2]));
       case "q6" -> q6(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]));
+      case "calls" -> calls(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
       case "dashboard" -> dashboard(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
@@ -82,6 +87,71 @@ public final class CacheBench {
       record("q6 jdbc, trivial server", floorMillis);
       record("q6 jdbc, cached", cachedMillis);
       record("q6 jdbc, x-bridge-cache: off", offMillis);
+    }
+  }
+
+  private static final String[] CALLS = {"CreatePreparedStatement", "GetFlightInfo", "DoGet", "ClosePreparedStatement"};
+
+  /**
+   * The four calls the JDBC driver makes for one statement, each timed on its own with Flight SQL's Java client (the
+   * driver's own), against the trivial server and Bridge (cached) in alternated rounds: where a gap between the two
+   * is, call by call.
+   */
+  private static void calls(int port, int floorPort, int calls, int rounds) throws Exception {
+    try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+         org.apache.arrow.flight.FlightClient floorClient = org.apache.arrow.flight.FlightClient.builder(allocator,
+             org.apache.arrow.flight.Location.forGrpcInsecure("127.0.0.1", floorPort)).build();
+         org.apache.arrow.flight.FlightClient bridgeClient = org.apache.arrow.flight.FlightClient.builder(allocator,
+             org.apache.arrow.flight.Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+      org.apache.arrow.flight.sql.FlightSqlClient floor = new org.apache.arrow.flight.sql.FlightSqlClient(floorClient);
+      org.apache.arrow.flight.sql.FlightSqlClient bridge =
+          new org.apache.arrow.flight.sql.FlightSqlClient(bridgeClient);
+      long until = System.nanoTime() + WARMUP.toNanos();
+      while (System.nanoTime() < until) {
+        statementCalls(floor, new List[0]);
+        statementCalls(bridge, new List[0]);
+      }
+      @SuppressWarnings("unchecked")
+      List<Double>[] floorMillis = new List[] {new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+          new ArrayList<>()};
+      @SuppressWarnings("unchecked")
+      List<Double>[] bridgeMillis = new List[] {new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+          new ArrayList<>()};
+      for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < calls; i++) {
+          statementCalls(floor, floorMillis);
+        }
+        for (int i = 0; i < calls; i++) {
+          statementCalls(bridge, bridgeMillis);
+        }
+      }
+      for (int call = 0; call < CALLS.length; call++) {
+        record("q6 calls, " + CALLS[call] + ", trivial server", floorMillis[call]);
+        record("q6 calls, " + CALLS[call] + ", cached", bridgeMillis[call]);
+      }
+    }
+  }
+
+  /** One statement as the JDBC driver sends it; adds each call's milliseconds to {@code millis} when it has four. */
+  private static void statementCalls(org.apache.arrow.flight.sql.FlightSqlClient client, List<Double>[] millis)
+      throws Exception {
+    long[] at = new long[CALLS.length + 1];
+    at[0] = System.nanoTime();
+    org.apache.arrow.flight.sql.FlightSqlClient.PreparedStatement prepared =
+        client.prepare(LineitemTable.AGGREGATE_QUERY);
+    at[1] = System.nanoTime();
+    org.apache.arrow.flight.FlightInfo info = prepared.execute();
+    at[2] = System.nanoTime();
+    try (org.apache.arrow.flight.FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
+      while (stream.next()) {
+        // Read to the end, as the driver does.
+      }
+    }
+    at[3] = System.nanoTime();
+    prepared.close();
+    at[4] = System.nanoTime();
+    for (int call = 0; call < millis.length; call++) {
+      millis[call].add((at[call + 1] - at[call]) / 1e6);
     }
   }
 
@@ -155,7 +225,7 @@ public final class CacheBench {
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("clients", clients);
       figures.put("queries", sorted.length);
-      figures.put("queries_per_s", Math.round(sorted.length / (seconds * (double) rounds)));
+      figures.put("queries_per_s", Math.round(sorted.length * 10 / (seconds * (double) rounds)) / 10.0);
       // No query may have finished within the round on a loaded machine: reported as such, not as a crash.
       figures.put("p50_ms", sorted.length == 0 ? null : round(BenchResults.percentile(sorted, 50)));
       figures.put("p99_ms", sorted.length == 0 ? null : round(BenchResults.percentile(sorted, 99)));
