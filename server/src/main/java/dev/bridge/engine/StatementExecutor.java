@@ -1,11 +1,14 @@
 package dev.bridge.engine;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -15,6 +18,13 @@ import org.duckdb.DuckDBResultSet;
 
 /** Plans and runs statements on sessions: the one execution path both doors (Flight, HTTP) call. */
 public final class StatementExecutor {
+  /**
+   * The threads DuckDB's results are exported on, ahead of their readers ({@link BatchPrefetch}): one busy per
+   * streaming result at most, and none while a result's read-ahead is full, so a cached pool (threads are made when
+   * more results stream at once and end after a minute idle).
+   */
+  private static final ExecutorService EXPORTS = Executors.newCachedThreadPool(DaemonThreads.named("bridge-export"));
+
   private final StatementPlanner planner;
   private final BufferAllocator allocator;
   private final QueryTimeouts timeouts;
@@ -427,9 +437,9 @@ public final class StatementExecutor {
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
       ResultStream computed = typed == null
-          ? new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
+          ? new DuckDbResultStream(work, statement, results, reader, allocator, EXPORTS, watch, cancellation,
               finished -> reusable.keep(sql, finished, commandsRun), () -> { })
-          : new DuckDbResultStream(work, statement, results, reader, watch, cancellation,
+          : new DuckDbResultStream(work, statement, results, reader, allocator, EXPORTS, watch, cancellation,
               ReusableStatements::closeQuietly, typed::close);
       if (recordAs == null) {
         if (lead != null) {
@@ -439,6 +449,11 @@ public final class StatementExecutor {
       }
       return cache.recording(computed, recordAs, dependencies, mark, plannedFor(plan, recordAs.scope()), lead,
           session.engine()::refreshFully);
+    } catch (IOException e) {
+      // DuckDB's Arrow stream could not give its schema.
+      cancellation.detach();
+      abandon(watch, statement, typed, work);
+      throw new EngineException(ErrorKind.INTERNAL, "cannot read the result schema: " + e.getMessage(), e);
     } catch (SQLException e) {
       cancellation.detach();
       if (watch != null && watch.expired()) {

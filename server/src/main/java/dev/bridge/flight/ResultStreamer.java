@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Streams a DuckDB result to a DoGet client with real backpressure and without blocking a gRPC thread: batches are
  * pulled from DuckDB only while the client's transport is ready, and when it is not, the streamer returns and
- * resumes from gRPC's on-ready callback. A slow client therefore slows the query, and memory holds about one batch
- * per stream. A client that cancels or disconnects interrupts the DuckDB query.
+ * resumes from gRPC's on-ready callback. A slow client therefore slows the query, and memory holds about three
+ * batches per stream (the one sent and the two DuckDB exports ahead, see {@code DuckDbResultStream}). A client
+ * that cancels or disconnects interrupts the DuckDB query.
  *
  * <p>Signals (start, on-ready, cancel) may arrive on different threads; the work-in-progress counter makes exactly
  * one thread drain at a time, and the one that drains last sees every signal.

@@ -22,8 +22,8 @@ import org.apache.arrow.vector.ipc.message.IpcOption;
  *
  * <p>Compressing inline, on the thread that also pulls the next batch from DuckDB, held a 1 Gbit stream to 1.0-1.5×
  * the raw rate: the one streaming thread was the bottleneck. Here {@link #putNext} takes the batch's buffers as they
- * are (references, no copy) and hands their compression to a small shared pool, so DuckDB computes the next batch
- * while the last ones compress. At most {@link #MAX_IN_FLIGHT} batches are in the pool per stream: {@link #isReady}
+ * are (references, no copy) and hands their compression to a small shared pool, so the source produces the next
+ * batch (DuckDB exports it ahead on its own thread) while the last ones compress. At most {@link #MAX_IN_FLIGHT} batches are in the pool per stream: {@link #isReady}
  * answers false beyond that, and a finished compression signals the on-ready handler, so the source's backpressure
  * loop works unchanged and memory stays bounded. That signal is run on the stream's own executor (Flight's), not on
  * the compression thread: the handler goes on to pull the next batch from DuckDB, and a pool thread busy exporting
