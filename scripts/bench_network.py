@@ -10,7 +10,16 @@ the cases alternated pass by pass, and appends one JSON line per case and link (
 and rows/s, the client's and the server's CPU seconds per pass, the bytes on the wire per pass where the client sees
 them) to RESULTS.
 
-  python3 scripts/bench_network.py --classpath CP [--rows N] [--passes 10gbit=3,1gbit=3,100mbit=1] [--results F]
+  python3 scripts/bench_network.py --classpath CP [--rows N] [--passes 10gbit=3,1gbit=3,100mbit=1] [--warmup 2]
+      [--cases REGEX] [--baseline-jar JAR] [--results F]
+
+--cases keeps the cases whose name matches REGEX (e.g. 'pyarrow'). --baseline-jar starts a second Bridge from JAR
+(an older build) beside the one under test and adds its pyarrow cases, marked "(baseline)", to the alternation:
+an A/B comparison pass by pass, under the same load.
+
+Before the first link, every case runs WARMUP untimed rounds on the unshaped loopback: one round left the 10 Gbit
+passes JIT-cold (Bridge's first uncompressed pass 9.5 s, the next 3.9 s), which the medians of two or three passes
+did not hide.
 """
 import argparse
 import importlib.machinery
@@ -34,6 +43,7 @@ OPENS = "--add-opens=java.base/java.nio=ALL-UNNAMED"
 LINEITEM = (ROOT / "scripts" / "lineitem.sql").read_text()
 QUERY = "SELECT * FROM lineitem"
 TICKS = os.sysconf("SC_CLK_TCK")
+PEER = "peer pyarrow.flight + DuckDB server (pyarrow)"
 
 
 def bench_rest():
@@ -70,6 +80,15 @@ def start(command, pattern, env=None):
     raise SystemExit(f"{command[0]} did not start")
 
 
+def serve(jar):
+    """A Bridge server from JAR on free ports in the namespace: (process, Flight port, HTTP URL)."""
+    proc, match = start(["java", OPENS, "-Xmx1g", "-jar", str(jar), "serve", "--database", ":memory:",
+                         "--port", "0", "--http-port", "0"],
+                        r"grpc://127\.0\.0\.1:(\d+), HTTP on http://127\.0\.0\.1:(\d+)",
+                        env={**os.environ, "MALLOC_ARENA_MAX": "2"})
+    return proc, int(match.group(1)), f"http://127.0.0.1:{match.group(2)}"
+
+
 def pyarrow_pass(port, compression):
     client = flight.connect(f"grpc://127.0.0.1:{port}")
     options = flight.FlightCallOptions(headers=[(b"x-bridge-compression", compression.encode())]) \
@@ -85,6 +104,9 @@ def main():
     parser.add_argument("--classpath", required=True, help="protocol-tests classpath with the JDBC driver")
     parser.add_argument("--rows", type=int, default=6_000_000)
     parser.add_argument("--passes", default="10gbit=3,1gbit=3,100mbit=1")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds of every case before the first link")
+    parser.add_argument("--cases", help="only the cases whose name matches this regular expression")
+    parser.add_argument("--baseline-jar", help="a second Bridge build whose pyarrow cases run alternated with these")
     parser.add_argument("--results")
     args = parser.parse_args()
     # The servers and the JDBC client run in a temporary directory: a relative classpath entry means this one.
@@ -95,25 +117,28 @@ def main():
     rest = bench_rest()
     sh("ip link set lo up")
 
-    bridge, match = start(["java", OPENS, "-Xmx1g", "-jar", str(JAR), "serve", "--database", ":memory:",
-                           "--port", "0", "--http-port", "0"],
-                          r"grpc://127\.0\.0\.1:(\d+), HTTP on http://127\.0\.0\.1:(\d+)",
-                          env={**os.environ, "MALLOC_ARENA_MAX": "2"})
-    port, http = int(match.group(1)), f"http://127.0.0.1:{match.group(2)}"
-    peer = jdbc = None
+    wanted = re.compile(args.cases or "")
+    bridge, port, http = serve(JAR)
+    baseline = peer = jdbc = None
     try:
         print(f"== generating {args.rows:,} lineitem rows in Bridge and in the peer server", file=sys.stderr)
-        rest.run_sql(http, LINEITEM.replace("{table}", "lineitem").replace("{rows}", str(args.rows)))
-        peer, match = start([sys.executable, str(ROOT / "scripts" / "peer_flight_server.py"), str(args.rows)],
-                            r"PORT (\d+)")
-        peer_port = int(match.group(1))
-        jdbc = subprocess.Popen(["java", OPENS, "-Xmx1g", "-cp", classpath, "dev.bridge.bench.NetworkJdbcClient",
-                                 str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        for line in jdbc.stdout:
-            if line.strip() == "READY":
-                break
-        else:
-            raise SystemExit("the JDBC client failed during its warm-up (its error is above)")
+        lineitem = LINEITEM.replace("{table}", "lineitem").replace("{rows}", str(args.rows))
+        rest.run_sql(http, lineitem)
+        if args.baseline_jar:
+            baseline, baseline_port, baseline_http = serve(pathlib.Path(args.baseline_jar))
+            rest.run_sql(baseline_http, lineitem)
+        if wanted.search(PEER):
+            peer, match = start([sys.executable, str(ROOT / "scripts" / "peer_flight_server.py"), str(args.rows)],
+                                r"PORT (\d+)")
+            peer_port = int(match.group(1))
+        if wanted.search("JDBC driver, none") or wanted.search("JDBC driver, gzip"):
+            jdbc = subprocess.Popen(["java", OPENS, "-Xmx1g", "-cp", classpath, "dev.bridge.bench.NetworkJdbcClient",
+                                     str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            for line in jdbc.stdout:
+                if line.strip() == "READY":
+                    break
+            else:
+                raise SystemExit("the JDBC client failed during its warm-up (its error is above)")
 
         def jdbc_pass(compression):
             jdbc.stdin.write(compression + "\n")
@@ -136,11 +161,19 @@ def main():
             "JDBC driver, gzip": (bridge, lambda: jdbc_pass("gzip")),
             "REST NDJSON": (bridge, lambda: ndjson_pass(False)),
             "REST NDJSON, zstd": (bridge, lambda: ndjson_pass(True)),
-            "peer pyarrow.flight + DuckDB server (pyarrow)": (peer, lambda: pyarrow_pass(peer_port, None)),
+            PEER: (peer, lambda: pyarrow_pass(peer_port, None)),
         }
-        # Untimed: the server's JIT and DuckDB's caches warm up on loopback speed, not inside a shaped pass.
-        for name in ("pyarrow, none", "pyarrow, zstd", "pyarrow, lz4", "JDBC driver, gzip"):
-            cases[name][1]()
+        if baseline is not None:
+            for compression in ("none", "lz4", "zstd"):
+                cases[f"pyarrow, {compression} (baseline)"] = (
+                    baseline, lambda c=compression: pyarrow_pass(baseline_port, c))
+        cases = {name: case for name, case in cases.items() if wanted.search(name)}
+        # Untimed: the servers' JIT and DuckDB's caches warm up on loopback speed, not inside a shaped pass.
+        for round_ in range(args.warmup):
+            begin = time.perf_counter()
+            for name, (_, run) in cases.items():
+                run()
+            print(f"== warm-up round {round_ + 1}/{args.warmup}: {time.perf_counter() - begin:.1f} s", file=sys.stderr)
         for rate, passes in links:
             shape(rate)
             load = open("/proc/loadavg").read().split()[:3]
@@ -165,7 +198,7 @@ def main():
                 seconds = statistics.median(r["seconds"] for r in runs)
                 line = {"section": "network", "case": name, "link": rate, "rows": runs[0]["rows"],
                         "seconds": round(seconds, 3), "rows_per_s": round(runs[0]["rows"] / seconds),
-                        "passes": passes, "seconds_per_pass": [round(r["seconds"], 3) for r in runs],
+                        "passes": passes, "warmup_rounds": args.warmup, "seconds_per_pass": [round(r["seconds"], 3) for r in runs],
                         "client_cpu_seconds": round(statistics.median(r["client_cpu"] for r in runs), 2),
                         "server_cpu_seconds": round(statistics.median(r["server_cpu"] for r in runs), 2),
                         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": " ".join(load)}
@@ -176,7 +209,7 @@ def main():
                     with open(args.results, "a") as out:
                         out.write(json.dumps(line) + "\n")
     finally:
-        for proc in (jdbc, peer, bridge):
+        for proc in (jdbc, peer, baseline, bridge):
             if proc is not None:
                 proc.terminate()
                 try:
