@@ -18,9 +18,10 @@ import org.apache.arrow.vector.compression.NoCompressionCodec;
  */
 public final class IpcBodyCodecs {
   /**
-   * ZSTD level 1: on the 6M-row lineitem table it compresses faster than level 3 for a few percent more bytes, and
-   * on this machine's two cores the codec, not the link, bounds the stream from about 1 Gbit up
-   * (docs/benchmarks.md, "Compression at link speeds").
+   * ZSTD level 1, chosen by {@code scripts/bench-codecs} on the lineitem table: level 3 compresses 1.6× slower for 9%
+   * fewer bytes, and the fast (negative) levels gain at most 40% speed but fall to ratios of 3.1-2.3, below what a
+   * 1 Gbit link needs for 3× (docs/benchmarks.md, "Compression at link speeds: analysis"). On two cores the codec,
+   * not the link, bounds the stream from about 1 Gbit up.
    */
   static final int ZSTD_LEVEL = 1;
 
