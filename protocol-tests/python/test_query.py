@@ -119,3 +119,21 @@ def test_server_answers_after_errors(client):
             run(client, flight.FlightDescriptor.for_command(bad))
     _, table = run(client, flight.FlightDescriptor.for_command("SELECT 1 AS ok"))
     assert table.to_pylist() == [{"ok": 1}]
+
+
+def test_each_statement_of_a_text_of_several_runs_exactly_once(client):
+    """DuckDB runs all but the last statement of a text while preparing it: the planning's run is the only one."""
+    table = "several_" + __import__("uuid").uuid4().hex[:8]
+    run(client, flightsql.statement_query(f"CREATE TABLE {table}(i INTEGER, via VARCHAR)"))
+    # Through GetFlightInfo (the statement runs when planned), DoPut, and a text whose last statement is a query.
+    run(client, flightsql.statement_query(f"INSERT INTO {table} VALUES (1, 'info'); INSERT INTO {table} VALUES (2, 'info')"))
+    writer, reader = client.do_put(flightsql.statement_update(
+        f"INSERT INTO {table} VALUES (1, 'put'); INSERT INTO {table} VALUES (2, 'put')"), pa.schema([]))
+    assert flightsql.finish_put(writer, reader) == 1
+    _, counted = run(client, flightsql.statement_query(
+        f"INSERT INTO {table} VALUES (1, 'query'); SELECT count(*) AS n FROM {table} WHERE via = 'query'"))
+    assert counted.to_pylist() == [{"n": 1}]
+    _, rows = run(client, flightsql.statement_query(f"SELECT i, via, count(*) AS n FROM {table} GROUP BY ALL ORDER BY ALL"))
+    assert rows.to_pylist() == [{"i": 1, "via": "info", "n": 1}, {"i": 1, "via": "put", "n": 1},
+                                {"i": 1, "via": "query", "n": 1}, {"i": 2, "via": "info", "n": 1},
+                                {"i": 2, "via": "put", "n": 1}]

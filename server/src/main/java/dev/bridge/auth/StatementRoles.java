@@ -3,9 +3,9 @@ package dev.bridge.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DuckDbErrors;
-import dev.bridge.engine.DuckDbStatements;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
+import dev.bridge.engine.StatementText;
 import dev.bridge.identity.Principal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,12 +45,12 @@ public final class StatementRoles implements AccessPolicy {
   public StatementRoles() {}
 
   @Override
-  public void checkStatement(Principal principal, Connection connection, String sql) {
+  public void checkStatement(Principal principal, StatementText text) {
     switch (principal.role()) {
       case ADMIN -> { }
-      case WRITER -> requireNoAdminOperator(principal, connection, sql);
+      case WRITER -> requireNoAdminOperator(principal, text);
       case READER -> {
-        if (!onlyQueries(connection, sql)) {
+        if (!onlyQueries(text)) {
           throw denied(principal, "run statements other than queries (SELECT); DuckDB does not parse every"
               + " statement of this text as a query");
         }
@@ -65,8 +65,8 @@ public final class StatementRoles implements AccessPolicy {
     }
   }
 
-  private static boolean onlyQueries(Connection connection, String sql) {
-    JsonNode parsed = DuckDbStatements.parse(connection, sql);
+  private static boolean onlyQueries(StatementText text) {
+    JsonNode parsed = text.parse();
     if (!parsed.path("error").asBoolean(true)) {
       return true;
     }
@@ -74,11 +74,11 @@ public final class StatementRoles implements AccessPolicy {
     return false;
   }
 
-  private static void requireNoAdminOperator(Principal principal, Connection connection, String sql) {
-    JsonNode planned = DuckDbStatements.plan(connection, sql);
+  private static void requireNoAdminOperator(Principal principal, StatementText text) {
+    JsonNode planned = text.plan();
     if (!planned.path("error").asBoolean(true)) {
       for (JsonNode plan : planned.path("plans")) {
-        adminOperator(connection, plan).ifPresent(operator -> {
+        adminOperator(text.connection(), plan).ifPresent(operator -> {
           throw denied(principal, "run " + operator + ", which only admins may");
         });
       }
@@ -90,7 +90,7 @@ public final class StatementRoles implements AccessPolicy {
       // The text does not bind (a missing table, a bad column): DuckDB's own error says why; nothing ran.
       throw DuckDbErrors.translate(errorClass(errorType) + ": " + planned.path("error_message").asText(), null);
     }
-    if (!onlyQueries(connection, sql)) {
+    if (!onlyQueries(text)) {
       throw denied(principal, "run this text: DuckDB cannot show the plan of one of its statements ("
           + planned.path("error_message").asText() + "), so it cannot rule out admin-only statements; send each"
           + " statement on its own, or ask an admin");

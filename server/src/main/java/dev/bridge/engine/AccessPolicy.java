@@ -1,7 +1,6 @@
 package dev.bridge.engine;
 
 import dev.bridge.identity.Principal;
-import java.sql.Connection;
 
 /**
  * Whether a caller may do a kind of work. Declared here, where the work is done, and implemented above the engine
@@ -13,18 +12,18 @@ public interface AccessPolicy {
   /** Admits everything: a server without authentication, and tests of the engine alone. */
   AccessPolicy ALLOW_ALL = new AccessPolicy() {
     @Override
-    public void checkStatement(Principal principal, Connection connection, String sql) {}
+    public void checkStatement(Principal principal, StatementText text) {}
 
     @Override
     public void checkWrite(Principal principal, String what) {}
   };
 
   /**
-   * Throws PERMISSION_DENIED when {@code principal} may not run {@code sql}; {@code connection} lets DuckDB classify
-   * the text. Called before DuckDB prepares it (preparing a text of several statements already runs all but the
-   * last).
+   * Throws PERMISSION_DENIED when {@code principal} may not run {@code text}, which DuckDB classifies (its parse
+   * and plan, asked once and shared with the text's {@link StatementEffects}). Called before DuckDB prepares it
+   * (preparing a text of several statements already runs all but the last).
    */
-  void checkStatement(Principal principal, Connection connection, String sql);
+  void checkStatement(Principal principal, StatementText text);
 
   /** Throws PERMISSION_DENIED unless {@code principal} may change table data; {@code what} names the work. */
   void checkWrite(Principal principal, String what);

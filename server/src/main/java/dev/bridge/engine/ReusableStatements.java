@@ -26,7 +26,12 @@ final class ReusableStatements implements AutoCloseable {
   /** Keeps nothing: for spare connections, which live for one statement. */
   static final ReusableStatements NONE = new ReusableStatements(0);
 
-  private record Entry(DuckDBPreparedStatement statement, long commandsRun) {}
+  /**
+   * {@code ranOtherStatements}: preparing it ran the other statements of its text (DuckDB runs all but the last
+   * statement of a text when it prepares it); preparing the text again would run them twice, so it is taken however
+   * many commands ran since.
+   */
+  private record Entry(DuckDBPreparedStatement statement, long commandsRun, boolean ranOtherStatements) {}
 
   private final int capacity;
   private final Map<String, Entry> idle;
@@ -55,7 +60,7 @@ final class ReusableStatements implements AutoCloseable {
     if (entry == null) {
       return Optional.empty();
     }
-    if (entry.commandsRun() != commandsRun) {
+    if (entry.commandsRun() != commandsRun && !entry.ranOtherStatements()) {
       closeQuietly(entry.statement());
       return Optional.empty();
     }
@@ -67,11 +72,23 @@ final class ReusableStatements implements AutoCloseable {
    * of {@code sql}; closes it when it cannot be kept.
    */
   synchronized void keep(String sql, DuckDBPreparedStatement statement, long commandsRun) {
+    keep(sql, statement, commandsRun, false);
+  }
+
+  /**
+   * Keeps the statement DuckDB prepared from the last statement of a text of several, whose preparing ran the
+   * others: the text's execution takes it, so that they run once.
+   */
+  synchronized void keepLastOfSeveral(String sql, DuckDBPreparedStatement statement, long commandsRun) {
+    keep(sql, statement, commandsRun, true);
+  }
+
+  private void keep(String sql, DuckDBPreparedStatement statement, long commandsRun, boolean ranOtherStatements) {
     if (closed || capacity == 0 || isClosed(statement)) {
       closeQuietly(statement);
       return;
     }
-    Entry replaced = idle.put(sql, new Entry(statement, commandsRun));
+    Entry replaced = idle.put(sql, new Entry(statement, commandsRun, ranOtherStatements));
     if (replaced != null) {
       closeQuietly(replaced.statement());
     }

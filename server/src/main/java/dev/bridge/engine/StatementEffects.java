@@ -50,37 +50,41 @@ public record StatementEffects(TransactionEffect transaction, Writes writes, boo
         || transaction == TransactionEffect.ROLLS_BACK;
   }
 
-  /**
-   * The effects of a text that returns rows: none when DuckDB parses all of it as SELECT statements (the common
-   * case, one parser call), else as {@link #of} finds ({@code INSERT ... RETURNING}, DML inside a CTE).
-   */
-  public static StatementEffects ofQuery(Connection connection, String sql) {
-    try {
-      return DuckDbStatements.onlyQueries(connection, sql) ? NONE : of(connection, sql);
-    } catch (EngineException refused) {
-      return UNDESCRIBED;
-    }
+  /** The effects of {@code sql}, described on {@code connection} (its current catalog and schema resolve names). */
+  public static StatementEffects of(Connection connection, String sql) {
+    return of(new StatementText(connection, sql));
   }
 
-  /** The effects of {@code sql}, planned on {@code connection} (its current catalog and schema resolve names). */
-  public static StatementEffects of(Connection connection, String sql) {
+  /**
+   * The effects of a text, from DuckDB's descriptions of it, before anything of it runs: none when DuckDB parses all
+   * of it as queries (the common case, one parser call), else what the plans of its statements show
+   * ({@code INSERT ... RETURNING}, DML inside a CTE, DDL, several statements). A text with more than one
+   * transaction statement leaves the transaction state {@link TransactionEffect#UNKNOWN}: a COMMIT may hide
+   * before a BEGIN.
+   */
+  public static StatementEffects of(StatementText text) {
     JsonNode planned;
     try {
-      planned = DuckDbStatements.plan(connection, sql);
+      if (text.onlyQueries()) {
+        return NONE;
+      }
+      planned = text.plan();
     } catch (EngineException refused) {
       // DuckDB runs nothing but ROLLBACK (or COMMIT) in a transaction a failed statement aborted, not even the
       // describing query: the effects are unknown, and the unit of work asks DuckDB about the transaction after.
       return UNDESCRIBED;
     }
     if (planned.path("error").asBoolean(true)) {
-      return DuckDbStatements.onlyQueries(connection, sql) ? NONE : UNDESCRIBED;
+      return UNDESCRIBED;
     }
     TransactionEffect transaction = TransactionEffect.NONE;
+    int transactionStatements = 0;
     Set<TableName> tables = new HashSet<>();
     boolean unknown = false;
     for (JsonNode plan : planned.path("plans")) {
       String type = plan.path("type").asText();
       if (type.equals("LOGICAL_TRANSACTION")) {
+        transactionStatements++;
         transaction = switch (plan.path("info").path("type").asText()) {
           case "BEGIN_TRANSACTION" -> TransactionEffect.BEGINS;
           case "COMMIT" -> TransactionEffect.COMMITS;
@@ -89,6 +93,9 @@ public record StatementEffects(TransactionEffect transaction, Writes writes, boo
         };
       }
       unknown |= collectWrites(plan, tables);
+    }
+    if (transactionStatements > 1) {
+      transaction = TransactionEffect.UNKNOWN;
     }
     return new StatementEffects(transaction, new Writes(tables, unknown), planned.path("plans").size() > 1);
   }

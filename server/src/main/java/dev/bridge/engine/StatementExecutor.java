@@ -141,22 +141,56 @@ public final class StatementExecutor {
         return known.get();
       }
     }
+    StatementEffects effects;
     try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
-      access.checkStatement(session.principal(), work.connection(), sql);
-      StatementPlan plan = planner.plan(session, work, sql, session.planCache(work), session.reusableStatements(work));
-      if (plan.effects().severalStatements()) {
-        // Preparing the text ran all its statements but the last: their writes are done, and a SET or USE among
-        // them may have changed the session's scope.
-        work.wrote(plan.effects().writes());
-        session.cacheScopeMayHaveChanged();
-      } else if (context != null && planner.commandsRun() == context.commandsRun() && plan.kind().returnsRows()
-          && plan.effects().writes().none()) {
-        synchronized (planned) {
-          planned.put(plan, context.at(plan));
-        }
+      StatementText text = new StatementText(work.connection(), sql);
+      access.checkStatement(session.principal(), text);
+      effects = effectsOf(session, text);
+      if (!effects.severalStatements() || work.onOwnConnection()) {
+        return planDescribed(session, sql, effects, work, context);
       }
-      return plan;
     }
+    // Planning a text of several statements runs all but the last, and keeps the last one prepared for the
+    // execution to run (ReusableStatements): on the session's own connection, where the execution looks for it.
+    try (UnitOfWork work = session.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT)) {
+      return planDescribed(session, sql, effects, work, context);
+    }
+  }
+
+  /** Plans {@code sql}, whose role check passed and whose effects are described, in {@code work}. */
+  private StatementPlan planDescribed(Session session, String sql, StatementEffects effects, UnitOfWork work,
+      PlanContext context) {
+    if (effects.severalStatements()) {
+      // Preparing the text runs all its statements but the last, each committing as it runs under auto-commit:
+      // their tables (every table, for writes DuckDB cannot name) are marked in flight before anything runs, so
+      // that no reader checking its data versions meanwhile takes the new rows for old ones; the writes are
+      // published when this work ends, also when preparing fails half-way. A SET or USE among them may change
+      // the session's scope.
+      work.running(effects);
+      work.wrote(effects.writes());
+      session.cacheScopeMayHaveChanged();
+    }
+    StatementPlan plan = planner.plan(session, work, sql, effects, session.planCache(work),
+        session.reusableStatements(work));
+    if (effects.severalStatements()) {
+      // Read again once they ran: a reader of the scope may have come in between.
+      session.cacheScopeMayHaveChanged();
+    } else if (context != null && planner.commandsRun() == context.commandsRun() && plan.kind().returnsRows()
+        && plan.effects().writes().none()) {
+      synchronized (planned) {
+        planned.put(plan, context.at(plan));
+      }
+    }
+    return plan;
+  }
+
+  /**
+   * What running {@code text} does besides returning rows, known before DuckDB prepares it. A reader's statements
+   * are DuckDB queries (its access check admits nothing else) and run read-only, so they write nothing; a writer's
+   * text is described by DuckDB ({@code INSERT ... RETURNING} and DML inside a CTE return rows too).
+   */
+  private static StatementEffects effectsOf(Session session, StatementText text) {
+    return session.principal().role().mayWrite() ? StatementEffects.of(text) : StatementEffects.NONE;
   }
 
   /**
@@ -372,7 +406,8 @@ public final class StatementExecutor {
       ResultCache.Lead lead) {
     // Taken before the query's DuckDB transaction begins: what it reads is at least as new as this mark.
     DataVersions.Mark mark = session.engine().dataVersions().mark();
-    UnitOfWork work = session.work(mode);
+    // A text of several statements runs its last as its planning left it prepared on the session's own connection.
+    UnitOfWork work = plan.effects().severalStatements() ? session.workOnOwnConnection(mode) : session.work(mode);
     TypedNulls.Rewrite rewrite;
     String sql;
     ResultCache.Key recordAs = null;
@@ -420,6 +455,10 @@ public final class StatementExecutor {
     SqlPreparedStatement typed = null;
     QueryTimeouts.Watch watch = null;
     try {
+      // INSERT ... RETURNING writes while it streams, and preparing a text of several statements runs all but the
+      // last: marked in flight before either; under auto-commit the writes count when the stream ends.
+      work.running(plan.effects());
+      work.wrote(plan.effects().writes());
       if (rewrite.throughExecute()) {
         // An EXECUTE names the statement DuckDB prepared for this run only: it is not kept for another.
         typed = SqlPreparedStatement.prepare(work.connection(), sql);
@@ -431,9 +470,6 @@ public final class StatementExecutor {
       }
       watch = timeouts.start(session, statement);
       cancellation.attach(statement);
-      // INSERT ... RETURNING writes while it streams; under auto-commit its writes count when the stream ends.
-      work.running(plan.effects());
-      work.wrote(plan.effects().writes());
       DuckDBResultSet results = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) results.arrowExportStream(allocator, batchRows);
       ResultStream computed = typed == null
@@ -560,9 +596,10 @@ public final class StatementExecutor {
     StatementEffects effects = plan.effects();
     UnitOfWork.Mode mode = rows.size() > 1 ? UnitOfWork.Mode.ATOMIC : UnitOfWork.Mode.AUTO_COMMIT;
     // BEGIN, COMMIT and ROLLBACK (and texts DuckDB cannot plan, which may be one) act on the session's own
-    // connection, even when they have to wait for it.
+    // connection, even when they have to wait for it; so does a text of several statements, whose last statement
+    // its planning left prepared there.
     try (UnitOfWork work = effects.transaction() != StatementEffects.TransactionEffect.NONE
-        ? session.workOnOwnConnection(mode) : session.work(mode)) {
+        || effects.severalStatements() ? session.workOnOwnConnection(mode) : session.work(mode)) {
       if (!effects.controlsTransaction()) {
         // Transaction control takes no time, so it does not queue.
         admit(work, session, plan.executableSql());
@@ -573,7 +610,7 @@ public final class StatementExecutor {
         work.running(effects);
         String sql = plan.executableSql();
         SqlPreparedStatement typed = null;
-        try (DuckDBPreparedStatement statement = work.connection().prepare(sql);
+        try (DuckDBPreparedStatement statement = preparedForUpdate(session, work, plan);
              QueryTimeouts.Watch watch = timeouts.start(session, statement)) {
           cancellation.attach(statement);
           try {
@@ -625,6 +662,18 @@ public final class StatementExecutor {
         }
       }
     }
+  }
+
+  /**
+   * The DuckDB statement an update runs: for a text of several statements, the last one as its planning left it
+   * prepared (preparing the text again would run the others a second time); otherwise prepared now. Running the
+   * planned text again (a prepared statement executed twice) prepares it again, and so runs all of it again.
+   */
+  private DuckDBPreparedStatement preparedForUpdate(Session session, UnitOfWork work, StatementPlan plan)
+      throws SQLException {
+    Optional<DuckDBPreparedStatement> kept = plan.effects().severalStatements()
+        ? session.reusableStatements(work).take(plan.executableSql(), planner.commandsRun()) : Optional.empty();
+    return kept.isPresent() ? kept.get() : work.connection().prepare(plan.executableSql());
   }
 
   /**

@@ -65,8 +65,10 @@ public final class StatementPlanner {
   /**
    * Plans {@code sql}, reusing a plan of {@code cache} when DuckDB describes the statement as it did then. A query
    * that runs as written leaves its DuckDB prepared statement in {@code reusable}, for its execution to take.
+   * {@code effects} is what running the text does besides returning rows, described before DuckDB prepared it
+   * ({@link StatementEffects#of(StatementText)}): preparing a text of several statements runs all but the last.
    */
-  public StatementPlan plan(Session session, UnitOfWork work, String sql, PlanCache cache,
+  public StatementPlan plan(Session session, UnitOfWork work, String sql, StatementEffects effects, PlanCache cache,
       ReusableStatements reusable) {
     if (sql == null || sql.isBlank()) {
       throw EngineException.invalidArgument("the SQL statement is empty");
@@ -80,9 +82,13 @@ public final class StatementPlanner {
       DuckDBResultSetMetaData metadata = (DuckDBResultSetMetaData) prepared.getMetaData();
       List<String> parameterTypes = parameterTypes(prepared.getParameterMetaData());
       StatementKind kind = kindOf(metadata.getReturnType());
+      if (effects.severalStatements()) {
+        // Preparing ran the text's other statements: its execution runs this statement, not the text again.
+        reusable.keepLastOfSeveral(sql, prepared, commandsBefore);
+        kept = true;
+      }
       if (!kind.returnsRows()) {
-        return new StatementPlan.Prepared(sql, kind, parameterTypes, effects(session, connection, sql, kind))
-            .returningNoRows();
+        return new StatementPlan.Prepared(sql, kind, parameterTypes, effects).returningNoRows();
       }
       OpenParameters.Declared parameters = OpenParameters.declare(work, sql, parameterTypes);
       parameterTypes = parameters.types();
@@ -98,15 +104,13 @@ public final class StatementPlanner {
         // rows. Described with its parameters' samples (NULL where DuckDB typed them, or could type none), it may
         // turn out to return none (INSERT ... FROM range(?)).
         Schema schema = describeUnresolved(session, work, TypedNulls.Rewrite.asWritten(sql), sampleParameters);
-        StatementKind described = schema == null ? StatementKind.UPDATE : kind;
-        StatementEffects effects = effects(session, connection, sql, described);
         return schema == null
-            ? new StatementPlan.Prepared(sql, described, parameterTypes, effects).returningNoRows()
+            ? new StatementPlan.Prepared(sql, StatementKind.UPDATE, parameterTypes, effects).returningNoRows()
             : new StatementPlan.Prepared(sql, kind, parameterTypes, effects).returningByParameters(schema);
       }
       PlanCache.Shape shape = new PlanCache.Shape(kind, names, types, parameterTypes, commandsBefore);
       boolean casts = ResultShaper.needsConversion(types);
-      if (!casts) {
+      if (!casts && !kept) {
         reusable.keep(sql, prepared, commandsBefore);
         kept = true;
       }
@@ -121,8 +125,7 @@ public final class StatementPlanner {
       Optional<Schema> known = casts ? Optional.empty() : cache.schemaOf(shape);
       Schema schema = known.isPresent() ? known.get()
           : schemaOfWrapped(session, work, sql, projection + " LIMIT 0", sampleParameters);
-      StatementPlan.Prepared statement = new StatementPlan.Prepared(sql, kind, parameterTypes,
-          effects(session, connection, sql, kind));
+      StatementPlan.Prepared statement = new StatementPlan.Prepared(sql, kind, parameterTypes, effects);
       if (schema != null) {
         String executable = casts ? projection : sql;
         List<String> streamedTypes = types.stream().map(ResultShaper::converted).toList();
@@ -190,19 +193,6 @@ public final class StatementPlanner {
     } catch (SQLException | EngineException unknown) {
       return true;
     }
-  }
-
-  /**
-   * What running the statement does besides returning rows. A reader's statements are DuckDB queries (its access
-   * check admits nothing else) and run read-only, so they write nothing; a writer's query is asked about, since
-   * {@code INSERT ... RETURNING} and DML inside a CTE return rows too.
-   */
-  private static StatementEffects effects(Session session, DuckDBConnection connection, String sql,
-      StatementKind kind) {
-    if (!session.principal().role().mayWrite()) {
-      return StatementEffects.NONE;
-    }
-    return kind.returnsRows() ? StatementEffects.ofQuery(connection, sql) : StatementEffects.of(connection, sql);
   }
 
   private static StatementKind kindOf(StatementReturnType returnType) {

@@ -9,6 +9,7 @@ import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
+import dev.bridge.engine.StatementText;
 import dev.bridge.identity.Principal;
 import dev.bridge.identity.Role;
 import java.sql.SQLException;
@@ -43,16 +44,17 @@ class StatementRolesTest {
   }
 
   private static void assertDenied(Principal principal, String sql, String reason) {
-    assertThatThrownBy(() -> ACCESS.checkStatement(principal, connection, sql))
+    assertThatThrownBy(() -> ACCESS.checkStatement(principal, new StatementText(connection, sql)))
         .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
         .hasMessageContaining("user '" + principal.user() + "'").hasMessageContaining(reason);
   }
 
   @Test
   void aReaderMayRunQueriesOnly() {
-    assertThatCode(() -> ACCESS.checkStatement(READER, connection, "SELECT * FROM t")).doesNotThrowAnyException();
-    assertThatCode(() -> ACCESS.checkStatement(READER, connection, "WITH x AS (SELECT 1) SELECT * FROM x"))
+    assertThatCode(() -> ACCESS.checkStatement(READER, new StatementText(connection, "SELECT * FROM t")))
         .doesNotThrowAnyException();
+    assertThatCode(() -> ACCESS.checkStatement(READER,
+        new StatementText(connection, "WITH x AS (SELECT 1) SELECT * FROM x"))).doesNotThrowAnyException();
     assertDenied(READER, "INSERT INTO t VALUES (1)", "other than queries");
     assertDenied(READER, "SELECT 1; DELETE FROM t", "other than queries");
     assertDenied(READER, "/* SELECT */ DROP TABLE t", "other than queries");
@@ -60,9 +62,9 @@ class StatementRolesTest {
 
   @Test
   void aWriterMayChangeDataButNotRunAdminOperators() {
-    assertThatCode(() -> ACCESS.checkStatement(WRITER, connection, "INSERT INTO t VALUES (1)"))
+    assertThatCode(() -> ACCESS.checkStatement(WRITER, new StatementText(connection, "INSERT INTO t VALUES (1)")))
         .doesNotThrowAnyException();
-    assertThatCode(() -> ACCESS.checkStatement(WRITER, connection, "SET search_path = 'main'"))
+    assertThatCode(() -> ACCESS.checkStatement(WRITER, new StatementText(connection, "SET search_path = 'main'")))
         .doesNotThrowAnyException();
     assertDenied(WRITER, "ATTACH ':memory:' AS other", "ATTACH");
     assertDenied(WRITER, "SET threads = 1", "database-wide setting 'threads'");
@@ -70,13 +72,13 @@ class StatementRolesTest {
 
   @Test
   void anAdminMayRunEverything() {
-    assertThatCode(() -> ACCESS.checkStatement(ADMIN, connection, "ATTACH ':memory:' AS other2"))
+    assertThatCode(() -> ACCESS.checkStatement(ADMIN, new StatementText(connection, "ATTACH ':memory:' AS other2")))
         .doesNotThrowAnyException();
   }
 
   @Test
   void aTextThatDoesNotParseIsABadArgumentNotADenial() {
-    assertThatThrownBy(() -> ACCESS.checkStatement(READER, connection, "SELEC 1"))
+    assertThatThrownBy(() -> ACCESS.checkStatement(READER, new StatementText(connection, "SELEC 1")))
         .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
         .hasMessageContaining("Parser Error");
   }

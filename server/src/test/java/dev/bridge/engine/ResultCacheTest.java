@@ -459,7 +459,7 @@ class ResultCacheTest {
     int count;
 
     @Override
-    public void checkStatement(Principal principal, java.sql.Connection connection, String sql) {
+    public void checkStatement(Principal principal, StatementText text) {
       count++;
     }
 

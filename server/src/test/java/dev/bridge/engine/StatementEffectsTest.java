@@ -53,7 +53,7 @@ class StatementEffectsTest {
 
   @Test
   void ignoresEverythingElse() {
-    assertThat(StatementEffects.ofQuery(connection, "SELECT 'BEGIN'")).isEqualTo(StatementEffects.NONE);
+    assertThat(StatementEffects.of(connection, "SELECT 'BEGIN'")).isEqualTo(StatementEffects.NONE);
     assertThat(StatementEffects.of(connection, "CREATE TABLE commit_log(i INT)").transaction())
         .isEqualTo(TransactionEffect.NONE);
     assertThat(StatementEffects.of(connection, "SET threads = 2")).isEqualTo(StatementEffects.NONE);
@@ -67,7 +67,7 @@ class StatementEffectsTest {
         .isEqualTo(Writes.of(table("s", "u")));
     assertThat(StatementEffects.of(connection, "DELETE FROM s.u").writes()).isEqualTo(Writes.of(table("s", "u")));
     assertThat(StatementEffects.of(connection, "DROP TABLE s.u").writes()).isEqualTo(Writes.of(table("s", "u")));
-    assertThat(StatementEffects.ofQuery(connection, "INSERT INTO t VALUES (7) RETURNING i").writes())
+    assertThat(StatementEffects.of(connection, "INSERT INTO t VALUES (7) RETURNING i").writes())
         .isEqualTo(Writes.of(table("main", "t")));
   }
 
@@ -84,7 +84,7 @@ class StatementEffectsTest {
     assertThat(StatementEffects.of(connection, "COPY t FROM 'nowhere.csv'").writes().unknown()).isTrue();
     assertThat(StatementEffects.of(connection, "CREATE VIEW v AS SELECT 1").writes().unknown()).isTrue();
     assertThat(StatementEffects.of(connection, "ATTACH ':memory:' AS other").writes().unknown()).isTrue();
-    StatementEffects unplannable = StatementEffects.ofQuery(connection, "PRAGMA version");
+    StatementEffects unplannable = StatementEffects.of(connection, "PRAGMA version");
     assertThat(unplannable.writes().unknown()).as("DuckDB cannot plan a PRAGMA, and some PRAGMAs write").isTrue();
     assertThat(unplannable.transaction()).isEqualTo(TransactionEffect.UNKNOWN);
   }

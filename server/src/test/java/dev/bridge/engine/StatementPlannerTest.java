@@ -52,7 +52,9 @@ class StatementPlannerTest {
 
   private StatementPlan plan(Session session, String sql) {
     try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT)) {
-      return planner.plan(session, work, sql, PlanCache.NONE, ReusableStatements.NONE);
+      StatementEffects effects = session.principal().role().mayWrite()
+          ? StatementEffects.of(new StatementText(work.connection(), sql)) : StatementEffects.NONE;
+      return planner.plan(session, work, sql, effects, PlanCache.NONE, ReusableStatements.NONE);
     }
   }
 

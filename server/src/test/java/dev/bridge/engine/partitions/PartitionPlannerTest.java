@@ -8,6 +8,7 @@ import dev.bridge.config.LimitsConfig;
 import dev.bridge.config.SessionConfig;
 import dev.bridge.engine.AccessPolicy;
 import dev.bridge.engine.Cancellation;
+import dev.bridge.engine.DataVersions;
 import dev.bridge.engine.DuckDbEngine;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
@@ -234,6 +235,42 @@ class PartitionPlannerTest {
     assertThatThrownBy(() -> union(sql, partitionPlan)).as("after the versions moved too")
         .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED));
     assertThat(union(sql, partitions(sql, 2).orElseThrow())).contains("0|new|");
+  }
+
+  @Test
+  void aTextOfSeveralStatementsMarksItsTablesInFlightBeforePreparingItRunsAny() throws java.sql.SQLException {
+    String sql = "SELECT id, v FROM t";
+    PartitionPlan partitionPlan = partitions(sql, 2).orElseThrow();
+    Slice.TableRows planned = (Slice.TableRows) partitionPlan.partitions().get(0).slice();
+    DataVersions.Snapshot atPlanning = engine.dataVersions().snapshot(java.util.Set.of(planned.table()));
+    Session writer = sessions.session("other", new Principal("w", Role.WRITER));
+    // Called by DuckDB while the text's first statement runs, inside DuckDB's prepare of the whole text: what a
+    // partition checking its table at that moment would be told.
+    List<Boolean> unchangedWhileRunning = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (UnitOfWork work = writer.workOnOwnConnection(UnitOfWork.Mode.AUTO_COMMIT)) {
+      org.duckdb.DuckDBFunctions.scalarFunction().withName("observe_versions").withReturnType(Boolean.class)
+          .withFunction(() -> unchangedWhileRunning.add(engine.dataVersions().unchangedSince(atPlanning)))
+          .withVolatile().register(work.connection());
+    }
+    StatementPlan last = executor.plan(writer,
+        "UPDATE t SET v = 'first' WHERE id = 0 AND observe_versions(); SELECT count(*) FROM t");
+    assertThat(last.effects().severalStatements()).isTrue();
+    assertThat(unchangedWhileRunning).as("the first statement ran while preparing").isNotEmpty().containsOnly(false);
+    assertThatThrownBy(() -> union(sql, partitionPlan)).as("after the versions moved")
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED));
+    assertThat(union(sql, partitions(sql, 2).orElseThrow())).contains("0|first|");
+  }
+
+  @Test
+  void aTextWhoseLastStatementFailsToPrepareStillMovesTheVersionsOfWhatItsFirstCommitted() {
+    String sql = "SELECT id, v FROM t";
+    PartitionPlan partitionPlan = partitions(sql, 2).orElseThrow();
+    Session writer = sessions.session("other", new Principal("w", Role.WRITER));
+    assertThatThrownBy(() -> executor.plan(writer, "UPDATE t SET v = 'kept' WHERE id = 1; SELECT * FROM missing"))
+        .isInstanceOf(EngineException.class).hasMessageContaining("missing");
+    assertThatThrownBy(() -> union(sql, partitionPlan)).as("DuckDB committed the first statement")
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED));
+    assertThat(union(sql, partitions(sql, 2).orElseThrow())).contains("1|kept|");
   }
 
   @Test
