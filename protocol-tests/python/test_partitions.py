@@ -3,12 +3,15 @@ dataset is split into partitions read in parallel (one thread per endpoint), and
 answer; a write in between fails a partition with ABORTED; the query log has one line per query."""
 import concurrent.futures
 import textwrap
+import threading
+import time
 import uuid
 
 import pyarrow as pa
 import pyarrow.flight as flight
 import pyarrow.parquet as pq
 import pytest
+import requests
 
 import flightsql
 from conftest import BridgeProcess
@@ -128,6 +131,46 @@ def test_a_write_between_planning_and_a_fetch_is_aborted_never_mixed(client):
         client.do_get(info.endpoints[2].ticket).read_all()
 
 
+def test_a_text_of_several_writes_racing_partitioned_reads_is_aborted_or_consistent_never_mixed(server, client):
+    """Each text updates the even rows, then the odd rows: DuckDB runs its first UPDATE while it prepares the text.
+    Every committed state has one generation per parity; partitions that mixed two states would show two."""
+    update(client, "CREATE OR REPLACE TABLE generations AS SELECT range AS id, 0 AS gen FROM range(600000)")
+    stop = threading.Event()
+    texts = []
+
+    def write():
+        with server.client() as writer:
+            while not stop.is_set():
+                update(writer, "UPDATE generations SET gen = gen + 1 WHERE id % 2 = 0;"
+                               " UPDATE generations SET gen = gen + 1 WHERE id % 2 = 1")
+                texts.append(1)
+                time.sleep(0.15)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    consistent = aborted = 0
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (consistent < 3 or aborted < 1 or len(texts) < 5):
+            info = client.get_flight_info(flight.FlightDescriptor.for_command("SELECT id % 2 AS parity, gen "
+                                                                              "FROM generations"))
+            assert len(info.endpoints) == 4
+            try:
+                table = read_threaded(client, info)
+            except flight.FlightError as e:
+                assert "changed since the query was planned; run it again" in str(e), e
+                aborted += 1
+                continue
+            assert table.num_rows == 600000
+            generations = {(parity, gen) for parity, gen in zip(table["parity"].to_pylist(), table["gen"].to_pylist())}
+            assert len(generations) == 2, f"partitions from different snapshots: {sorted(generations)}"
+            consistent += 1
+    finally:
+        stop.set()
+        writer.join()
+    assert len(texts) >= 5 and consistent >= 1, (len(texts), consistent, aborted)
+
+
 def test_a_bad_header_is_invalid_argument_naming_it(client):
     for bad in ("zero", "0", "1000", "2.5"):
         with flightsql.expect_status("INVALID_ARGUMENT", "x-bridge-partitions.*off, auto or a number from 1 to 256"):
@@ -155,3 +198,35 @@ def test_the_setting_is_reloaded_without_a_restart(configured, server, client):
     finally:
         edit(config, text, server, "configuration reloaded; applied [flight.partitions]")
     assert len(client.get_flight_info(flight.FlightDescriptor.for_command("SELECT id FROM big")).endpoints) == 4
+
+
+def test_a_query_whose_client_fetches_one_partition_ends_when_the_other_tickets_expire(tmp_path):
+    config = tmp_path / "bridge.yaml"
+    config.write_text("flight:\n  partitions: 4\n  partition_min_rows: 100000\nsessions:\n  ticket_ttl: 1s\n")
+    server = BridgeProcess(":memory:", extra_args=["--config", str(config)])
+    try:
+        with server.client() as client:
+            update(client, "CREATE TABLE partly AS SELECT range AS id FROM range(600000)")
+            marker = "ab_" + uuid.uuid4().hex[:8]
+            info = client.get_flight_info(flight.FlightDescriptor.for_command(f"SELECT id AS {marker} FROM partly"))
+            assert len(info.endpoints) == 4
+            fetched = client.do_get(info.endpoints[1].ticket).read_all().num_rows
+            assert 0 < fetched < 600000
+            events = wait_for(lambda: query_log(server, marker), timeout=20)
+            time.sleep(1.5)  # two more passes of the ticket reaper: still one line
+            events = query_log(server, marker)
+            assert len(events) == 1, events
+            assert events[0]["outcome"] == "abandoned"
+            assert events[0]["partitions"] == 4
+            assert events[0]["expired_partitions"] == 3
+            assert events[0]["rows"] == fetched
+            statements = requests.get(f"{server.http_url}/v1/statements", timeout=10).json()["statements"]
+            assert [s for s in statements if marker in s["statement"]] == []
+            assert wait_for(lambda: requests.get(f"{server.http_url}/health", timeout=10)
+                            .json()["arrow_allocated_bytes"] == 0)
+            metrics = requests.get(f"{server.http_url}/metrics", timeout=10).text
+            assert 'outcome="abandoned"' in metrics
+            with flightsql.expect_status("NOT_FOUND", "unknown or expired ticket"):
+                client.do_get(info.endpoints[2].ticket).read_all()
+    finally:
+        server.stop_cleanly()

@@ -32,6 +32,7 @@ final class ResultStreamer {
   private final VectorSchemaRoot sent;
   private final ServerStreamListener listener;
   private final QueryTrace trace;
+  private final Runnable notRunning;
   private Runnable onFinished = () -> { };
   private final AtomicInteger pendingSignals = new AtomicInteger();
   private volatile boolean clientGone;
@@ -40,10 +41,13 @@ final class ResultStreamer {
   /**
    * A streamer that sends {@code result} with {@code announced}: the result's own schema with the Flight SQL
    * column metadata GetFlightInfo announced (clients such as ADBC reject any difference). The batches are DuckDB's
-   * own vectors, seen through a root that carries that schema; nothing is copied.
+   * own vectors, seen through a root that carries that schema; nothing is copied. {@code notRunning} takes the
+   * stream off the running statements once it has ended (one partition of a query that others still stream).
    */
-  ResultStreamer(ResultStream result, Schema announced, ServerStreamListener listener, QueryTrace trace) {
+  ResultStreamer(ResultStream result, Schema announced, ServerStreamListener listener, QueryTrace trace,
+      Runnable notRunning) {
     this.result = result;
+    this.notRunning = notRunning;
     this.sent = new VectorSchemaRoot(schemaToSend(announced, result.schema()), result.root().getFieldVectors(), 0);
     this.listener = listener;
     this.trace = trace;
@@ -147,6 +151,7 @@ final class ResultStreamer {
     try {
       result.close();
     } finally {
+      notRunning.run();
       onFinished.run();
     }
   }

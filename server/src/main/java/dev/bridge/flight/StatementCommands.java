@@ -190,11 +190,11 @@ public final class StatementCommands implements AutoCloseable {
       startStream(query.plan(), statementTrace(session, query.plan()),
           cancellation -> executor.openQuery(session, query.plan(), query.parameters(), batchRows, cancellation,
               useCache),
-          listener, id);
+          listener, id, () -> { });
     } else if (payload instanceof TicketStore.PartitionTicket part) {
       startStream(part.plan(), part.trace(),
           cancellation -> partitioner.open(session, part.plan(), part.partition(), batchRows, cancellation),
-          listener, id);
+          listener, id, () -> { });
     }
   }
 
@@ -203,29 +203,30 @@ public final class StatementCommands implements AutoCloseable {
     List<Object> parameters = singleRow(prepared.boundRows());
     startStream(prepared.plan(), statementTrace(session, prepared.plan()),
         cancellation -> executor.openQuery(session, prepared.plan(), parameters, batchRows, cancellation, useCache),
-        listener, null);
+        listener, null, () -> { });
   }
 
   /** Runs a planned query without parameters and streams its result; returns at once. */
   void streamQuery(Session session, StatementPlan plan, ServerStreamListener listener, boolean useCache) {
     startStream(plan, statementTrace(session, plan),
         cancellation -> executor.openQuery(session, plan, List.of(), batchRows, cancellation, useCache), listener,
-        null);
+        null, () -> { });
   }
 
   /**
    * On a worker, streams what a coordinator's ticket of query {@code clusterQuery} placed here: the whole planned
    * query, or one partition of it; returns at once. Never from the result cache: the data a worker reads is
    * written by the node that owns the database, whose commits this worker's data versions never see. The query log
-   * line carries {@code clusterQuery}, as the coordinator's line of the same query does.
+   * line carries {@code clusterQuery}, as the coordinator's line of the same query does. {@code onFinished} runs
+   * once the stream ended, however it ended.
    */
   void streamPlaced(Session session, StatementPlan plan, Optional<Partition> partition, String clusterQuery,
-      ServerStreamListener listener) {
+      ServerStreamListener listener, Runnable onFinished) {
     QueryTrace trace = statementTrace(session, plan);
     trace.clusterQuery(clusterQuery);
     startStream(plan, trace, cancellation -> partition.isPresent()
         ? partitioner.open(session, plan, partitioner.placedHere(partition.get()), batchRows, cancellation)
-        : executor.openQuery(session, plan, List.of(), batchRows, cancellation, false), listener, null);
+        : executor.openQuery(session, plan, List.of(), batchRows, cancellation, false), listener, null, onFinished);
   }
 
   private QueryTrace statementTrace(Session session, StatementPlan plan) {
@@ -237,10 +238,10 @@ public final class StatementCommands implements AutoCloseable {
   /**
    * Opens a query and starts streaming it; returns at once. {@code ticketId} (null for none) is the ticket it was
    * redeemed from: CancelFlightInfo of that ticket stops it from now on, while the engine computes the first batch
-   * too (a DuckDB aggregate, a Spark job).
+   * too (a DuckDB aggregate, a Spark job). {@code onFinished} runs once a started stream ended, however it ended.
    */
   private void startStream(StatementPlan plan, QueryTrace trace, Function<Cancellation, ResultStream> open,
-      ServerStreamListener listener, String ticketId) {
+      ServerStreamListener listener, String ticketId, Runnable onFinished) {
     Cancellation cancellation = new Cancellation();
     AtomicReference<ResultStreamer> started = new AtomicReference<>();
     Runnable stop = () -> {
@@ -251,7 +252,7 @@ public final class StatementCommands implements AutoCloseable {
       }
     };
     // Listed as running (and cancellable) from before DuckDB starts: an aggregate computes before its first batch.
-    trace.running(stop);
+    Runnable notRunning = trace.running(stop);
     Runnable forget = ticketId == null ? () -> { } : tickets.running(ticketId, stop);
     // Until the stream is started (and listens to the client itself), a client that goes away while the engine
     // computes the first batch (an aggregate in DuckDB, a Spark job) cancels the query through the call's context.
@@ -270,9 +271,13 @@ public final class StatementCommands implements AutoCloseable {
     if (stream.fromCache()) {
       trace.cacheHit();
     }
-    ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace);
+    ResultStreamer streamer = new ResultStreamer(stream, withColumnMetadata(plan, stream.schema()), listener, trace,
+        notRunning);
     started.set(streamer);
-    streamer.start(forget);
+    streamer.start(() -> {
+      forget.run();
+      onFinished.run();
+    });
   }
 
   /** Runs a statement for its count: rows changed, or for a query, rows returned (read and dropped). */

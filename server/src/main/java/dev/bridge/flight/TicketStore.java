@@ -34,9 +34,12 @@ public final class TicketStore implements AutoCloseable {
 
   record UpdateCountTicket(long count) implements Payload {}
 
-  /** {@code running}: what stops each query started from the ticket and not ended yet. */
+  /**
+   * {@code running}: what stops each query started from the ticket and not ended yet. {@code redeemed}: a stream
+   * was started from it; that stream, not the ticket's expiry, ends its partition.
+   */
   private record Entry(String owner, Payload payload, long expiresAtNanos, Set<Runnable> running,
-      AtomicBoolean cancelled) {}
+      AtomicBoolean cancelled, AtomicBoolean redeemed) {}
 
   private volatile Duration ttl;
   private final Map<String, Entry> tickets = new ConcurrentHashMap<>();
@@ -57,7 +60,7 @@ public final class TicketStore implements AutoCloseable {
   String add(String owner, Payload payload) {
     String id = UUID.randomUUID().toString();
     tickets.put(id, new Entry(owner, payload, System.nanoTime() + ttl.toNanos(), ConcurrentHashMap.newKeySet(),
-        new AtomicBoolean()));
+        new AtomicBoolean(), new AtomicBoolean()));
     return id;
   }
 
@@ -69,6 +72,7 @@ public final class TicketStore implements AutoCloseable {
     if (entry.cancelled().get()) {
       throw new EngineException(ErrorKind.CANCELLED, "the query of ticket " + id + " was cancelled");
     }
+    entry.redeemed().set(true);
     return entry.payload();
   }
 
@@ -93,12 +97,29 @@ public final class TicketStore implements AutoCloseable {
     }
     entry.cancelled().set(true);
     entry.running().forEach(Runnable::run);
+    if (entry.payload() instanceof PartitionTicket part) {
+      // The whole query is cancelled, also the partitions nobody fetches now: its trace ends here.
+      part.trace().failed(new EngineException(ErrorKind.CANCELLED, "the query was cancelled"));
+    }
     return true;
   }
 
+  /**
+   * Forgets the expired tickets no stream reads now. A partition ticket nobody redeemed ends its partition in the
+   * query's trace: a client that fetched only some endpoints still ends its query (one query-log line, abandoned).
+   */
   private void expire() {
     long now = System.nanoTime();
-    tickets.entrySet().removeIf(e -> e.getValue().expiresAtNanos() < now && e.getValue().running().isEmpty());
+    tickets.entrySet().removeIf(e -> {
+      Entry entry = e.getValue();
+      if (entry.expiresAtNanos() >= now || !entry.running().isEmpty()) {
+        return false;
+      }
+      if (entry.payload() instanceof PartitionTicket part && !entry.redeemed().get()) {
+        part.trace().partitionExpired();
+      }
+      return true;
+    });
   }
 
   @Override

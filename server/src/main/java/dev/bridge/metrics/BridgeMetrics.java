@@ -43,8 +43,8 @@ public final class BridgeMetrics {
   private final AtomicInteger activeStreams = new AtomicInteger();
 
   final Counter queries = Counter.builder().name("bridge_queries_total")
-      .help("Statements run, by protocol, kind (query, update, command, ingest), outcome (ok, error, cancelled) and"
-          + " engine (duckdb, spark)")
+      .help("Statements run, by protocol, kind (query, update, command, ingest), outcome (ok, error, cancelled,"
+          + " timed_out, abandoned) and engine (duckdb, spark)")
       .labelNames("protocol", "kind", "outcome", "engine").register(registry);
   final Histogram planningSeconds = latency("bridge_query_planning_seconds",
       "Time to prepare and describe a statement", "protocol");

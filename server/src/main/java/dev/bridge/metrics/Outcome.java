@@ -8,7 +8,12 @@ public enum Outcome {
   OK("ok"),
   ERROR("error"),
   CANCELLED("cancelled"),
-  TIMED_OUT("timed_out");
+  TIMED_OUT("timed_out"),
+  /**
+   * A partitioned query whose client never fetched some partitions: their tickets expired unredeemed (the partitions
+   * it did fetch are in its rows and bytes).
+   */
+  ABANDONED("abandoned");
 
   private final String label;
 

@@ -49,6 +49,9 @@ public final class QueryLog {
     if (record.partitions() > 1) {
       event = event.addKeyValue("partitions", record.partitions());
     }
+    if (record.expiredPartitions() > 0) {
+      event = event.addKeyValue("expired_partitions", record.expiredPartitions());
+    }
     if (record.clusterQuery() != null) {
       event = event.addKeyValue("cluster_query", record.clusterQuery());
     }

@@ -41,7 +41,10 @@ public final class QueryTrace {
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final int partitions;
+  /** Partitions neither ended nor expired: the trace of a partitioned query ends when none is left. */
   private final AtomicInteger partitionsLeft;
+  /** Partitions whose tickets expired before anyone redeemed them. */
+  private final AtomicInteger partitionsExpired = new AtomicInteger();
   // The trace's entries among the running statements (one per partition streaming).
   private final Set<Long> runningIds = ConcurrentHashMap.newKeySet();
   private volatile boolean cacheHit;
@@ -83,10 +86,11 @@ public final class QueryTrace {
   }
 
   /**
-   * The statement's work starts: it is listed among the running statements until the trace ends, and
-   * {@code cancel} (the door's own cancel for a client that goes away) is what an admin's cancel runs.
+   * The statement's work starts: it is listed among the running statements until the trace ends, or until the
+   * returned callback runs (one partition's stream ended while others of its query go on), and {@code cancel} (the
+   * door's own cancel for a client that goes away) is what an admin's cancel runs.
    */
-  public void running(Runnable cancel) {
+  public Runnable running(Runnable cancel) {
     RunningStatements registry = telemetry.running();
     long id = registry.add(this, cancel);
     runningIds.add(id);
@@ -94,6 +98,11 @@ public final class QueryTrace {
       // The trace ended while it was being registered; end() may have missed the new entry.
       registry.remove(id);
     }
+    return () -> {
+      if (runningIds.remove(id)) {
+        registry.remove(id);
+      }
+    };
   }
 
   RunningStatements.Snapshot snapshot(long id) {
@@ -160,10 +169,27 @@ public final class QueryTrace {
     end(Outcome.OK, null);
   }
 
-  /** A stream ended after its last batch; a partitioned query's trace ends with its last partition's. */
+  /**
+   * A stream ended after its last batch; a partitioned query's trace ends with its last partition's, as
+   * {@link Outcome#ABANDONED} when the tickets of some others expired unredeemed.
+   */
   public void succeeded() {
+    partitionEnded();
+  }
+
+  /**
+   * The ticket of one partition of this query expired before anyone redeemed it: the client never fetched it. The
+   * query's trace ends once every partition ended or expired, so that a client that reads only some endpoints
+   * still leaves one query-log line (outcome abandoned, {@code expired_partitions}) and no running entries.
+   */
+  public void partitionExpired() {
+    partitionsExpired.incrementAndGet();
+    partitionEnded();
+  }
+
+  private void partitionEnded() {
     if (partitionsLeft.decrementAndGet() <= 0) {
-      end(Outcome.OK, null);
+      end(partitionsExpired.get() > 0 ? Outcome.ABANDONED : Outcome.OK, null);
     }
   }
 
@@ -192,7 +218,8 @@ public final class QueryTrace {
     // The wait in the statement queue is part of the duration, and logged on its own too.
     telemetry.finished(new QueryRecord(user, session.id(), protocol, kind, statement, rows.get(), bytes.get(),
         System.nanoTime() - startNanos, session.takeQueueWait().toNanos(), outcome, error,
-        placedOn.isEmpty() ? partitions : placedOn.size(), cacheHit, clusterQuery, placedOn, engine),
+        placedOn.isEmpty() ? partitions : placedOn.size(), partitionsExpired.get(), cacheHit, clusterQuery, placedOn,
+        engine),
         INGEST.equals(kind));
   }
 
