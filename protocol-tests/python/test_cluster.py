@@ -7,6 +7,7 @@ import struct
 import subprocess
 import time
 import os
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.flight as flight
 import pyarrow.parquet as pq
 import pytest
+import requests
 
 import flightsql as fs
 from conftest import ROOT, BridgeProcess
@@ -180,12 +182,14 @@ def fetch_threaded(info, options):
 
 def sign(payload_fields, key=TICKET_KEY, expires_ms=None):
     """A cluster ticket as a coordinator signs it: version, expiry, then length-prefixed query id, SQL, slice, user
-    and worker, and the HMAC-SHA256 of all that; packed in an Any."""
+    and worker, the session's query timeout in ms (-1: none chosen) and its length-prefixed result compression
+    (empty: none chosen), and the HMAC-SHA256 of all that; packed in an Any."""
     query_id, sql, slice_bytes, user, worker = payload_fields
     expires = expires_ms if expires_ms is not None else int(time.time() * 1000) + 60_000
-    body = struct.pack(">iq", 1, expires)
+    body = struct.pack(">iq", 2, expires)
     for field in (query_id.encode(), sql.encode(), slice_bytes, user.encode(), worker.encode()):
         body += struct.pack(">i", len(field)) + field
+    body += struct.pack(">qi", -1, 0)
     signed = body + hmac.new(key.encode(), body, hashlib.sha256).digest()
     return flight.Ticket(fs.field_bytes(1, TICKET_TYPE.encode()) + fs.field_bytes(2, signed))
 
@@ -421,6 +425,59 @@ def test_a_single_node_refuses_cluster_tickets(single):
     ticket = sign([str(uuid.uuid4()), "SELECT 1", b"", "alice", single.uri])
     with flight.connect(single.uri) as client, fs.expect_status("FAILED_PRECONDITION", "single node"):
         client.do_get(ticket, alice).read_all()
+
+
+# ---- Session options set on the coordinator travel in the signed tickets ---------------------------------------------
+
+def compressed_bytes(worker, bearer, codec):
+    """What a worker's streams sent through `codec` so far (before compressing), from its /metrics."""
+    text = requests.get(worker.http_url + "/metrics", headers={"authorization": bearer}, timeout=10).text
+    match = re.search(r'^bridge_flight_compression_bytes_total\{codec="%s",stage="before"\} (\S+)$' % codec, text,
+                      re.M)
+    return float(match.group(1)) if match else 0.0
+
+
+def test_the_compression_a_session_chose_on_the_coordinator_applies_to_the_workers_streams(cluster, single):
+    client, options = login(cluster.coordinator.uri, "bob")
+    bearer = dict(options.headers)[b"authorization"].decode()
+    with client:
+        fs.set_session_options(client, options, **{"x-bridge-compression": "zstd"})
+        info = split_info(cluster, client, options, SCAN)
+        assert len(info.endpoints) == 3
+        workers = cluster.worker_locations()
+        before = {uri: compressed_bytes(worker, bearer, "zstd") for uri, worker in workers.items()}
+        # The calls to the workers carry no compression header and no session of bob's there chose one.
+        table = fetch_threaded(info, options)
+        assert sorted_table(table).equals(sorted_table(single_answer(single, SCAN)))
+        for endpoint in info.endpoints:
+            uri = endpoint.locations[0].uri.decode()
+            assert compressed_bytes(workers[uri], bearer, "zstd") > before[uri], uri
+        # A call's own header still wins over the session's choice.
+        plain = client.get_flight_info(fs.statement_query(SCAN), options)
+        uri = plain.endpoints[0].locations[0].uri.decode()
+        zstd_before = compressed_bytes(workers[uri], bearer, "zstd")
+        with flight.connect(uri) as worker:
+            none = flight.FlightCallOptions(headers=[*options.headers, (b"x-bridge-compression", b"none")])
+            assert worker.do_get(plain.endpoints[0].ticket, none).read_all().num_rows == table.num_rows
+        assert compressed_bytes(workers[uri], bearer, "zstd") == zstd_before
+
+
+def test_the_query_timeout_a_session_set_on_the_coordinator_interrupts_the_query_on_its_worker(cluster):
+    client, options = login(cluster.coordinator.uri, "bob")
+    marker = "qt_" + uuid.uuid4().hex[:8]
+    # Files only, so it runs on a worker; a cross product of 300,000 rows with itself runs for minutes.
+    slow = f"SELECT sum(a.fare * b.fare) AS {marker} FROM files.trips a, files.trips b"
+    with client:
+        fs.set_session_options(client, options, query_timeout="300ms")
+        info = placed_info(cluster, client, options, slow)
+        assert len(info.endpoints) == 1 and info.endpoints[0].locations
+        uri = info.endpoints[0].locations[0].uri.decode()
+        started = time.monotonic()
+        with flight.connect(uri) as worker, fs.expect_status("DEADLINE_EXCEEDED", "query timeout of PT0.3S"):
+            worker.do_get(info.endpoints[0].ticket, options).read_all()
+        assert time.monotonic() - started < 30
+    lines = wait_for(lambda: query_log(cluster.worker_locations()[uri], marker))
+    assert len(lines) == 1 and lines[0]["outcome"] == "timed_out", lines
 
 
 # ---- TLS: grpc+tls:// locations, the coordinator trusting its workers through cluster.worker_ca_file ------------------

@@ -2,6 +2,7 @@ package dev.bridge.cluster;
 
 import dev.bridge.config.ClusterConfig;
 import dev.bridge.config.ConfigException;
+import dev.bridge.config.ResultCompression;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import java.io.ByteArrayOutputStream;
@@ -18,13 +19,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The tickets a coordinator hands out for its workers: the statement, the slice of it to read (empty for the whole
- * statement), the user it was issued to, its expiry and the worker it was placed on, signed with HMAC-SHA256 under
+ * statement), the user it was issued to, its expiry, the worker it was placed on and the options of the session it
+ * was issued in that shape the stream (query timeout, result compression), signed with HMAC-SHA256 under
  * the key the coordinator and its workers share ({@code cluster.ticket_key}). A worker serves a ticket only when
  * the signature verifies, it has not expired, and the caller is the user it names; nothing else of the ticket's
  * contents is trusted, and nothing is stored: any worker can serve any ticket of its coordinator.
@@ -32,13 +35,26 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClusterTickets {
   private static final String HMAC = "HmacSHA256";
   private static final int MAC_BYTES = 32;
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  /** How a ticket says its session chose no query timeout (the server's default applies). */
+  private static final long NO_TIMEOUT_CHOSEN = -1;
 
   /** What a verified ticket says. {@code slice} is empty for a whole statement. */
-  public record Ticket(String queryId, String sql, byte[] slice, String user, Instant expiresAt, String worker) {
+  public record Ticket(String queryId, String sql, byte[] slice, String user, Instant expiresAt, String worker,
+      SessionChoices choices) {
     public boolean whole() {
       return slice.length == 0;
     }
+  }
+
+  /**
+   * What the session a ticket was issued in chose for its statements' streams, carried to the worker that serves
+   * it: the query timeout (Flight session option {@code query_timeout}; empty = the server's default) and the
+   * result compression ({@code x-bridge-compression}; empty = the call's or the server's). Each node applies its
+   * own limits to them ({@code limits.max_query_timeout}).
+   */
+  public record SessionChoices(Optional<Duration> queryTimeout, Optional<ResultCompression> compression) {
+    public static final SessionChoices NONE = new SessionChoices(Optional.empty(), Optional.empty());
   }
 
   private final SecretKeySpec key;
@@ -78,8 +94,11 @@ public final class ClusterTickets {
     return UUID.randomUUID().toString();
   }
 
-  /** The signed bytes of a ticket for {@code user} to read {@code slice} of {@code sql} on {@code worker}. */
-  public byte[] issue(String queryId, String sql, byte[] slice, String user, String worker) {
+  /**
+   * The signed bytes of a ticket for {@code user} to read {@code slice} of {@code sql} on {@code worker}, streamed
+   * as {@code choices} say.
+   */
+  public byte[] issue(String queryId, String sql, byte[] slice, String user, String worker, SessionChoices choices) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(VERSION);
@@ -89,6 +108,8 @@ public final class ClusterTickets {
       writeBytes(out, slice);
       writeBytes(out, user.getBytes(StandardCharsets.UTF_8));
       writeBytes(out, worker.getBytes(StandardCharsets.UTF_8));
+      out.writeLong(choices.queryTimeout().map(Duration::toMillis).orElse(NO_TIMEOUT_CHOSEN));
+      writeBytes(out, choices.compression().map(ResultCompression::label).orElse("").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory failed", e);
     }
@@ -118,8 +139,8 @@ public final class ClusterTickets {
         throw forged("it has version " + version + ", this server reads version " + VERSION);
       }
       Instant expiresAt = Instant.ofEpochMilli(in.readLong());
-      ticket = new Ticket(text(in), text(in), readBytes(in), text(in), expiresAt, text(in));
-    } catch (IOException e) {
+      ticket = new Ticket(text(in), text(in), readBytes(in), text(in), expiresAt, text(in), choices(in));
+    } catch (IOException | IllegalArgumentException e) {
       throw forged("its contents are malformed");
     }
     if (!clock.instant().isBefore(ticket.expiresAt())) {
@@ -131,6 +152,14 @@ public final class ClusterTickets {
           + ticket.user() + "', not to '" + caller + "'; each user redeems only their own tickets");
     }
     return ticket;
+  }
+
+  private static SessionChoices choices(DataInputStream in) throws IOException {
+    long timeoutMillis = in.readLong();
+    String compression = text(in);
+    return new SessionChoices(
+        timeoutMillis == NO_TIMEOUT_CHOSEN ? Optional.empty() : Optional.of(Duration.ofMillis(timeoutMillis)),
+        compression.isEmpty() ? Optional.empty() : Optional.of(ResultCompression.named(compression)));
   }
 
   private static EngineException forged(String why) {

@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.bridge.config.FlightConfig;
 import dev.bridge.config.PartitionSetting;
+import dev.bridge.config.ResultCompression;
 import dev.bridge.config.SessionConfig;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
@@ -158,12 +159,16 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener flightListener) {
     stream(flightListener, () -> {
-      ServerStreamListener listener = compressed(context, flightListener);
       Optional<byte[]> signed = ClusterFlights.signedBytes(ticket.getBytes());
+      if (signed.isPresent()) {
+        // The compression a cluster ticket's session chose is known once the ticket is verified.
+        cluster.serve(principal(context), bearer(context), signed.get(),
+            chosen -> compressed(context, flightListener, chosen), statements);
+        return;
+      }
+      ServerStreamListener listener = compressed(context, flightListener, session(context).resultCompression());
       if (!isAny(ticket.getBytes())) {
         streamSqlTicket(context, ticket, listener);
-      } else if (signed.isPresent()) {
-        stream(listener, () -> cluster.serve(session(context), bearer(context), signed.get(), listener, statements));
       } else if (PathFlights.isTicket(ticket)) {
         stream(listener, () -> pathFlights.stream(session(context), ticket, listener, HeaderOption.CACHE.in(context).orElse(true)));
       } else {
@@ -172,10 +177,12 @@ public final class BridgeFlightSqlProducer implements FlightSqlProducer {
     });
   }
 
-  private ServerStreamListener compressed(CallContext context, ServerStreamListener listener) {
+  /** {@code listener} in the compression the call asked for, else the session's choice, else the server's. */
+  private static ServerStreamListener compressed(CallContext context, ServerStreamListener listener,
+      Optional<ResultCompression> sessionChoice) {
     return CompressionHeader.of(context)
         .map(header -> header.compression().apply(listener,
-            header.compression().choose(header.requested(), session(context).resultCompression())))
+            header.compression().choose(header.requested(), sessionChoice)))
         .orElse(listener);
   }
 

@@ -8,22 +8,28 @@ import dev.bridge.cluster.WorkerPool;
 import dev.bridge.config.ClusterConfig;
 import dev.bridge.config.ClusterRole;
 import dev.bridge.config.PartitionSetting;
+import dev.bridge.config.ResultCompression;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import dev.bridge.engine.Session;
+import dev.bridge.engine.SessionManager;
 import dev.bridge.engine.StatementExecutor;
 import dev.bridge.engine.StatementPlan;
 import dev.bridge.engine.partitions.Partition;
 import dev.bridge.engine.partitions.PartitionPlan;
 import dev.bridge.engine.partitions.Slice;
+import dev.bridge.flight.compression.CompressionHeader;
+import dev.bridge.identity.Principal;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CallStatus;
@@ -51,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterFlights implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterFlights.class);
+  /** The session keys of the sessions a worker serves cluster tickets in, one per ticket. */
+  private static final String TICKET_SESSION = "cluster-ticket:";
   /** The type URL of the {@code Any} a cluster ticket travels in, telling it from Flight SQL's own tickets. */
   static final String TICKET_TYPE = "type.bridge.dev/bridge.ClusterTicket";
 
@@ -58,17 +66,19 @@ public final class ClusterFlights implements AutoCloseable {
   private final Optional<ClusterTickets> tickets;
   private final Optional<WorkerPool> workers;
   private final StatementExecutor executor;
+  private final SessionManager sessions;
   private final BufferAllocator allocator;
   private final ExecutorService relays;
   private final Map<String, FlightClient> relayClients = new ConcurrentHashMap<>();
 
   /** {@code tickets} signs and checks cluster tickets on a coordinator or worker; a single node has none. */
   public ClusterFlights(ClusterRole role, Optional<ClusterTickets> tickets, Optional<WorkerPool> workers,
-      StatementExecutor executor, BufferAllocator allocator, ExecutorService relays) {
+      StatementExecutor executor, SessionManager sessions, BufferAllocator allocator, ExecutorService relays) {
     this.role = role;
     this.tickets = tickets;
     this.workers = workers;
     this.executor = executor;
+    this.sessions = sessions;
     this.allocator = allocator;
     this.relays = relays;
   }
@@ -135,7 +145,11 @@ public final class ClusterFlights implements AutoCloseable {
 
   private FlightEndpoint endpoint(String queryId, StatementPlan plan, byte[] slice, Session session, String worker,
       boolean proxy) {
-    byte[] signed = tickets.orElseThrow().issue(queryId, plan.sql(), slice, session.principal().user(), worker);
+    // The session's options travel in the ticket: the worker streams the slice as this session would stream it.
+    ClusterTickets.SessionChoices choices = new ClusterTickets.SessionChoices(
+        Optional.ofNullable(session.queryTimeout()), session.resultCompression());
+    byte[] signed = tickets.orElseThrow().issue(queryId, plan.sql(), slice, session.principal().user(), worker,
+        choices);
     Ticket ticket = new Ticket(Any.newBuilder().setTypeUrl(TICKET_TYPE).setValue(ByteString.copyFrom(signed))
         .build().toByteArray());
     return proxy ? new FlightEndpoint(ticket) : new FlightEndpoint(ticket, location(worker));
@@ -147,30 +161,58 @@ public final class ClusterFlights implements AutoCloseable {
   }
 
   /**
-   * Serves a cluster ticket redeemed by the caller of {@code session}: a worker runs its statement; a coordinator
-   * relays it from the worker it was placed on, sending {@code bearer} (the caller's token) along. Returns at once.
+   * Serves a cluster ticket redeemed by {@code caller}: a worker runs its statement; a coordinator relays it from
+   * the worker it was placed on, sending {@code bearer} (the caller's token) along. {@code listenerFor} gives the
+   * call's listener in the compression the call asked for, else the one the ticket's session chose (else the
+   * server's). Returns at once.
    */
-  void serve(Session session, Optional<String> bearer, byte[] signed, ServerStreamListener listener,
-      StatementCommands statements) {
+  void serve(Principal caller, Optional<String> bearer, byte[] signed,
+      Function<Optional<ResultCompression>, ServerStreamListener> listenerFor, StatementCommands statements) {
     ClusterTickets clusterTickets = tickets.orElseThrow(() -> new EngineException(ErrorKind.FAILED_PRECONDITION,
         "this server is a single node (cluster.role: single): it serves no cluster tickets"));
-    ClusterTickets.Ticket ticket = clusterTickets.verify(signed, session.principal().user());
-    if (role == ClusterRole.COORDINATOR) {
-      relay(ticket.worker(), signed, bearer, listener);
-      return;
+    ClusterTickets.Ticket ticket = clusterTickets.verify(signed, caller.user());
+    ServerStreamListener listener = listenerFor.apply(ticket.choices().compression());
+    try {
+      if (role == ClusterRole.COORDINATOR) {
+        relay(ticket.worker(), signed, bearer, listener);
+      } else {
+        serveHere(caller, ticket, listener, statements);
+      }
+    } catch (EngineException e) {
+      // Told through the listener the stream's compression wraps, as everything sent on this call from now on.
+      listener.error(FlightStatuses.toGrpc(e));
     }
-    // A worker's data versions never see the owner's commits: its plans are not taken from the cache either.
-    StatementPlan plan = executor.plan(session, ticket.sql(), false);
-    if (!plan.kind().returnsRows() || !plan.effects().writes().none()) {
-      throw new EngineException(ErrorKind.PERMISSION_DENIED, "a cluster ticket carries only queries; this one's "
-          + "statement writes, and writes run on the node that owns the database");
+  }
+
+  /** On a worker, streams the statement of a verified ticket to {@code listener}; returns at once. */
+  private void serveHere(Principal caller, ClusterTickets.Ticket ticket, ServerStreamListener listener,
+      StatementCommands statements) {
+    // A session of its own for each ticket, with the query timeout of the coordinator's session the ticket carries
+    // (its compression chose the listener already): it applies to this stream alone, whatever else the caller runs
+    // here meanwhile, and names resolve from the opening schema the coordinator planned in. Closed when the stream
+    // ends.
+    String key = TICKET_SESSION + UUID.randomUUID();
+    Session session = sessions.session(key, caller);
+    Runnable closeSession = () -> sessions.close(key);
+    try {
+      ticket.choices().queryTimeout().ifPresent(session::setQueryTimeout);
+      // A worker's data versions never see the owner's commits: its plans are not taken from the cache either.
+      StatementPlan plan = executor.plan(session, ticket.sql(), false);
+      if (!plan.kind().returnsRows() || !plan.effects().writes().none()) {
+        throw new EngineException(ErrorKind.PERMISSION_DENIED, "a cluster ticket carries only queries; this one's "
+            + "statement writes, and writes run on the node that owns the database");
+      }
+      Optional<Partition> partition = ticket.whole() ? Optional.empty()
+          : Optional.of(Partition.fromBytes(ticket.slice()));
+      if (partition.isPresent() && !(partition.get().slice() instanceof Slice.DatasetFiles)) {
+        throw EngineException.invalidArgument("a cluster ticket's slice must be some files of a dataset; rows of a "
+            + "table belong to the coordinator's database, which a worker does not see");
+      }
+      statements.streamPlaced(session, plan, partition, ticket.queryId(), listener, closeSession);
+    } catch (RuntimeException e) {
+      closeSession.run();
+      throw e;
     }
-    Optional<Partition> partition = ticket.whole() ? Optional.empty() : Optional.of(Partition.fromBytes(ticket.slice()));
-    if (partition.isPresent() && !(partition.get().slice() instanceof Slice.DatasetFiles)) {
-      throw EngineException.invalidArgument("a cluster ticket's slice must be some files of a dataset; rows of a "
-          + "table belong to the coordinator's database, which a worker does not see");
-    }
-    statements.streamPlaced(session, plan, partition, ticket.queryId(), listener);
   }
 
   /**
@@ -185,11 +227,12 @@ public final class ClusterFlights implements AutoCloseable {
         w -> FlightGrpcUtils.createFlightClientWithSharedChannel(allocator, channel));
     Ticket ticket = new Ticket(Any.newBuilder().setTypeUrl(TICKET_TYPE).setValue(ByteString.copyFrom(signed)).build()
         .toByteArray());
-    CallOption[] options = bearer.map(token -> {
-      CallHeaders headers = new FlightCallHeaders();
-      headers.insert("authorization", "Bearer " + token);
-      return new CallOption[] {new HeaderCallOption(headers)};
-    }).orElse(new CallOption[0]);
+    CallHeaders headers = new FlightCallHeaders();
+    bearer.ifPresent(token -> headers.insert("authorization", "Bearer " + token));
+    // This node compresses for its client as the call and the ticket's session chose: the hop from the worker goes
+    // uncompressed rather than being compressed twice.
+    headers.insert(CompressionHeader.NAME, ResultCompression.NONE.label());
+    CallOption[] options = {new HeaderCallOption(headers)};
     Relay relay = new Relay(worker, listener);
     listener.setOnReadyHandler(relay::wake);
     listener.setOnCancelHandler(relay::clientGone);

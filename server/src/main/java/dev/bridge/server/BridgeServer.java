@@ -191,7 +191,7 @@ public final class BridgeServer implements AutoCloseable {
             config.sessions().transactionIdleTimeout()),
         new SessionOptions(catalog, statements.timeouts()),
         new PathFlights(catalog, statements, commands),
-        new ClusterFlights(role, tickets, workers, statements, allocator, relays));
+        new ClusterFlights(role, tickets, workers, statements, sessions, allocator, relays));
   }
 
   /** The HTTP door and its routes, each built once; the routes of one request share its session handling. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bridge.config.ClusterConfig;
 import dev.bridge.config.ConfigException;
+import dev.bridge.config.ResultCompression;
 import dev.bridge.engine.EngineException;
 import dev.bridge.engine.ErrorKind;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +28,8 @@ class ClusterTicketsTest {
 
   @Test
   void aTicketVerifiesForItsUserAndCarriesWhatWasSigned() {
-    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[] {7, 8}, "alice", "grpc://w1:1");
+    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[] {7, 8}, "alice", "grpc://w1:1",
+        ClusterTickets.SessionChoices.NONE);
     ClusterTickets.Ticket ticket = tickets.verify(signed, "alice");
     assertThat(ticket.queryId()).isEqualTo("q1");
     assertThat(ticket.sql()).isEqualTo("SELECT 1");
@@ -34,11 +37,25 @@ class ClusterTicketsTest {
     assertThat(ticket.worker()).isEqualTo("grpc://w1:1");
     assertThat(ticket.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
     assertThat(ticket.whole()).isFalse();
+    assertThat(ticket.choices()).isEqualTo(ClusterTickets.SessionChoices.NONE);
+  }
+
+  @Test
+  void theSessionsQueryTimeoutAndCompressionTravelSignedInTheTicket() {
+    ClusterTickets.SessionChoices choices = new ClusterTickets.SessionChoices(Optional.of(Duration.ofMillis(1500)),
+        Optional.of(ResultCompression.ZSTD));
+    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[0], "alice", "grpc://w1:1", choices);
+    assertThat(tickets.verify(signed, "alice").choices()).isEqualTo(choices);
+    ClusterTickets.SessionChoices timeoutOnly = new ClusterTickets.SessionChoices(Optional.of(Duration.ZERO),
+        Optional.empty());
+    assertThat(tickets.verify(tickets.issue("q2", "SELECT 1", new byte[0], "alice", "grpc://w1:1", timeoutOnly),
+        "alice").choices()).isEqualTo(timeoutOnly);
   }
 
   @Test
   void anotherUsersTicketIsPermissionDenied() {
-    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[0], "alice", "grpc://w1:1");
+    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[0], "alice", "grpc://w1:1",
+        ClusterTickets.SessionChoices.NONE);
     assertThatThrownBy(() -> tickets.verify(signed, "bob")).isInstanceOfSatisfying(EngineException.class, e -> {
       assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
       assertThat(e.getMessage()).contains("issued to user 'alice', not to 'bob'");
@@ -47,7 +64,8 @@ class ClusterTicketsTest {
 
   @Test
   void anExpiredTicketIsUnauthenticated() {
-    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[0], "alice", "grpc://w1:1");
+    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[0], "alice", "grpc://w1:1",
+        ClusterTickets.SessionChoices.NONE);
     ClusterTickets later = new ClusterTickets(KEY, Duration.ofMinutes(5),
         Clock.fixed(NOW.plus(Duration.ofMinutes(5)), ZoneOffset.UTC));
     assertThatThrownBy(() -> later.verify(signed, "alice")).isInstanceOfSatisfying(EngineException.class, e -> {
@@ -58,7 +76,8 @@ class ClusterTicketsTest {
 
   @Test
   void aTicketSignedWithAnotherKeyOrAlteredOrTruncatedIsUnauthenticated() {
-    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[0], "alice", "grpc://w1:1");
+    byte[] signed = tickets.issue("q1", "SELECT 1", new byte[0], "alice", "grpc://w1:1",
+        ClusterTickets.SessionChoices.NONE);
     ClusterTickets other = new ClusterTickets("another-key-another-key-another-key!!".getBytes(StandardCharsets.UTF_8),
         Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
     assertUnauthenticated(() -> other.verify(signed, "alice"), "signature does not verify");
