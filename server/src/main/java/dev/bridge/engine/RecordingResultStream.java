@@ -1,69 +1,40 @@
 package dev.bridge.engine;
 
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
-
 /**
  * A result DuckDB computes, streamed to its client as before, whose batches are copied into the cache as they pass
  * (see {@link ResultCache#recording}). The result is kept only when the stream reached its end; a failure, a cancel
  * or a close before the end discards what was copied.
  */
-final class RecordingResultStream implements ResultStream {
-  private final ResultStream computed;
+final class RecordingResultStream extends ForwardingResultStream {
   private final ResultCache.Recording recording;
   private boolean ended;
 
   RecordingResultStream(ResultStream computed, ResultCache.Recording recording) {
-    this.computed = computed;
+    super(computed);
     this.recording = recording;
-  }
-
-  @Override
-  public Schema schema() {
-    return computed.schema();
-  }
-
-  @Override
-  public VectorSchemaRoot root() {
-    return computed.root();
   }
 
   @Override
   public boolean next() {
     boolean loaded;
     try {
-      loaded = computed.next();
+      loaded = delegate.next();
     } catch (RuntimeException e) {
       end(false);
       throw e;
     }
     if (loaded) {
-      recording.add(computed.root());
+      recording.add(delegate.root());
     } else {
-      end(!computed.isCancelled());
+      end(!delegate.isCancelled());
     }
     return loaded;
   }
 
   @Override
-  public long rows() {
-    return computed.rows();
-  }
-
-  @Override
-  public void cancel() {
-    computed.cancel();
-  }
-
-  @Override
-  public boolean isCancelled() {
-    return computed.isCancelled();
-  }
-
-  @Override
   public void close() {
     try {
-      computed.close();
+      delegate.close();
     } finally {
       end(false);
     }
@@ -75,7 +46,7 @@ final class RecordingResultStream implements ResultStream {
     }
     ended = true;
     if (complete) {
-      recording.finish(computed.schema());
+      recording.finish(delegate.schema());
     } else {
       recording.abandon();
     }
