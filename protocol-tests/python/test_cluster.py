@@ -30,6 +30,7 @@ USERS = {"alice": "reader", "bob": "reader", "wes": "writer"}
 ROWS_PER_FILE = 25_000
 SCAN = "SELECT id, fare, year, month FROM files.trips WHERE fare > 10"
 AGGREGATE = "SELECT year, count(*) AS n, sum(fare) AS total FROM files.trips GROUP BY year ORDER BY year"
+ONE_FILE_SCAN = "SELECT id, fare FROM files.journal WHERE fare > 10"
 
 
 def write_dataset(directory):
@@ -43,6 +44,11 @@ def write_dataset(directory):
             next_id += ROWS_PER_FILE
             fares = pc.divide(pc.cast(pc.bit_wise_and(ids, 63), pa.float64()), 2.0)
             pq.write_table(pa.table({"id": ids, "fare": fares}), part / "part.parquet", row_group_size=5_000)
+    # A dataset of one file (fewer files than workers): 12 row groups, outside the trips dataset's pattern.
+    (directory / "journal").mkdir()
+    ids = pa.array(range(12 * ROWS_PER_FILE // 2), pa.int64())
+    fares = pc.divide(pc.cast(pc.bit_wise_and(ids, 63), pa.float64()), 2.0)
+    pq.write_table(pa.table({"id": ids, "fare": fares}), directory / "journal" / "all.pq", row_group_size=12_500)
 
 
 def node_config(directory, name, data, users, cluster):
@@ -55,6 +61,9 @@ files:
     - name: trips
       paths: ['{data}/**/*.parquet']
       hive_partitioning: true
+    - name: journal
+      paths: ['{data}/journal/*.pq']
+      format: parquet
 auth:
   enabled: true
   users:
@@ -234,18 +243,23 @@ def test_queries_over_each_worker_spread_by_load(cluster):
         assert len(locations) == 3
 
 
-def test_a_union_safe_scan_is_split_into_one_slice_per_worker_and_equals_the_single_node_answer(cluster, single):
+# The trips dataset splits into subsets of its 12 files; the journal, one file, into runs of its 12 row groups.
+@pytest.mark.parametrize("scan, dataset, rows", [(SCAN, "trips", 12 * ROWS_PER_FILE),
+                                                 (ONE_FILE_SCAN, "journal", 6 * ROWS_PER_FILE)])
+def test_a_union_safe_scan_is_split_into_one_slice_per_worker_and_equals_the_single_node_answer(cluster, single,
+                                                                                               scan, dataset, rows):
     client, options = login(cluster.coordinator.uri, "alice")
     with client:
-        info = split_info(cluster, client, options, SCAN)
+        info = split_info(cluster, client, options, scan)
         workers = [e.locations[0].uri.decode() for e in info.endpoints]
         assert len(workers) == 3 and set(workers) == set(cluster.worker_locations())
         assert not info.ordered
         assert info.total_records == -1  # a WHERE: the count is not known before the scan
-        assert sorted_table(fetch_threaded(info, options)).equals(sorted_table(single_answer(single, SCAN)))
-        whole = client.get_flight_info(fs.statement_query("SELECT id, fare FROM files.trips"), split_options(options))
-        assert len(whole.endpoints) == 3 and whole.total_records == 12 * ROWS_PER_FILE
-        assert fetch_threaded(whole, options).num_rows == 12 * ROWS_PER_FILE
+        assert sorted_table(fetch_threaded(info, options)).equals(sorted_table(single_answer(single, scan)))
+        whole = client.get_flight_info(fs.statement_query(f"SELECT id, fare FROM files.{dataset}"),
+                                       split_options(options))
+        assert len(whole.endpoints) == 3 and whole.total_records == rows
+        assert fetch_threaded(whole, options).num_rows == rows
 
 
 def test_a_split_asks_for_no_more_slices_than_the_header_says(cluster):
@@ -287,12 +301,14 @@ def test_the_coordinator_logs_one_line_with_the_partitions_and_each_worker_its_s
     assert sum(line["rows"] for line in slices) == 12 * ROWS_PER_FILE
 
 
-def test_a_slice_whose_files_changed_after_planning_fails_aborted_and_reissuing_succeeds(cluster, single):
+@pytest.mark.parametrize("scan, files", [(SCAN, "*.parquet"), (ONE_FILE_SCAN, "*.pq")])
+def test_a_slice_whose_files_changed_after_planning_fails_aborted_and_reissuing_succeeds(cluster, single, scan,
+                                                                                        files):
     client, options = login(cluster.coordinator.uri, "alice")
     with client:
-        info = split_info(cluster, client, options, SCAN)
+        info = split_info(cluster, client, options, scan)
         # Every file's modification time moves (the contents stay): each slice's stamps no longer match.
-        for path in cluster.data.rglob("*.parquet"):
+        for path in cluster.data.rglob(files):
             stat = path.stat()
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
         endpoint = info.endpoints[0]
@@ -303,13 +319,13 @@ def test_a_slice_whose_files_changed_after_planning_fails_aborted_and_reissuing_
         # its directory's stamp), the slices carry the new stamps and succeed.
         def reissued():
             try:
-                return fetch_threaded(split_info(cluster, client, options, SCAN), options)
+                return fetch_threaded(split_info(cluster, client, options, scan), options)
             except flight.FlightError as e:
                 assert "changed since the query was planned" in str(e)
                 return None
         answer = wait_for(reissued, timeout=20, interval=0.3)
         assert answer is not None
-        assert sorted_table(answer).equals(sorted_table(single_answer(single, SCAN)))
+        assert sorted_table(answer).equals(sorted_table(single_answer(single, scan)))
 
 
 def test_a_forged_slice_of_a_table_is_refused_by_a_worker(cluster):

@@ -2,6 +2,7 @@
 dataset is split into partitions read in parallel (one thread per endpoint), and together they are the one-endpoint
 answer; a write in between fails a partition with ABORTED; the query log has one line per query."""
 import concurrent.futures
+import os
 import textwrap
 import threading
 import time
@@ -19,6 +20,14 @@ from test_ops import edit, query_log, wait_for
 
 ROWS = 1_000_000
 FILES = 6
+ONE_FILE_ROWS = 600_000
+
+
+def write_one_file(path):
+    """One Parquet file of ONE_FILE_ROWS rows in 12 row groups: a dataset of fewer files than partitions."""
+    ids = pa.array(range(ONE_FILE_ROWS), type=pa.int64())
+    pq.write_table(pa.table({"id": ids, "k": pa.array([n % 7 for n in range(ONE_FILE_ROWS)])}), path,
+                   row_group_size=50_000)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +38,9 @@ def configured(tmp_path_factory):
         ids = list(range(i, 600_000, FILES))
         pq.write_table(pa.table({"id": pa.array(ids, type=pa.int64()), "k": pa.array([n % 7 for n in ids])}),
                        data / "events" / f"part-{i}.parquet")
+    for name in ("journal", "rewritten"):
+        (data / name).mkdir()
+        write_one_file(data / name / "all.parquet")
     config = tmp_path_factory.mktemp("conf") / "bridge.yaml"
     text = textwrap.dedent(f"""\
         flight:
@@ -40,9 +52,14 @@ def configured(tmp_path_factory):
           datasets:
             - name: events
               paths: ["events/*.parquet"]
+            - name: journal
+              paths: ["journal/*.parquet"]
+            - name: rewritten
+              paths: ["rewritten/*.parquet"]
         """)
     config.write_text(text)
     server = BridgeProcess(":memory:", extra_args=["--config", str(config)])
+    server.data = data
     yield server, config, text
     server.stop_cleanly()
 
@@ -73,11 +90,15 @@ def partitions(value):
     return flight.FlightCallOptions(headers=[(b"x-bridge-partitions", value.encode())])
 
 
+def read_parts(client, info):
+    """Every endpoint read at once, one thread each: one table per endpoint."""
+    with concurrent.futures.ThreadPoolExecutor(len(info.endpoints)) as pool:
+        return list(pool.map(lambda endpoint: client.do_get(endpoint.ticket).read_all(), info.endpoints))
+
+
 def read_threaded(client, info):
     """Every endpoint read at once, one thread each, as one table."""
-    with concurrent.futures.ThreadPoolExecutor(len(info.endpoints)) as pool:
-        parts = list(pool.map(lambda endpoint: client.do_get(endpoint.ticket).read_all(), info.endpoints))
-    return pa.concat_tables(parts)
+    return pa.concat_tables(read_parts(client, info))
 
 
 def rows(table):
@@ -101,6 +122,33 @@ def test_threaded_reads_of_the_partitions_are_the_one_endpoint_answer(client, sq
     assert len(info.endpoints) == 4
     assert info.ordered is False
     assert rows(read_threaded(client, info)) == one_endpoint(client, sql)
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT id, k FROM files.journal",
+    "SELECT id * 2 AS twice, k FROM files.journal AS j WHERE j.k <> 3 OR id < 10",
+])
+def test_a_dataset_of_one_file_splits_into_runs_of_its_row_groups_that_together_are_the_one_endpoint_answer(
+        client, sql):
+    info = client.get_flight_info(flight.FlightDescriptor.for_command(sql))
+    assert len(info.endpoints) == 4
+    assert info.ordered is False
+    parts = read_parts(client, info)
+    assert all(part.num_rows > 0 for part in parts)  # each run of row groups has rows of the answer
+    assert rows(pa.concat_tables(parts)) == one_endpoint(client, sql)
+
+
+def test_a_one_file_dataset_rewritten_between_planning_and_a_fetch_is_aborted_never_mixed(server, client):
+    info = client.get_flight_info(flight.FlightDescriptor.for_command("SELECT id FROM files.rewritten"))
+    assert len(info.endpoints) == 4 and info.total_records == ONE_FILE_ROWS
+    assert client.do_get(info.endpoints[0].ticket).read_all().num_rows > 0
+    path = server.data / "rewritten" / "all.parquet"
+    write_one_file(path)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))  # surely another modification time
+    with flightsql.expect_status("ABORTED", "the files of dataset .*rewritten changed since the query was planned; "
+                                            "run it again"):
+        client.do_get(info.endpoints[2].ticket).read_all()
 
 
 def test_the_record_count_is_given_where_it_is_known(client):

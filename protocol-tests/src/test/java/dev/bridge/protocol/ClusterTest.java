@@ -51,6 +51,8 @@ class ClusterTest {
       + "GROUP BY year ORDER BY year";
   private static final String SCAN = "SELECT id, fare, year FROM files.trips WHERE fare > 10 ORDER BY id";
   private static final String UNORDERED_SCAN = "SELECT id, fare, year FROM files.trips WHERE fare > 10";
+  /** A scan of the dataset of one file, which has fewer files than workers: it splits into runs of row groups. */
+  private static final String ONE_FILE_SCAN = "SELECT id, fare FROM files.journal WHERE fare > 10";
 
   @TempDir
   static Path data;
@@ -67,6 +69,9 @@ class ClusterTest {
               + (year * 100 + month) * 100_000L + " AS id, (range % 64) / 2.0 AS fare FROM range(20000)");
         }
       }
+      // 120,000 rows in 12 row groups, outside the trips dataset's pattern.
+      files.write("journal/all.parquet", "SELECT range AS id, (range % 64) / 2.0 AS fare FROM range(120000)",
+          "FORMAT parquet, ROW_GROUP_SIZE 10000");
     }
     for (int i = 0; i < 3; i++) {
       workers.add(TestServer.start(config -> withTrips(config).withCluster(ClusterConfig.worker(KEY))));
@@ -89,7 +94,8 @@ class ClusterTest {
 
   private static BridgeConfig withTrips(BridgeConfig config) {
     DatasetConfig trips = new DatasetConfig("trips", List.of("trips/**/*.parquet"), null, true, null, null);
-    return DatasetsTest.withDatasets(config, data, List.of(trips));
+    DatasetConfig journal = new DatasetConfig("journal", List.of("journal/*.parquet"), null, false, null, null);
+    return DatasetsTest.withDatasets(config, data, List.of(trips, journal));
   }
 
   /** Waits until the coordinator has seen a worker live: a query's endpoint then names a worker. */
@@ -183,6 +189,21 @@ class ClusterTest {
     assertThat(clustered).isNotEmpty();
     assertThat(workerRowsSent() - workerRowsBefore).isEqualTo(clustered.size());
     assertThat(rowsSent(coordinator)).isEqualTo(coordinatorRowsBefore);
+  }
+
+  @Test
+  void theJdbcDriverReadsTheRowGroupRunsOfADatasetOfOneFileFromEveryWorkerAndGetsTheSingleNodeRows()
+      throws Exception {
+    try (BufferAllocator allocator = new RootAllocator(); FlightSqlClient client = coordinator.flightSqlClient(allocator)) {
+      List<String> placed = client.execute(ONE_FILE_SCAN, partitions("auto")).getEndpoints().stream()
+          .map(endpoint -> endpoint.getLocations().get(0).getUri().toString()).toList();
+      assertThat(placed).hasSize(3).doesNotHaveDuplicates();
+    }
+    double workerRowsBefore = workerRowsSent();
+    List<List<Object>> clustered = jdbc(coordinator.jdbcUrl() + "&threadPoolSize=4&x-bridge-partitions=auto",
+        ONE_FILE_SCAN);
+    assertThat(multiset(clustered)).isEqualTo(multiset(jdbc(single.jdbcUrl(), ONE_FILE_SCAN)));
+    assertThat(workerRowsSent() - workerRowsBefore).isEqualTo(clustered.size());
   }
 
   @Test

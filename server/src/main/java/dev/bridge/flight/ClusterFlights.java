@@ -102,7 +102,8 @@ public final class ClusterFlights implements AutoCloseable {
   /**
    * On a coordinator, the placement on live workers of a query the caller's session planned. A union-safe query
    * over one file dataset that {@code partitions} allows to split is cut into slices (subsets of the dataset's
-   * files, {@link dev.bridge.engine.partitions.PartitionPlanner}), at most one per live worker, each slice on a
+   * files, or runs of row groups of files when it has fewer files than slices,
+   * {@link dev.bridge.engine.partitions.PartitionPlanner}), at most one per live worker, each slice on a
    * worker of its own, least-loaded first; any other query runs whole on the least-loaded one. Empty, so that it
    * runs here, on any other node, for a statement that reads this node's database or writes, one with parameters,
    * in a transaction, in a session that moved its current schema, or when no worker is live. With {@code proxy}
@@ -120,7 +121,7 @@ public final class ClusterFlights implements AutoCloseable {
     // see (readsOnlyFiles already keeps table reads here; this says why a table slice could not go anyway).
     Optional<PartitionPlan> split = live > 1
         ? statements.partitions(session, plan, Math.min(partitions.wanted(live), live))
-            .filter(p -> p.partitions().stream().allMatch(part -> part.slice() instanceof Slice.DatasetFiles))
+            .filter(p -> p.partitions().stream().allMatch(part -> part.slice() instanceof Slice.DatasetSlice))
         : Optional.empty();
     String queryId = ClusterTickets.newQueryId();
     if (split.isPresent()) {
@@ -204,7 +205,7 @@ public final class ClusterFlights implements AutoCloseable {
       }
       Optional<Partition> partition = ticket.whole() ? Optional.empty()
           : Optional.of(Partition.fromBytes(ticket.slice()));
-      if (partition.isPresent() && !(partition.get().slice() instanceof Slice.DatasetFiles)) {
+      if (partition.isPresent() && !(partition.get().slice() instanceof Slice.DatasetSlice)) {
         throw EngineException.invalidArgument("a cluster ticket's slice must be some files of a dataset; rows of a "
             + "table belong to the coordinator's database, which a worker does not see");
       }

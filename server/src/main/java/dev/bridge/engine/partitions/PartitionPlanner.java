@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,8 @@ import java.util.stream.Collectors;
  *
  * <p>A table is cut into contiguous rowid ranges aligned to DuckDB's row groups, so each partition's scan skips the
  * others' row groups; the last range is open-ended, so the ranges cover every row whatever the table holds. A
- * Parquet dataset's files are dealt to partitions by row count, largest first, each to the lightest partition.
+ * Parquet dataset's files are dealt to partitions by row count, largest first, each to the lightest partition; a
+ * dataset with fewer files than partitions is cut into runs of its files' row groups instead.
  */
 public final class PartitionPlanner {
   /** DuckDB's default row group size: the unit a rowid range should follow to prune whole row groups. */
@@ -102,11 +104,10 @@ public final class PartitionPlanner {
    * same on every node, but the view is in each node's own database catalog. Any other slice is returned as is.
    */
   public Partition placedHere(Partition partition) {
-    if (partition.slice() instanceof Slice.DatasetFiles files) {
+    if (partition.slice() instanceof Slice.DatasetSlice files) {
       TableName view = datasets.localView(files.view()).orElseThrow(() -> changed("the files of dataset "
           + files.view()));
-      return new Partition(partition.sql(), partition.index(), partition.count(),
-          new Slice.DatasetFiles(view, files.files()));
+      return new Partition(partition.sql(), partition.index(), partition.count(), files.in(view));
     }
     return partition;
   }
@@ -141,10 +142,30 @@ public final class PartitionPlanner {
     List<FileStamp> files = source.dataset().files();
     List<Long> rows = parquetRows(connection, files);
     long totalRows = rows.stream().mapToLong(Long::longValue).sum();
-    int count = (int) Math.min(Math.min(wanted, files.size()), totalRows / Math.max(1, minRowsPerPartition));
+    int count = (int) Math.min(wanted, totalRows / Math.max(1, minRowsPerPartition));
     if (count < 2) {
       return Optional.empty();
     }
+    List<Slice> slices = files.size() < count && !numbersRows(connection, source.view())
+        ? fileRows(connection, source.view(), files, count)
+        : dealtFiles(source.view(), files, rows, Math.min(count, files.size()));
+    if (slices.size() < 2) {
+      return Optional.empty();
+    }
+    List<Partition> partitions = new ArrayList<>(slices.size());
+    for (int i = 0; i < slices.size(); i++) {
+      Partition partition = new Partition(plan.sql(), i, slices.size(), slices.get(i));
+      // A subset of files may have fewer columns or narrower types than all of them (union_by_name).
+      if (!describesAs(connection, sliceSql(connection, partition), plan)) {
+        return Optional.empty();
+      }
+      partitions.add(partition);
+    }
+    return Optional.of(new PartitionPlan(partitions, source.filtered() ? -1 : totalRows));
+  }
+
+  /** The files dealt to {@code count} slices by row count, largest first, each to the lightest slice. */
+  private static List<Slice> dealtFiles(TableName view, List<FileStamp> files, List<Long> rows, int count) {
     List<List<FileStamp>> bins = new ArrayList<>();
     long[] binRows = new long[count];
     for (int i = 0; i < count; i++) {
@@ -163,16 +184,95 @@ public final class PartitionPlanner {
       bins.get(lightest).add(files.get(i));
       binRows[lightest] += rows.get(i);
     }
-    List<Partition> partitions = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      Partition partition = new Partition(plan.sql(), i, count, new Slice.DatasetFiles(source.view(), bins.get(i)));
-      // A subset of files may have fewer columns or narrower types than all of them (union_by_name).
-      if (!describesAs(connection, sliceSql(connection, partition), plan)) {
-        return Optional.empty();
+    List<Slice> slices = new ArrayList<>(count);
+    bins.forEach(bin -> slices.add(new Slice.DatasetFiles(view, bin)));
+    return slices;
+  }
+
+  /**
+   * Up to {@code count} slices of fewer files than that: contiguous runs of each file's row groups. Every file gets
+   * one slice, and each further one goes to the file with the most rows per slice that still has a row group to
+   * spare; a file's runs have as many row groups each as can be (its row groups, from its Parquet footer, usually
+   * hold the same number of rows, bar the last).
+   */
+  private static List<Slice> fileRows(Connection connection, TableName view, List<FileStamp> files, int count) {
+    List<long[]> starts = rowGroupStarts(connection, files);
+    int[] parts = new int[files.size()];
+    Arrays.fill(parts, 1);
+    for (int given = files.size(); given < count; given++) {
+      int most = -1;
+      for (int f = 0; f < files.size(); f++) {
+        long[] start = starts.get(f);
+        if (parts[f] < start.length - 1 && (most < 0
+            || rowsOf(start) * parts[most] > rowsOf(starts.get(most)) * parts[f])) {
+          most = f;
+        }
       }
-      partitions.add(partition);
+      if (most < 0) {
+        break;
+      }
+      parts[most]++;
     }
-    return Optional.of(new PartitionPlan(partitions, source.filtered() ? -1 : totalRows));
+    List<Slice> slices = new ArrayList<>();
+    for (int f = 0; f < files.size(); f++) {
+      long[] start = starts.get(f);
+      int groups = start.length - 1;
+      for (int j = 0; j < parts[f]; j++) {
+        slices.add(new Slice.DatasetFileRows(view, files.get(f), start[groups * j / parts[f]],
+            start[groups * (j + 1) / parts[f]]));
+      }
+    }
+    return slices;
+  }
+
+  private static long rowsOf(long[] starts) {
+    return starts[starts.length - 1];
+  }
+
+  /**
+   * For each file, the position in the file of each row group's first row, then the file's row count: its footer's
+   * row groups in file order, which is the order of {@code file_row_number}.
+   */
+  private static List<long[]> rowGroupStarts(Connection connection, List<FileStamp> files) {
+    Map<String, List<Long>> groupRows = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement("SELECT file_name, row_group_id, "
+        + "any_value(row_group_num_rows) FROM parquet_metadata(" + pathList(files) + ") GROUP BY ALL "
+        + "ORDER BY file_name, row_group_id");
+         ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        groupRows.computeIfAbsent(result.getString(1), file -> new ArrayList<>()).add(result.getLong(3));
+      }
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
+    List<long[]> starts = new ArrayList<>();
+    for (FileStamp file : files) {
+      List<Long> groups = groupRows.getOrDefault(file.path(), List.of());
+      long[] start = new long[groups.size() + 1];
+      for (int g = 0; g < groups.size(); g++) {
+        start[g + 1] = start[g] + groups.get(g);
+      }
+      starts.add(start);
+    }
+    return starts;
+  }
+
+  /**
+   * Whether the view has a column named like the reader's row number (data of its own with that name): such a view
+   * is not cut into row ranges, whose reading adds that column.
+   */
+  private static boolean numbersRows(Connection connection, TableName view) {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT * FROM " + view.sql())) {
+      ResultSetMetaData metadata = statement.getMetaData();
+      for (int i = 1; i <= metadata.getColumnCount(); i++) {
+        if (metadata.getColumnName(i).equalsIgnoreCase(SliceSql.ROW_NUMBER)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (SQLException e) {
+      throw DuckDbErrors.translate(e);
+    }
   }
 
   private String sliceSql(Connection connection, Partition partition) {
@@ -183,9 +283,12 @@ public final class PartitionPlanner {
     if (partition.slice() instanceof Slice.TableRows rows) {
       return SliceSql.tableRows(connection, parse, rows);
     }
-    Slice.DatasetFiles files = (Slice.DatasetFiles) partition.slice();
-    return SliceSql.datasetFiles(connection, parse, files,
-        datasets.dataset(files.view()).orElseThrow(() -> changed("the files of dataset " + files.view())));
+    Slice.DatasetSlice slice = (Slice.DatasetSlice) partition.slice();
+    FileDatasets.FileDataset dataset = datasets.dataset(slice.view())
+        .orElseThrow(() -> changed("the files of dataset " + slice.view()));
+    return slice instanceof Slice.DatasetFileRows rows
+        ? SliceSql.datasetFileRows(connection, parse, rows, dataset)
+        : SliceSql.datasetFiles(connection, parse, (Slice.DatasetFiles) slice, dataset);
   }
 
   /** Fails with ABORTED unless the slice's input is what it was at planning. */
@@ -199,7 +302,7 @@ public final class PartitionPlanner {
       if (physicalRows != rows.physicalRows() || !engine.dataVersions().unchangedSince(planned)) {
         throw changed("the table " + rows.table());
       }
-    } else if (slice instanceof Slice.DatasetFiles files
+    } else if (slice instanceof Slice.DatasetSlice files
         && !files.files().stream().allMatch(FileStamp::unchanged)) {
       throw changed("the files of dataset " + files.view());
     }
@@ -250,11 +353,9 @@ public final class PartitionPlanner {
 
   /** Each file's row count, from its Parquet footer. */
   private static List<Long> parquetRows(Connection connection, List<FileStamp> files) {
-    String list = files.stream().map(file -> SqlIdentifiers.quoteLiteral(file.path()))
-        .collect(Collectors.joining(", ", "[", "]"));
     List<Long> rows = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT file_name, num_rows FROM parquet_file_metadata(" + list + ")")) {
+        "SELECT file_name, num_rows FROM parquet_file_metadata(" + pathList(files) + ")")) {
       Map<String, Long> byFile = new HashMap<>();
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
@@ -266,6 +367,12 @@ public final class PartitionPlanner {
     } catch (SQLException e) {
       throw DuckDbErrors.translate(e);
     }
+  }
+
+  /** The files' paths as a DuckDB list of string literals. */
+  private static String pathList(List<FileStamp> files) {
+    return files.stream().map(file -> SqlIdentifiers.quoteLiteral(file.path()))
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   private static long count(Connection connection, String sql) {

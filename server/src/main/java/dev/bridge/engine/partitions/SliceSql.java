@@ -17,11 +17,14 @@ import java.util.List;
 /**
  * The SQL one slice of a query runs, written by DuckDB from the query's edited parse: DuckDB parses the client's
  * query ({@code json_serialize_sql}), the edit adds the slice's rowid range to the WHERE clause (a table) or
- * replaces the FROM with the dataset's reader over the slice's files (a dataset), and DuckDB writes the SQL back
+ * replaces the FROM with the dataset's reader over the slice's files or over a row range of one file (a dataset),
+ * and DuckDB writes the SQL back
  * ({@code json_deserialize_sql}). No SQL text is cut or spliced.
  */
 final class SliceSql {
   private static final String DESERIALIZE = "SELECT json_deserialize_sql(?::JSON)";
+  /** The column in which DuckDB's Parquet reader gives each row's position in its file, when asked. */
+  static final String ROW_NUMBER = "file_row_number";
 
   private SliceSql() {}
 
@@ -43,12 +46,43 @@ final class SliceSql {
   /** The slice's SQL for a query over a dataset's view: its FROM, the dataset's reader over the slice's files. */
   static String datasetFiles(Connection connection, JsonNode parse, Slice.DatasetFiles slice,
       FileDatasets.FileDataset dataset) {
+    List<String> paths = new ArrayList<>();
+    slice.files().forEach(file -> paths.add(file.path()));
+    JsonNode reader = selectNode(connection, dataset.selectSql(paths)).path("from_table");
+    return withFrom(connection, parse, reader);
+  }
+
+  /**
+   * The slice's SQL for a query over a dataset's view: its FROM, a subquery reading the slice's rows of one file
+   * with the dataset's reader, told to number the file's rows ({@code file_row_number = true}), filtered to the
+   * range and without the number. DuckDB evaluates that filter inside the Parquet scan, against each row group's
+   * place in the file, and skips the row groups outside the range.
+   */
+  static String datasetFileRows(Connection connection, JsonNode parse, Slice.DatasetFileRows slice,
+      FileDatasets.FileDataset dataset) {
+    ObjectNode reader = (ObjectNode) selectNode(connection, dataset.selectSql(List.of(slice.file().path())))
+        .path("from_table").deepCopy();
+    // DuckDB parses a named parameter of a table function as the comparison "name = value" among its arguments
+    // (a list DuckDB 2 names "arguments", earlier versions "children").
+    JsonNode template = selectNode(connection, "SELECT * FROM read_parquet('file', " + ROW_NUMBER + " = true)")
+        .path("from_table").path("function");
+    String arguments = template.has("arguments") ? "arguments" : "children";
+    ((ArrayNode) reader.path("function").path(arguments)).add(template.path(arguments).get(1));
+    ObjectNode rows = (ObjectNode) selectNode(connection, "SELECT * EXCLUDE (" + ROW_NUMBER + ") FROM range(0)"
+        + " WHERE " + ROW_NUMBER + " >= " + slice.fromRow() + " AND " + ROW_NUMBER + " < " + slice.toRow()).deepCopy();
+    rows.set("from_table", reader);
+    ObjectNode subquery = (ObjectNode) selectNode(connection, "SELECT * FROM (SELECT 1)").path("from_table")
+        .deepCopy();
+    ((ObjectNode) subquery.path("subquery")).set("node", rows);
+    return withFrom(connection, parse, subquery);
+  }
+
+  /** The query with {@code from} in place of the view its FROM names. */
+  private static String withFrom(Connection connection, JsonNode parse, JsonNode from) {
     ObjectNode edited = parse.deepCopy();
     ObjectNode node = (ObjectNode) edited.path("statements").get(0).path("node");
     JsonNode view = node.path("from_table");
-    List<String> paths = new ArrayList<>();
-    slice.files().forEach(file -> paths.add(file.path()));
-    ObjectNode reader = (ObjectNode) selectNode(connection, dataset.selectSql(paths)).path("from_table").deepCopy();
+    ObjectNode reader = from.deepCopy();
     // Columns qualified with the view's name or alias keep meaning the same columns.
     String alias = view.path("alias").asText("");
     reader.put("alias", alias.isEmpty() ? view.path("table_name").asText() : alias);

@@ -14,8 +14,9 @@
  *       only. Anything it cannot prove gets one endpoint.</li>
  *   <li>A {@link dev.bridge.engine.partitions.Partition} is immutable and self-contained: the client's SQL, its
  *       place (index of count), and its {@link dev.bridge.engine.partitions.Slice}: a rowid range of a DuckDB
- *       table (with the table's data version and physical row count at planning) or a subset of a file dataset's
- *       files (each with the size and modification time it had at planning). {@code toBytes()} /
+ *       table (with the table's data version and physical row count at planning), a subset of a file dataset's
+ *       files, or a run of row groups of one of its files when it has fewer files than partitions (each file with
+ *       the size and modification time it had at planning). {@code toBytes()} /
  *       {@code Partition.fromBytes} carry it in a ticket; any node with the same table or dataset can read it.</li>
  *   <li>{@link dev.bridge.engine.partitions.PartitionPlanner#open} reads one partition as a normal
  *       {@code ResultStream} (backpressure, cancel, timeouts as any query): it rewrites the client's SQL for the

@@ -307,6 +307,130 @@ class PartitionPlannerTest {
         .hasMessageContaining("dataset");
   }
 
+  /**
+   * One Parquet file of {@code rows} rows (id = the row's place in the file, k = id % 7) in row groups of 100,000
+   * rows, as the only file of the dataset "ds".
+   */
+  private Path oneFileDataset(long rows) throws Exception {
+    Path file = directory.resolve("big.parquet");
+    update("COPY (SELECT range AS id, range % 7 AS k FROM range(" + rows + ")) TO '" + file
+        + "' (FORMAT parquet, ROW_GROUP_SIZE 100000)");
+    datasetFiles.add(FileStamp.of(file));
+    update("CREATE VIEW ds AS " + dataset(new TableName("memory", "main", "ds")).orElseThrow()
+        .selectSql(List.of(file.toString())));
+    return file;
+  }
+
+  /** The rows "id|k|" of the ids in [from, to), as the one-file dataset holds them. */
+  private static List<String> idsBetween(long from, long to) {
+    List<String> rows = new ArrayList<>();
+    for (long id = from; id < to; id++) {
+      rows.add(id + "|" + id % 7 + "|");
+    }
+    return rows;
+  }
+
+  /** Rows of the file's footer, one per column chunk: what {@code column} holds for each chunk that matches. */
+  private List<Long> footer(Path file, String column, String where) throws java.sql.SQLException {
+    List<Long> values = new ArrayList<>();
+    try (UnitOfWork work = session.work(UnitOfWork.Mode.AUTO_COMMIT);
+         var statement = work.connection().prepareStatement("SELECT " + column + " FROM parquet_metadata(?) "
+             + where)) {
+      statement.setString(1, file.toString());
+      try (var result = statement.executeQuery()) {
+        while (result.next()) {
+          values.add(result.getLong(1));
+        }
+      }
+    }
+    return values;
+  }
+
+  @Test
+  void aOneFileDatasetSplitsIntoRowGroupRunsAndAPartitionNeverReadsAnotherPartitionsRowGroups() throws Exception {
+    long rows = 1_000_000;
+    Path file = oneFileDataset(rows);
+    String sql = "SELECT id, k FROM ds";
+    PartitionPlan partitionPlan = partitions(sql, 4).orElseThrow();
+    assertThat(partitionPlan.partitions()).hasSize(4);
+    List<Slice.DatasetFileRows> slices = partitionPlan.partitions().stream()
+        .map(p -> (Slice.DatasetFileRows) p.slice()).toList();
+    // Contiguous runs of whole row groups covering the file.
+    List<Long> groupStarts = footer(file, "(sum(row_group_num_rows) OVER (ORDER BY row_group_id) "
+        + "- row_group_num_rows)::BIGINT", "WHERE column_id = 0");
+    assertThat(groupStarts).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(slices.get(0).fromRow()).isZero();
+    assertThat(slices.get(3).toRow()).isEqualTo(rows);
+    for (int i = 0; i < 4; i++) {
+      assertThat(groupStarts).contains(slices.get(i).fromRow());
+      assertThat(slices.get(i).toRow()).isGreaterThan(slices.get(i).fromRow());
+      if (i > 0) {
+        assertThat(slices.get(i).fromRow()).isEqualTo(slices.get(i - 1).toRow());
+      }
+    }
+
+    // The proof that a partition reads only its own row groups: before any of the file's data is read, its first
+    // row group's bytes are overwritten (the footer and the file's stamp stay as they were), so any read of that
+    // row group fails; every other partition still reads exactly its rows.
+    long modified = Files.getLastModifiedTime(file).toMillis();
+    try (var bytes = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      String firstGroup = "WHERE row_group_id = 0 ORDER BY column_id";
+      List<Long> starts = footer(file, "least(dictionary_page_offset, data_page_offset)", firstGroup);
+      List<Long> sizes = footer(file, "total_compressed_size", firstGroup);
+      assertThat(starts).hasSize(2);
+      for (int c = 0; c < starts.size(); c++) {
+        bytes.seek(starts.get(c));
+        byte[] garbage = new byte[(int) (long) sizes.get(c)];
+        java.util.Arrays.fill(garbage, (byte) 0xff);
+        bytes.write(garbage);
+      }
+    }
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(modified));
+    assertThat(FileStamp.of(file)).isEqualTo(datasetFiles.get(0));
+    for (int i = 1; i < 4; i++) {
+      assertThat(sorted(rows(planner.open(session, plan(sql), partitionPlan.partitions().get(i), 10_000,
+          new Cancellation())))).isEqualTo(sorted(idsBetween(slices.get(i).fromRow(), slices.get(i).toRow())));
+    }
+    assertThatThrownBy(() -> rows(planner.open(session, plan(sql), partitionPlan.partitions().get(0), 10_000,
+        new Cancellation()))).isInstanceOf(EngineException.class);
+    assertThatThrownBy(() -> whole(sql)).isInstanceOf(EngineException.class);
+  }
+
+  @Test
+  void aOneFileDatasetsRowGroupRunsAreTheWholeAnswerAndARewrittenFileFailsThemWithAborted() throws Exception {
+    Path file = oneFileDataset(400_000);
+    String sql = "SELECT id, k FROM ds";
+    PartitionPlan partitionPlan = partitions(sql, 4).orElseThrow();
+    assertThat(partitionPlan.partitions()).hasSize(4)
+        .allSatisfy(p -> assertThat(p.slice()).isInstanceOf(Slice.DatasetFileRows.class));
+    assertThat(partitionPlan.totalRecords()).isEqualTo(400_000);
+    assertThat(sorted(union(sql, partitionPlan))).isEqualTo(sorted(whole(sql)));
+    String filtered = "SELECT id, k FROM ds AS d WHERE d.k = 3 OR id < 10";
+    PartitionPlan filteredPlan = partitions(filtered, 3).orElseThrow();
+    assertThat(filteredPlan.partitions()).hasSize(3);
+    assertThat(filteredPlan.totalRecords()).isEqualTo(-1);
+    assertThat(sorted(union(filtered, filteredPlan))).isEqualTo(sorted(whole(filtered)));
+
+    update("COPY (SELECT range AS id, range % 7 AS k FROM range(400000)) TO '" + file
+        + "' (FORMAT parquet, ROW_GROUP_SIZE 100000)");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+    assertThatThrownBy(() -> planner.open(session, plan(sql), partitionPlan.partitions().get(1), 10_000,
+        new Cancellation()))
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ABORTED))
+        .hasMessageContaining("the files of dataset").hasMessageContaining("changed since the query was planned");
+  }
+
+  @Test
+  void aOneFileDatasetWithAColumnNamedLikeTheReadersRowNumberIsNotCutIntoRowRanges() throws Exception {
+    Path file = directory.resolve("numbered.parquet");
+    update("COPY (SELECT range AS id, range * 2 AS file_row_number FROM range(400000)) TO '" + file
+        + "' (FORMAT parquet, ROW_GROUP_SIZE 100000)");
+    datasetFiles.add(FileStamp.of(file));
+    update("CREATE VIEW ds AS " + dataset(new TableName("memory", "main", "ds")).orElseThrow()
+        .selectSql(List.of(file.toString())));
+    assertThat(partitions("SELECT id, file_row_number FROM ds", 4)).isEmpty();
+  }
+
   @Test
   void aPartitionOfAnotherQueryOrBytesThatAreNoPartitionAreRefused() {
     PartitionPlan partitionPlan = partitions("SELECT id FROM t", 2).orElseThrow();
